@@ -1,0 +1,55 @@
+// The engine's REST surface: (user, method, path, body) in, (HTTP status, JSON body, ChangeSet as
+// JSON) out. Routing, validation, wire shapes and error messages live in src/api; this is the only
+// entry point the bindings and the CLI use. Nothing throws out of it.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "domain/engine.h"
+
+namespace ringi::api {
+
+struct Request {
+  std::string user;    // login code of the acting user
+  std::string method;  // GET | POST | PUT | DELETE
+  std::string path;    // e.g. /k/v1/record/status.json?app=1 (query string = parameters)
+  std::string body;    // JSON text; empty means {}
+};
+
+struct Response {
+  int status = 200;
+  std::string body;     // JSON text
+  std::string changes;  // storage ChangeSet as JSON (see storage_format.h); "" when nothing changed
+};
+
+class Service {
+ public:
+  Service();
+  ~Service();
+
+  domain::Engine& engine();
+
+  Response handle(const Request& request) noexcept;
+  // {"user": "...", "method": "...", "path": "...", "body": <any JSON value, optional>}
+  Response handleJson(const std::string& requestJson) noexcept;
+
+  // Replaces everything with a workspace document (DESIGN §2); changes = full snapshot (reset).
+  Response load(const std::string& workspaceJson) noexcept;
+  std::string exportWorkspace() const;
+  // Restores from storage rows ({"users": [...], "apps": [...], "records": [...], ...});
+  // reports no changes.
+  Response restore(const std::string& stateJson) noexcept;
+  // Runs one chunk of the oldest waiting batch: body = its progress (or null), plus changes.
+  Response runChunk(std::size_t maxTasks) noexcept;
+  bool hasPendingBatches() const;
+  // Storage could not persist the last changes: undo them in memory.
+  void revertLast() noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ringi::api

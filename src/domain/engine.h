@@ -1,0 +1,207 @@
+// The Ringi engine: apps, records, process management, tasks and batch approvals, held in memory
+// and changed only inside transactions that report what they changed (a ChangeSet).
+//
+// Every operation that can fail throws domain::Error and, when it runs inside a Transaction,
+// leaves the engine exactly as before the transaction once the Transaction is destroyed without
+// commit(). Operations called without an open transaction run in one of their own.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "domain/directory.h"
+#include "domain/error.h"
+#include "domain/query.h"
+#include "domain/types.h"
+
+namespace ringi::domain {
+
+using RecordKey = std::pair<int64_t, int64_t>;  // (app, record id)
+
+// The entities a committed transaction changed; their current values are read from the engine.
+struct ChangeSet {
+  bool reset = false;      // everything was replaced (load / reset): store the whole snapshot
+  bool directory = false;  // users, organizations, groups
+  bool meta = false;       // engine counters (next app id)
+  std::vector<int64_t> apps;
+  std::vector<RecordKey> records;         // added or changed
+  std::vector<RecordKey> deletedRecords;  // removed
+  std::vector<std::string> tasks;
+  std::vector<std::string> batches;
+  bool empty() const {
+    return !reset && !directory && !meta && apps.empty() && records.empty() &&
+           deletedRecords.empty() && tasks.empty() && batches.empty();
+  }
+};
+
+// One record status request (the single and bulk status APIs).
+struct StatusRequest {
+  int64_t id = 0;
+  std::string action;
+  std::optional<std::string> assignee;
+  std::optional<int64_t> revision;  // nullopt or -1: no check
+};
+
+// What kintone.app.record.getStatusActions() reports for one action.
+struct StatusActionView {
+  std::string name;
+  std::string nextStatus;
+  AssigneeType nextType = AssigneeType::ONE;
+  std::vector<std::string> candidates;  // users the actor may / will hand the record to
+};
+
+struct OpenTask {
+  const Task* task;
+  const Record* record;
+};
+
+class Engine {
+ public:
+  Engine();
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Time source (epoch ms) and id randomness; tests fix both.
+  void setClock(std::function<int64_t()> now);
+  void seedIds(uint64_t seed);
+  int64_t now() const;
+
+  // ---- transactions ----------------------------------------------------------------------
+  class Transaction {
+   public:
+    Transaction(Transaction&& o) noexcept;
+    Transaction& operator=(Transaction&&) = delete;
+    ~Transaction();  // rolls back unless committed
+    // Ends the transaction; the outermost commit returns what changed (inner ones: empty).
+    ChangeSet commit();
+
+   private:
+    friend class Engine;
+    explicit Transaction(Engine* e) : engine_(e) {}
+    Engine* engine_;
+  };
+  Transaction begin();  // transactions nest; only the outermost one commits or rolls back
+  bool inTransaction() const;
+  // Undoes the most recent committed ChangeSet (storage could not persist it). Returns what it
+  // restored, so storage can be told too; empty if there is nothing to undo.
+  ChangeSet revertLast();
+  // Drops the undo information of the last commit once storage has persisted it.
+  void confirmLast();
+
+  // ---- workspace ---------------------------------------------------------------------------
+  // Replaces everything. Records without status get the app's initial status; tasks, when the
+  // snapshot has none, are derived from each record's status and assignees. Throws on
+  // inconsistent input (duplicate codes / ids, unknown status, ...).
+  void load(Snapshot s);
+  Snapshot snapshot() const;
+  void reset();
+
+  // ---- directory ---------------------------------------------------------------------------
+  const Directory& directory() const { return directory_; }
+  Locale localeOf(const std::string& user) const;  // en for unknown users
+
+  // ---- apps --------------------------------------------------------------------------------
+  const App& app(int64_t id) const;  // GAIA_AP01
+  const App* findApp(int64_t id) const;
+  std::vector<const App*> apps() const;  // ascending id
+  int64_t createApp(const std::string& user, const std::string& name,
+                    std::optional<int64_t> spaceId = std::nullopt);
+  // Preview settings; each returns the new preview revision. `revision` mismatch -> GAIA_CO03.
+  int64_t updatePreviewProcess(int64_t app, ProcessSettings settings,
+                               std::optional<int64_t> revision);
+  int64_t addPreviewFields(int64_t app, std::vector<FieldDef> fields,
+                           std::optional<int64_t> revision);
+  // Deploys (or with revert, discards) the preview settings of each app.
+  void deploy(const std::vector<std::pair<int64_t, std::optional<int64_t>>>& apps, bool revert);
+  void setBatchApproval(int64_t app, BatchApprovalSettings settings);
+
+  // ---- records -----------------------------------------------------------------------------
+  const Record* findRecord(int64_t app, int64_t id) const;
+  const Record& record(const std::string& user, int64_t app, int64_t id) const;  // GAIA_RE01
+  // Records of an app matching `query` (see Query); total receives the unpaged count.
+  std::vector<const Record*> findRecords(const std::string& user, int64_t app,
+                                         const std::string& query, int64_t* total) const;
+  std::vector<const Record*> allRecords(int64_t app) const;  // ascending id
+
+  // Adds a record; returns (id, revision=1). Unknown field codes are ignored as kintone does;
+  // values of system fields -> GAIA_UN10 (STATUS) / CB_VA01.
+  std::pair<int64_t, int64_t> addRecord(const std::string& user, int64_t app,
+                                        std::map<std::string, FieldValue> values);
+  // Updates the given fields; returns the new revision. revision mismatch -> GAIA_CO02.
+  int64_t updateRecord(const std::string& user, int64_t app, int64_t id,
+                       std::map<std::string, FieldValue> values, std::optional<int64_t> revision);
+  // Finds the record whose unique field `keyField` equals `keyValue` (GAIA_RE20 if none).
+  int64_t findIdByKey(int64_t app, const std::string& keyField, const std::string& keyValue) const;
+  void deleteRecords(const std::string& user, int64_t app, const std::vector<int64_t>& ids,
+                     const std::vector<int64_t>& revisions);
+
+  // Executes a process-management action; returns the new revision (+2).
+  int64_t changeStatus(const std::string& user, int64_t app, const StatusRequest& req);
+  // Replaces the assignees (app administrators only in kintone; here any user); revision +1.
+  int64_t setAssignees(const std::string& user, int64_t app, int64_t id,
+                       const std::vector<std::string>& assignees, std::optional<int64_t> revision);
+  std::vector<StatusActionView> statusActions(const std::string& user, int64_t app,
+                                              int64_t id) const;
+
+  // ---- tasks and batch approvals -----------------------------------------------------------
+  const Task* findTask(const std::string& id) const;
+  std::vector<OpenTask> openTasks(const std::string& user, std::optional<int64_t> app) const;
+  std::vector<const Task*> tasksOf(int64_t app, int64_t record) const;
+
+  std::vector<CheckResult> check(const std::string& user,
+                                 const std::vector<std::string>& taskIds) const;
+  std::string submit(const std::string& user, const std::vector<std::string>& taskIds);
+  const Batch* findBatch(const std::string& number) const;
+  const Batch& batch(const std::string& user, const std::string& number) const;  // RINGI_BA01
+  void cancel(const std::string& user, const std::string& number);
+  // Runs up to maxTasks tasks of the oldest unfinished batch, in its own transaction when none
+  // is open. Returns the batch's number, or nullopt when no batch is waiting.
+  std::optional<std::string> runChunk(size_t maxTasks);
+  bool hasPendingBatches() const;
+
+ private:
+  struct Undo;
+  friend class Transaction;
+
+  // mutation helpers: every change goes through these so the undo log sees it
+  App& mutableApp(int64_t id);
+  Record& mutableRecord(int64_t app, int64_t id);
+  Task& mutableTask(const std::string& id);
+  Batch& mutableBatch(const std::string& number);
+  void putRecord(Record r);
+  void eraseRecord(int64_t app, int64_t id);
+  void putTask(Task t);
+  void putBatch(Batch b);
+
+  void endTransaction(bool commit, ChangeSet* out);
+
+  Directory directory_;
+  std::map<int64_t, App> apps_;
+  std::map<int64_t, std::map<int64_t, Record>> records_;  // app -> id -> record
+  std::unordered_map<std::string, Task> tasks_;
+  std::unordered_map<std::string, std::vector<std::string>> openTasksByUser_;
+  std::map<RecordKey, std::vector<std::string>> tasksByRecord_;
+  std::unordered_map<std::string, Batch> batches_;
+  std::vector<std::string> pendingBatches_;  // submission order
+  int64_t nextAppId_ = 1;
+
+  std::function<int64_t()> now_;
+  uint64_t idState_[2] = {0, 0};
+
+  int depth_ = 0;
+  std::unique_ptr<Undo> undo_;      // the open transaction's before-images
+  std::unique_ptr<Undo> lastUndo_;  // the last committed transaction's, until confirmed
+
+  std::string newId();
+  friend struct EngineInternals;
+};
+
+}  // namespace ringi::domain

@@ -1,0 +1,88 @@
+#include "domain/types.h"
+
+#include <algorithm>
+
+namespace ringi::domain {
+
+bool isMultiValued(FieldType t) {
+  switch (t) {
+    case FieldType::CHECK_BOX:
+    case FieldType::MULTI_SELECT:
+    case FieldType::USER_SELECT:
+    case FieldType::ORGANIZATION_SELECT:
+    case FieldType::GROUP_SELECT:
+    case FieldType::STATUS_ASSIGNEE:
+    case FieldType::CATEGORY:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool isSystemField(FieldType t) { return t >= FieldType::RECORD_NUMBER; }
+
+const State* ProcessSettings::findState(const std::string& name) const {
+  for (const auto& s : states)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+const std::string* BatchApprovalSettings::actionFor(const std::string& status) const {
+  for (const auto& [from, action] : actions)
+    if (from == status) return &action;
+  return nullptr;
+}
+
+const FieldDef* App::findField(const std::string& code) const {
+  for (const auto& f : fields)
+    if (f.code == code) return &f;
+  return nullptr;
+}
+
+const FieldDef* App::findFieldOfType(FieldType type) const {
+  for (const auto& f : fields)
+    if (f.type == type) return &f;
+  return nullptr;
+}
+
+std::string App::statusFieldCode() const {
+  if (const auto* f = findFieldOfType(FieldType::STATUS)) return f->code;
+  return locale == Locale::en ? "Status" : "ステータス";
+}
+
+std::string App::assigneeFieldCode() const {
+  if (const auto* f = findFieldOfType(FieldType::STATUS_ASSIGNEE)) return f->code;
+  return locale == Locale::en ? "Assignee" : "作業者";
+}
+
+const char* reasonCode(CheckReason r) {
+  switch (r) {
+    case CheckReason::supported: return "supported";
+    case CheckReason::task_not_found: return "task_not_found";
+    case CheckReason::not_your_task: return "not_your_task";
+    case CheckReason::task_closed: return "task_closed";
+    case CheckReason::record_deleted: return "record_deleted";
+    case CheckReason::batch_approval_disabled: return "batch_approval_disabled";
+    case CheckReason::process_disabled: return "process_disabled";
+    case CheckReason::no_approve_action: return "no_approve_action";
+    case CheckReason::multiple_approve_actions: return "multiple_approve_actions";
+    case CheckReason::assignee_required: return "assignee_required";
+    case CheckReason::condition_not_met: return "condition_not_met";
+    case CheckReason::duplicate_task: return "duplicate_task";
+    case CheckReason::cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+const char* batchStateName(BatchState s) {
+  switch (s) {
+    case BatchState::queued: return "queued";
+    case BatchState::running: return "running";
+    case BatchState::completed: return "completed";
+    case BatchState::partially_completed: return "partially_completed";
+    case BatchState::cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+}  // namespace ringi::domain

@@ -1,0 +1,252 @@
+// Plain value types of the Ringi domain: directory, apps, process settings, records, tasks,
+// batches. No JSON, no I/O: the api layer converts these to and from kintone's wire shapes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ringi::domain {
+
+enum class Locale { en, ja, zh };
+
+// ---------------------------------------------------------------------------------------------
+// Directory
+struct User {
+  std::string code;
+  std::string name;
+  Locale locale = Locale::en;
+};
+
+struct Organization {
+  std::string code;
+  std::string name;
+  std::optional<std::string> parent;  // code of the parent organization
+  std::vector<std::string> members;   // user codes
+};
+
+struct Group {
+  std::string code;
+  std::string name;
+  std::vector<std::string> members;  // user codes
+};
+
+// ---------------------------------------------------------------------------------------------
+// Form fields
+enum class FieldType {
+  SINGLE_LINE_TEXT, MULTI_LINE_TEXT, RICH_TEXT, NUMBER, CALC, DATE, TIME, DATETIME, LINK,
+  DROP_DOWN, RADIO_BUTTON, CHECK_BOX, MULTI_SELECT, USER_SELECT, ORGANIZATION_SELECT,
+  GROUP_SELECT,
+  // system fields
+  RECORD_NUMBER, ID, REVISION, CREATOR, MODIFIER, CREATED_TIME, UPDATED_TIME, STATUS,
+  STATUS_ASSIGNEE, CATEGORY,
+};
+
+struct FieldDef {
+  std::string code;
+  std::string label;
+  FieldType type = FieldType::SINGLE_LINE_TEXT;
+  bool required = false;
+  std::vector<std::string> options;  // DROP_DOWN / RADIO_BUTTON / CHECK_BOX / MULTI_SELECT
+  std::string defaultValue;          // for single-valued fields
+  std::vector<std::string> defaultValues;  // for multi-valued fields
+  // The field's full properties object as the api layer received it, kept verbatim so the form
+  // fields API and export return exactly what was imported. Opaque to the domain.
+  std::string raw;
+};
+
+bool isMultiValued(FieldType t);  // CHECK_BOX, MULTI_SELECT, *_SELECT, STATUS_ASSIGNEE, CATEGORY
+bool isSystemField(FieldType t);  // RECORD_NUMBER .. CATEGORY: not writable through record APIs
+
+// ---------------------------------------------------------------------------------------------
+// Process management settings (kintone's GET /k/v1/app/status.json)
+enum class EntityType { USER, GROUP, ORGANIZATION, FIELD_ENTITY, CREATOR, CUSTOM_FIELD };
+
+struct Entity {
+  EntityType type = EntityType::USER;
+  std::string code;  // empty for CREATOR
+  bool includeSubs = false;
+};
+
+enum class AssigneeType { ONE, ANY, ALL };
+
+struct State {
+  std::string name;
+  int index = 0;
+  AssigneeType assigneeType = AssigneeType::ONE;
+  std::vector<Entity> entities;
+};
+
+enum class ActionType { PRIMARY, SECONDARY };
+
+struct Action {
+  std::string name;
+  std::string from;
+  std::string to;
+  std::string filterCond;  // kintone query condition; empty = always
+  ActionType type = ActionType::PRIMARY;
+  std::vector<Entity> executableUser;  // SECONDARY only
+};
+
+struct ProcessSettings {
+  bool enable = false;
+  bool configured = false;    // false: states / actions are null in the API
+  std::vector<State> states;  // kept sorted by index; states.front() is the initial status
+  std::vector<Action> actions;
+
+  const State* findState(const std::string& name) const;
+  const State* initialState() const { return states.empty() ? nullptr : &states.front(); }
+};
+
+// What "approve" means for an app in a batch approval: status name -> action name.
+struct BatchApprovalSettings {
+  bool enabled = false;
+  std::vector<std::pair<std::string, std::string>> actions;
+  const std::string* actionFor(const std::string& status) const;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Apps
+struct App {
+  int64_t id = 0;
+  std::string name;
+  std::string description;
+  Locale locale = Locale::ja;
+  std::optional<int64_t> spaceId;  // set for apps in a guest space
+  bool guestSpace = false;
+  std::string creator;
+  int64_t createdAt = 0;  // epoch ms
+  int64_t modifiedAt = 0;
+
+  // Deployed (live) and preview settings. `revision` counts settings changes (GAIA_CO03).
+  std::vector<FieldDef> fields;
+  std::vector<FieldDef> previewFields;
+  ProcessSettings process;
+  ProcessSettings previewProcess;
+  int64_t revision = 1;
+  int64_t previewRevision = 1;
+  BatchApprovalSettings batchApproval;
+
+  int64_t nextRecordId = 1;
+
+  const FieldDef* findField(const std::string& code) const;
+  const FieldDef* findFieldOfType(FieldType type) const;
+  std::string statusFieldCode() const;    // STATUS field's code, or ステータス / Status
+  std::string assigneeFieldCode() const;  // STATUS_ASSIGNEE field's code, or 作業者 / Assignee
+};
+
+// ---------------------------------------------------------------------------------------------
+// Records
+struct FieldValue {
+  std::string text;                // single-valued fields
+  std::vector<std::string> items;  // multi-valued fields (option names, or user/org/group codes)
+  bool operator==(const FieldValue& o) const { return text == o.text && items == o.items; }
+};
+
+struct StatusChange {
+  int64_t at = 0;  // epoch ms
+  std::string status;
+  std::string action;  // empty for the initial status
+  std::string actor;   // user code
+  std::vector<std::string> assignees;
+};
+
+struct Record {
+  int64_t app = 0;
+  int64_t id = 0;
+  int64_t revision = 1;
+  std::map<std::string, FieldValue> values;  // user fields by code (no system fields)
+  std::string status;                        // empty when process management never enabled
+  std::vector<std::string> assignees;        // user codes, in resolution order
+  std::vector<std::string> actedBy;          // ALL status: assignees that have already acted
+  std::string creator;
+  std::string modifier;
+  int64_t createdAt = 0;
+  int64_t updatedAt = 0;
+  std::vector<StatusChange> history;  // oldest first; back() is the current status entry
+};
+
+// ---------------------------------------------------------------------------------------------
+// Tasks: one per (record, status entry, assignee user)
+enum class TaskState { open, closed, deleted };
+
+struct Task {
+  std::string id;  // 32 lowercase hex characters
+  int64_t app = 0;
+  int64_t record = 0;
+  std::string status;
+  std::string assignee;  // user code
+  int64_t entry = 0;     // index into Record::history of the status entry that opened it
+  TaskState state = TaskState::open;
+  int64_t openedAt = 0;
+  int64_t closedAt = 0;
+  std::string closedBy;  // user who acted (empty while open, or when deleted)
+};
+
+// ---------------------------------------------------------------------------------------------
+// Batch approvals
+enum class CheckReason {
+  supported,
+  task_not_found,
+  not_your_task,
+  task_closed,
+  record_deleted,
+  batch_approval_disabled,
+  process_disabled,
+  no_approve_action,
+  multiple_approve_actions,
+  assignee_required,
+  condition_not_met,
+  duplicate_task,
+  cancelled,  // a batch that was cancelled before the task ran
+};
+const char* reasonCode(CheckReason r);  // the stable snake_case name, e.g. "task_closed"
+
+struct CheckResult {
+  std::string taskId;
+  CheckReason reason = CheckReason::supported;
+  bool supported() const { return reason == CheckReason::supported; }
+};
+
+enum class BatchState { queued, running, completed, partially_completed, cancelled };
+const char* batchStateName(BatchState s);
+
+struct BatchFailure {
+  std::string taskId;
+  CheckReason reason = CheckReason::task_not_found;
+};
+
+struct Batch {
+  std::string number;  // 32 lowercase hex characters
+  std::string user;
+  std::vector<std::string> taskIds;
+  size_t processed = 0;  // includes failures; taskIds[0 .. processed) have run
+  size_t succeeded = 0;
+  std::vector<BatchFailure> failures;
+  BatchState state = BatchState::queued;
+  int64_t createdAt = 0;
+  int64_t startedAt = 0;   // 0 until the first chunk
+  int64_t finishedAt = 0;  // 0 until completed / cancelled
+  bool finished() const {
+    return state == BatchState::completed || state == BatchState::partially_completed ||
+           state == BatchState::cancelled;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Everything the engine holds, as one value: import/export and storage restore use this.
+struct Snapshot {
+  std::vector<User> users;
+  std::vector<Organization> organizations;
+  std::vector<Group> groups;
+  std::vector<App> apps;
+  std::vector<Record> records;
+  std::vector<Task> tasks;      // when empty on import, open tasks are derived from records
+  std::vector<Batch> batches;
+  int64_t nextAppId = 1;
+};
+
+}  // namespace ringi::domain
