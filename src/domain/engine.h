@@ -134,10 +134,10 @@ class Engine {
   // Adds a record; returns (id, revision=1). Unknown field codes are ignored as kintone does;
   // values of system fields -> GAIA_UN10 (STATUS) / CB_VA01.
   std::pair<int64_t, int64_t> addRecord(const std::string& user, int64_t app,
-                                        std::map<std::string, FieldValue> values);
+                                        FieldValues values);
   // Updates the given fields; returns the new revision. revision mismatch -> GAIA_CO02.
   int64_t updateRecord(const std::string& user, int64_t app, int64_t id,
-                       std::map<std::string, FieldValue> values, std::optional<int64_t> revision);
+                       FieldValues values, std::optional<int64_t> revision);
   // Finds the record whose unique field `keyField` equals `keyValue` (GAIA_RE20 if none).
   int64_t findIdByKey(int64_t app, const std::string& keyField, const std::string& keyValue) const;
   void deleteRecords(const std::string& user, int64_t app, const std::vector<int64_t>& ids,

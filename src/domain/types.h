@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "domain/flat_map.h"
+
 namespace ringi::domain {
 
 enum class Locale { en, ja, zh };
@@ -145,6 +147,7 @@ struct FieldValue {
   std::vector<std::string> items;  // multi-valued fields (option names, or user/org/group codes)
   bool operator==(const FieldValue& o) const { return text == o.text && items == o.items; }
 };
+using FieldValues = FlatMap<std::string, FieldValue>;  // user fields by code
 
 struct StatusChange {
   int64_t at = 0;  // epoch ms
@@ -158,7 +161,7 @@ struct Record {
   int64_t app = 0;
   int64_t id = 0;
   int64_t revision = 1;
-  std::map<std::string, FieldValue> values;  // user fields by code (no system fields)
+  FieldValues values;  // user fields by code (no system fields)
   std::string status;                        // empty when process management never enabled
   std::vector<std::string> assignees;        // user codes, in resolution order
   std::vector<std::string> actedBy;          // ALL status: assignees that have already acted
