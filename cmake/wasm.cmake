@@ -1,0 +1,33 @@
+# The WebAssembly engine module (emcmake only; included from CMakeLists.txt when EMSCRIPTEN).
+# Exception mode, -O2 and nlohmann are set up for every target in cmake/wasm-setup.cmake.
+#
+# Output: ringi-engine.js (ES module factory `createRingiEngine`) + ringi-engine.wasm.
+#
+# Link flags, and why:
+#   -O2                              wasm-opt at link; -O2 beats -Os here (same gzip, faster)
+#   -fwasm-exceptions                (from wasm-setup.cmake) domain::Error is thrown and caught
+#                                    inside C++; native wasm EH: ~19% size, near-native speed
+#   -lembind (--bind)                the free functions in src/bindings/ringi_bindings.cpp
+#   -sMODULARIZE=1 -sEXPORT_ES6=1    `import createRingiEngine from './ringi-engine.js'`,
+#   -sEXPORT_NAME=createRingiEngine    `const engine = await createRingiEngine({wasmBinary?})`
+#   -sENVIRONMENT=web,worker,node    one file for page, module Worker and Node 20 (Node needs
+#                                    globalThis.require/__dirname and wasmBinary: DESIGN §8)
+#   -sALLOW_MEMORY_GROWTH=1          workspaces grow with the records; no fixed heap
+if(NOT EXISTS "${CMAKE_SOURCE_DIR}/src/bindings/ringi_bindings.cpp")
+  return()
+endif()
+
+add_executable(ringi_engine src/bindings/ringi_bindings.cpp)
+target_link_libraries(ringi_engine PRIVATE ringi_api)
+target_compile_options(ringi_engine PRIVATE -Wall -Wextra)
+set(RINGI_ENGINE_LINK_FLAGS
+  -O2
+  -lembind
+  -sMODULARIZE=1
+  -sEXPORT_ES6=1
+  -sEXPORT_NAME=createRingiEngine
+  -sENVIRONMENT=web,worker,node
+  -sALLOW_MEMORY_GROWTH=1
+)
+target_link_options(ringi_engine PRIVATE ${RINGI_ENGINE_LINK_FLAGS})
+set_target_properties(ringi_engine PROPERTIES OUTPUT_NAME "ringi-engine" SUFFIX ".js")
