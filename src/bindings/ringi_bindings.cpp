@@ -1,0 +1,146 @@
+// Ringi engine bindings: the ONLY Emscripten code in src/. One engine instance (a static
+// ringi::api::Service) per wasm module; JS talks to it through embind free functions that take and
+// return JSON strings. No C++ object is owned by JS (nothing to .delete()), and nothing throws
+// across embind: every failure comes back as JSON.
+//
+// Loading (see cmake/wasm.cmake):
+//   import createRingiEngine from './ringi-engine.js';   // -sMODULARIZE -sEXPORT_ES6
+//   const engine = await createRingiEngine({ wasmBinary });  // wasmBinary: needed in Node 20
+//
+// Functions (the worker is built against exactly these names):
+//
+//   ringiCall(requestJson: string): string
+//       requestJson = {"user": "sato", "method": "PUT", "path": "/k/v1/record/status.json?app=1",
+//                      "body": <any JSON value, optional>}                 (Service::handleJson)
+//       returns a Reply (below).
+//   ringiLoad(workspaceJson: string): string
+//       Replaces everything with a workspace document (DESIGN §2). Reply; changes = full
+//       snapshot (reset).                                                   (Service::load)
+//   ringiRestore(stateJson: string): string
+//       Restores from storage rows. Reply; changes = null.                 (Service::restore)
+//   ringiExport(): string
+//       The workspace document (DESIGN §2). "" (empty string) if the export failed: treat that
+//       as an error.                                                  (Service::exportWorkspace)
+//   ringiRunChunk(maxTasks: number): string
+//       Runs one chunk (at most maxTasks tasks; non-finite or < 1 means 1) of the oldest waiting
+//       batch. Reply; body = that batch's progress, or null when none waits. (Service::runChunk)
+//   ringiHasPendingBatches(): boolean                          (Service::hasPendingBatches)
+//   ringiRevertLast(): void
+//       Storage could not persist the last Reply's changes: undo them in memory.
+//                                                                      (Service::revertLast)
+//
+// Reply = '{"status":N,"body":<body JSON>,"changes":<ChangeSet JSON or null>}'
+//   status: kintone's HTTP status (200, 400, 403, 404, 409, 500, ...)
+//   body:   the kintone response body or kintone-shaped error {code, id, message, errors?}
+//   changes: what to commit to storage in ONE transaction (see src/api/storage_format.h), or null
+//   The string is assembled by concatenation from api::Response (no re-parse in C++); an
+//   internal failure in the bindings yields status 500 with an error body of code "RINGI_IE01".
+#include <emscripten/bind.h>
+
+#include <cmath>
+#include <cstddef>
+#include <exception>
+#include <string>
+
+#include "api/service.h"
+
+namespace {
+
+ringi::api::Service& service() {
+  static ringi::api::Service instance;  // constructed on first use, lives as long as the module
+  return instance;
+}
+
+std::string internalError(const char* what) {
+  std::string message;
+  for (const char* p = what; p && *p; ++p) {  // keep the message valid inside a JSON string
+    const unsigned char c = static_cast<unsigned char>(*p);
+    if (c == '"' || c == '\\') {
+      message += '\\';
+      message += *p;
+    } else if (c >= 0x20) {
+      message += *p;
+    }
+  }
+  return "{\"status\":500,\"body\":{\"code\":\"RINGI_IE01\",\"id\":\"\",\"message\":\"" +
+         message + "\"},\"changes\":null}";
+}
+
+std::string reply(const ringi::api::Response& r) {
+  std::string out;
+  out.reserve(r.body.size() + r.changes.size() + 48);
+  out += "{\"status\":";
+  out += std::to_string(r.status);
+  out += ",\"body\":";
+  out += r.body.empty() ? std::string("null") : r.body;
+  out += ",\"changes\":";
+  out += r.changes.empty() ? std::string("null") : r.changes;
+  out += '}';
+  return out;
+}
+
+template <typename F>
+std::string guarded(F&& f) {
+  try {
+    return reply(f());
+  } catch (const std::exception& e) {
+    return internalError(e.what());
+  } catch (...) {
+    return internalError("internal error");
+  }
+}
+
+std::string ringiCall(const std::string& requestJson) {
+  return guarded([&] { return service().handleJson(requestJson); });
+}
+
+std::string ringiLoad(const std::string& workspaceJson) {
+  return guarded([&] { return service().load(workspaceJson); });
+}
+
+std::string ringiRestore(const std::string& stateJson) {
+  return guarded([&] { return service().restore(stateJson); });
+}
+
+std::string ringiExport() {
+  try {
+    return service().exportWorkspace();
+  } catch (...) {
+    return std::string();
+  }
+}
+
+std::string ringiRunChunk(double maxTasks) {
+  std::size_t n = 1;
+  if (std::isfinite(maxTasks) && maxTasks > 1) {
+    n = maxTasks >= 1e9 ? static_cast<std::size_t>(1000000000) : static_cast<std::size_t>(maxTasks);
+  }
+  return guarded([&] { return service().runChunk(n); });
+}
+
+bool ringiHasPendingBatches() {
+  try {
+    return service().hasPendingBatches();
+  } catch (...) {
+    return false;
+  }
+}
+
+void ringiRevertLast() {
+  try {
+    service().revertLast();
+  } catch (...) {
+  }
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(ringi) {
+  emscripten::function("ringiCall", &ringiCall);
+  emscripten::function("ringiLoad", &ringiLoad);
+  emscripten::function("ringiRestore", &ringiRestore);
+  emscripten::function("ringiExport", &ringiExport);
+  emscripten::function("ringiRunChunk", &ringiRunChunk);
+  emscripten::function("ringiHasPendingBatches", &ringiHasPendingBatches);
+  emscripten::function("ringiRevertLast", &ringiRevertLast);
+}
