@@ -85,8 +85,9 @@ class Engine {
 
    private:
     friend class Engine;
-    explicit Transaction(Engine* e) : engine_(e) {}
+    Transaction(Engine* e, size_t savepoint) : engine_(e), savepoint_(savepoint) {}
     Engine* engine_;
+    size_t savepoint_;
   };
   Transaction begin();  // transactions nest; only the outermost one commits or rolls back
   bool inTransaction() const;
@@ -105,7 +106,7 @@ class Engine {
   void reset();
 
   // ---- directory ---------------------------------------------------------------------------
-  const Directory& directory() const { return directory_; }
+  const Directory& directory() const;
   Locale localeOf(const std::string& user) const;  // en for unknown users
 
   // ---- apps --------------------------------------------------------------------------------
@@ -168,40 +169,45 @@ class Engine {
   bool hasPendingBatches() const;
 
  private:
-  struct Undo;
-  friend class Transaction;
+  struct Store;    // every entity and the indices derived from them (engine_state.h)
+  struct UndoLog;  // before-images of what a transaction touched
+  friend struct EngineAccess;  // engine_*.cpp helpers
 
-  // mutation helpers: every change goes through these so the undo log sees it
-  App& mutableApp(int64_t id);
-  Record& mutableRecord(int64_t app, int64_t id);
-  Task& mutableTask(const std::string& id);
-  Batch& mutableBatch(const std::string& number);
+  // Every change goes through these, so the open transaction's undo log sees it.
+  App& touchApp(int64_t id);
+  Record& touchRecord(int64_t app, int64_t id);
   void putRecord(Record r);
   void eraseRecord(int64_t app, int64_t id);
   void putTask(Task t);
   void putBatch(Batch b);
-
-  void endTransaction(bool commit, ChangeSet* out);
-
-  Directory directory_;
-  std::map<int64_t, App> apps_;
-  std::map<int64_t, std::map<int64_t, Record>> records_;  // app -> id -> record
-  std::unordered_map<std::string, Task> tasks_;
-  std::unordered_map<std::string, std::vector<std::string>> openTasksByUser_;
-  std::map<RecordKey, std::vector<std::string>> tasksByRecord_;
-  std::unordered_map<std::string, Batch> batches_;
-  std::vector<std::string> pendingBatches_;  // submission order
-  int64_t nextAppId_ = 1;
-
-  std::function<int64_t()> now_;
-  uint64_t idState_[2] = {0, 0};
-
-  int depth_ = 0;
-  std::unique_ptr<Undo> undo_;      // the open transaction's before-images
-  std::unique_ptr<Undo> lastUndo_;  // the last committed transaction's, until confirmed
-
+  void touchNextAppId();
   std::string newId();
-  friend struct EngineInternals;
+
+  // Process management (engine_process.cpp).
+  std::vector<std::string> resolveEntities(const std::vector<Entity>& entities,
+                                           const Record& record) const;
+  std::vector<std::string> nextAssignees(const App& app, const State& next, const Record& record,
+                                         const std::optional<std::string>& chosen) const;
+  bool conditionHolds(const App& app, const Action& action, const Record& record,
+                      const std::string& user) const;
+  void enterStatus(Record& record, const State& state, const std::string& action,
+                   const std::string& actor, std::vector<std::string> assignees);
+  void closeOpenTasks(const Record& record, const std::string& actor,
+                      const std::string* onlyFor);
+  void openTasksFor(const Record& record);
+  CheckResult checkTask(const std::string& user, const std::string& taskId,
+                        std::optional<std::string>* assignee, const Action** action) const;
+
+  void rollbackTo(UndoLog& log, size_t savepoint);
+  ChangeSet changesOf(const UndoLog& log) const;
+  size_t savepoint() const;
+
+  std::unique_ptr<Store> s_;
+  std::unique_ptr<UndoLog> undo_;      // the open transaction's before-images
+  std::unique_ptr<UndoLog> lastUndo_;  // the last committed transaction's, until confirmed
+  int depth_ = 0;
+  std::function<int64_t()> now_;
+  uint64_t rng_[2] = {0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL};
 };
 
 }  // namespace ringi::domain

@@ -1,0 +1,463 @@
+// Engine core: time and ids, transactions with undo, workspace load / snapshot, apps.
+#include "domain/engine.h"
+
+#include <chrono>
+#include <random>
+#include <set>
+
+#include "domain/engine_state.h"
+
+namespace ringi::domain {
+
+namespace {
+int64_t systemNowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+uint64_t splitmix64(uint64_t& x) {
+  uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+}  // namespace
+
+Engine::Engine() : s_(std::make_unique<Store>()), now_(systemNowMs) {
+  std::random_device rd;
+  seedIds((static_cast<uint64_t>(rd()) << 32) ^ rd() ^ static_cast<uint64_t>(systemNowMs()));
+}
+
+Engine::~Engine() = default;
+
+void Engine::setClock(std::function<int64_t()> now) { now_ = std::move(now); }
+
+void Engine::seedIds(uint64_t seed) {
+  rng_[0] = splitmix64(seed);
+  rng_[1] = splitmix64(seed);
+}
+
+int64_t Engine::now() const { return now_(); }
+
+// xorshift128+: ids only need to be unique and unguessable enough for a local store.
+std::string Engine::newId() {
+  static const char* hex = "0123456789abcdef";
+  std::string id(32, '0');
+  for (int half = 0; half < 2; ++half) {
+    uint64_t s1 = rng_[0];
+    const uint64_t s0 = rng_[1];
+    rng_[0] = s0;
+    s1 ^= s1 << 23;
+    rng_[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+    uint64_t v = rng_[1] + s0;
+    for (int i = 0; i < 16; ++i, v >>= 4) id[half * 16 + i] = hex[v & 15];
+  }
+  return id;
+}
+
+// ---- transactions ------------------------------------------------------------------------------
+
+Engine::Transaction Engine::begin() {
+  if (depth_ == 0) undo_ = std::make_unique<UndoLog>();
+  ++depth_;
+  return Transaction(this, undo_->entries.size());
+}
+
+bool Engine::inTransaction() const { return depth_ > 0; }
+
+size_t Engine::savepoint() const { return undo_ ? undo_->entries.size() : 0; }
+
+Engine::Transaction::Transaction(Transaction&& o) noexcept
+    : engine_(o.engine_), savepoint_(o.savepoint_) {
+  o.engine_ = nullptr;
+}
+
+Engine::Transaction::~Transaction() {
+  if (!engine_) return;
+  Engine& e = *engine_;
+  e.rollbackTo(*e.undo_, savepoint_);
+  if (--e.depth_ == 0) e.undo_.reset();
+}
+
+ChangeSet Engine::Transaction::commit() {
+  Engine& e = *engine_;
+  engine_ = nullptr;
+  if (--e.depth_ > 0) return {};
+  ChangeSet changes = e.changesOf(*e.undo_);
+  e.lastUndo_ = std::move(e.undo_);
+  return changes;
+}
+
+ChangeSet Engine::revertLast() {
+  if (!lastUndo_) return {};
+  ChangeSet changes = changesOf(*lastUndo_);
+  rollbackTo(*lastUndo_, 0);
+  lastUndo_.reset();
+  return changes;
+}
+
+void Engine::confirmLast() { lastUndo_.reset(); }
+
+void Engine::rollbackTo(UndoLog& log, size_t savepoint) {
+  while (log.entries.size() > savepoint) {
+    auto& entry = log.entries.back();
+    std::visit(
+        [this](auto& image) {
+          using T = std::decay_t<decltype(image)>;
+          if constexpr (std::is_same_v<T, UndoLog::AppImage>) {
+            if (image.before) s_->apps[image.id] = std::move(*image.before);
+            else s_->apps.erase(image.id);
+          } else if constexpr (std::is_same_v<T, UndoLog::RecordImage>) {
+            s_->setRecord(image.key, std::move(image.before));
+          } else if constexpr (std::is_same_v<T, UndoLog::TaskImage>) {
+            s_->setTask(image.id, std::move(image.before));
+          } else if constexpr (std::is_same_v<T, UndoLog::BatchImage>) {
+            s_->setBatch(image.number, std::move(image.before));
+          } else if constexpr (std::is_same_v<T, UndoLog::CounterImage>) {
+            s_->nextAppId = image.nextAppId;
+          } else {
+            s_ = std::move(image.before);
+          }
+        },
+        entry);
+    log.entries.pop_back();
+  }
+}
+
+ChangeSet Engine::changesOf(const UndoLog& log) const {
+  ChangeSet c;
+  std::set<int64_t> apps;
+  std::set<RecordKey> records;
+  std::set<std::string> tasks, batches;
+  for (const auto& entry : log.entries) {
+    if (auto* a = std::get_if<UndoLog::AppImage>(&entry)) apps.insert(a->id);
+    else if (auto* r = std::get_if<UndoLog::RecordImage>(&entry)) records.insert(r->key);
+    else if (auto* t = std::get_if<UndoLog::TaskImage>(&entry)) tasks.insert(t->id);
+    else if (auto* b = std::get_if<UndoLog::BatchImage>(&entry)) batches.insert(b->number);
+    else if (std::holds_alternative<UndoLog::CounterImage>(entry)) c.meta = true;
+    else c.reset = true;
+  }
+  if (c.reset) return ChangeSet{true, true, true, {}, {}, {}, {}, {}};
+  c.apps.assign(apps.begin(), apps.end());
+  for (const auto& key : records) {
+    if (s_->findRecord(key.first, key.second)) c.records.push_back(key);
+    else c.deletedRecords.push_back(key);
+  }
+  c.tasks.assign(tasks.begin(), tasks.end());
+  c.batches.assign(batches.begin(), batches.end());
+  return c;
+}
+
+App& Engine::touchApp(int64_t id) {
+  auto it = s_->apps.find(id);
+  if (it == s_->apps.end()) throw Error("GAIA_AP01", {std::to_string(id)});
+  if (undo_) undo_->entries.push_back(UndoLog::AppImage{id, it->second});
+  return it->second;
+}
+
+Record& Engine::touchRecord(int64_t app, int64_t id) {
+  Record* r = s_->findRecord(app, id);
+  if (!r) throw Error("GAIA_RE01", {std::to_string(id)});
+  if (undo_) undo_->entries.push_back(UndoLog::RecordImage{{app, id}, *r});
+  return *r;
+}
+
+void Engine::putRecord(Record r) {
+  RecordKey key{r.app, r.id};
+  if (undo_) {
+    Record* old = s_->findRecord(key.first, key.second);
+    undo_->entries.push_back(
+        UndoLog::RecordImage{key, old ? std::optional<Record>(*old) : std::nullopt});
+  }
+  s_->setRecord(key, std::move(r));
+}
+
+void Engine::eraseRecord(int64_t app, int64_t id) {
+  Record* old = s_->findRecord(app, id);
+  if (!old) return;
+  if (undo_) undo_->entries.push_back(UndoLog::RecordImage{{app, id}, *old});
+  s_->setRecord({app, id}, std::nullopt);
+}
+
+void Engine::putTask(Task t) {
+  if (undo_) {
+    auto old = s_->tasks.find(t.id);
+    undo_->entries.push_back(UndoLog::TaskImage{
+        t.id, old == s_->tasks.end() ? std::nullopt : std::optional<Task>(old->second)});
+  }
+  std::string id = t.id;
+  s_->setTask(id, std::move(t));
+}
+
+void Engine::putBatch(Batch b) {
+  if (undo_) {
+    auto old = s_->batches.find(b.number);
+    undo_->entries.push_back(UndoLog::BatchImage{
+        b.number, old == s_->batches.end() ? std::nullopt : std::optional<Batch>(old->second)});
+  }
+  std::string number = b.number;
+  s_->setBatch(number, std::move(b));
+}
+
+void Engine::touchNextAppId() {
+  if (undo_) undo_->entries.push_back(UndoLog::CounterImage{s_->nextAppId});
+}
+
+// ---- workspace -----------------------------------------------------------------------------
+
+namespace {
+Error invalidWorkspace(const std::string& detail) { return Error("RINGI_WS01", {detail}); }
+
+void normalizeProcess(ProcessSettings& p) {
+  std::stable_sort(p.states.begin(), p.states.end(),
+                   [](const State& a, const State& b) { return a.index < b.index; });
+}
+}  // namespace
+
+void Engine::load(Snapshot snap) {
+  auto tx = begin();
+  auto next = std::make_unique<Store>();
+  Store& st = *next;
+  std::set<std::string> seen;
+  for (auto& u : snap.users) {
+    if (u.code.empty() || !seen.insert(u.code).second)
+      throw invalidWorkspace("duplicate or empty user code: " + u.code);
+    st.directory.addUser(std::move(u));
+  }
+  seen.clear();
+  for (auto& o : snap.organizations) {
+    if (o.code.empty() || !seen.insert(o.code).second)
+      throw invalidWorkspace("duplicate or empty organization code: " + o.code);
+    st.directory.addOrganization(std::move(o));
+  }
+  seen.clear();
+  for (auto& g : snap.groups) {
+    if (g.code.empty() || !seen.insert(g.code).second)
+      throw invalidWorkspace("duplicate or empty group code: " + g.code);
+    st.directory.addGroup(std::move(g));
+  }
+  int64_t maxApp = 0;
+  for (auto& a : snap.apps) {
+    if (a.id <= 0 || st.apps.count(a.id))
+      throw invalidWorkspace("duplicate or invalid app id: " + std::to_string(a.id));
+    normalizeProcess(a.process);
+    normalizeProcess(a.previewProcess);
+    for (const auto& action : a.process.actions)
+      if (!a.process.findState(action.from) || !a.process.findState(action.to))
+        throw invalidWorkspace("action '" + action.name + "' of app " + std::to_string(a.id) +
+                               " names an unknown status");
+    maxApp = std::max(maxApp, a.id);
+    st.apps.emplace(a.id, std::move(a));
+  }
+  st.nextAppId = std::max(snap.nextAppId, maxApp + 1);
+
+  // Swap in the new state now so record defaults and task derivation can use the normal helpers.
+  if (undo_) undo_->entries.push_back(UndoLog::StateImage{std::move(s_)});
+  s_ = std::move(next);
+
+  const int64_t now = now_();
+  const bool deriveTasks = snap.tasks.empty();
+  for (auto& r : snap.records) {
+    auto appIt = s_->apps.find(r.app);
+    if (appIt == s_->apps.end())
+      throw invalidWorkspace("record for unknown app " + std::to_string(r.app));
+    App& app = appIt->second;
+    if (r.id <= 0) r.id = app.nextRecordId;
+    if (s_->findRecord(r.app, r.id))
+      throw invalidWorkspace("duplicate record id " + std::to_string(r.id) + " in app " +
+                             std::to_string(r.app));
+    app.nextRecordId = std::max(app.nextRecordId, r.id + 1);
+    if (r.revision <= 0) r.revision = 1;
+    if (r.createdAt == 0) r.createdAt = now;
+    if (r.updatedAt == 0) r.updatedAt = r.createdAt;
+    if (r.modifier.empty()) r.modifier = r.creator;
+    if (app.process.configured && !app.process.states.empty()) {
+      if (r.status.empty()) {
+        const State& initial = *app.process.initialState();
+        r.status = initial.name;
+        auto cands = resolveEntities(initial.entities, r);
+        if (!cands.empty()) r.assignees = {cands.front()};
+      } else if (!app.process.findState(r.status)) {
+        throw invalidWorkspace("record " + std::to_string(r.id) + " has unknown status '" +
+                               r.status + "'");
+      }
+      if (r.history.empty())
+        r.history.push_back(StatusChange{r.createdAt, r.status, "", r.creator, r.assignees});
+    }
+    const RecordKey key{r.app, r.id};
+    s_->setRecord(key, std::move(r));
+    if (deriveTasks && app.process.enable) openTasksFor(*s_->findRecord(key.first, key.second));
+  }
+  for (auto& t : snap.tasks) {
+    if (t.id.size() != 32 || s_->tasks.count(t.id)) throw invalidWorkspace("bad task id " + t.id);
+    std::string id = t.id;
+    s_->setTask(id, std::move(t));
+  }
+  for (auto& b : snap.batches) {
+    if (b.number.empty() || s_->batches.count(b.number))
+      throw invalidWorkspace("bad batch number " + b.number);
+    std::string number = b.number;
+    s_->setBatch(number, std::move(b));
+  }
+  tx.commit();
+}
+
+Snapshot Engine::snapshot() const {
+  Snapshot snap;
+  snap.users = s_->directory.users();
+  snap.organizations = s_->directory.organizations();
+  snap.groups = s_->directory.groups();
+  for (const auto& [id, app] : s_->apps) snap.apps.push_back(app);
+  for (const auto& [appId, records] : s_->records)
+    for (const auto& [id, r] : records) snap.records.push_back(r);
+  std::vector<const Task*> tasks;
+  for (const auto& [id, t] : s_->tasks) tasks.push_back(&t);
+  std::sort(tasks.begin(), tasks.end(), [](const Task* a, const Task* b) {
+    return std::tie(a->app, a->record, a->entry, a->id) < std::tie(b->app, b->record, b->entry, b->id);
+  });
+  for (const Task* t : tasks) snap.tasks.push_back(*t);
+  std::vector<const Batch*> batches;
+  for (const auto& [n, b] : s_->batches) batches.push_back(&b);
+  std::sort(batches.begin(), batches.end(), [](const Batch* a, const Batch* b) {
+    return std::tie(a->createdAt, a->number) < std::tie(b->createdAt, b->number);
+  });
+  for (const Batch* b : batches) snap.batches.push_back(*b);
+  snap.nextAppId = s_->nextAppId;
+  return snap;
+}
+
+void Engine::reset() {
+  auto tx = begin();
+  if (undo_) undo_->entries.push_back(UndoLog::StateImage{std::move(s_)});
+  s_ = std::make_unique<Store>();
+  tx.commit();
+}
+
+// ---- directory and apps --------------------------------------------------------------------
+
+const Directory& Engine::directory() const { return s_->directory; }
+
+Locale Engine::localeOf(const std::string& user) const {
+  const User* u = s_->directory.findUser(user);
+  return u ? u->locale : Locale::en;
+}
+
+const App* Engine::findApp(int64_t id) const {
+  auto it = s_->apps.find(id);
+  return it == s_->apps.end() ? nullptr : &it->second;
+}
+
+const App& Engine::app(int64_t id) const {
+  const App* a = findApp(id);
+  if (!a) throw Error("GAIA_AP01", {std::to_string(id)});
+  return *a;
+}
+
+std::vector<const App*> Engine::apps() const {
+  std::vector<const App*> out;
+  for (const auto& [id, a] : s_->apps) out.push_back(&a);
+  return out;
+}
+
+int64_t Engine::createApp(const std::string& user, const std::string& name,
+                          std::optional<int64_t> spaceId) {
+  auto tx = begin();
+  touchNextAppId();
+  App app;
+  app.id = s_->nextAppId++;
+  app.name = name;
+  app.creator = user;
+  app.createdAt = app.modifiedAt = now_();
+  app.spaceId = spaceId;
+  app.locale = localeOf(user) == Locale::en ? Locale::en : Locale::ja;
+  if (undo_) undo_->entries.push_back(UndoLog::AppImage{app.id, std::nullopt});
+  int64_t id = app.id;
+  s_->apps.emplace(id, std::move(app));
+  tx.commit();
+  return id;
+}
+
+namespace {
+void checkSettingsRevision(const App& app, std::optional<int64_t> revision) {
+  if (revision && *revision != -1 && *revision != app.previewRevision)
+    throw Error("GAIA_CO03", {std::to_string(app.id)});
+}
+}  // namespace
+
+int64_t Engine::updatePreviewProcess(int64_t appId, ProcessSettings settings,
+                                     std::optional<int64_t> revision) {
+  auto tx = begin();
+  App& app = touchApp(appId);
+  checkSettingsRevision(app, revision);
+  normalizeProcess(settings);
+  for (const auto& action : settings.actions)
+    if (!settings.findState(action.from) || !settings.findState(action.to))
+      throw invalidInput("actions", "invalid_value");
+  app.previewProcess = std::move(settings);
+  app.previewRevision++;
+  int64_t rev = app.previewRevision;
+  tx.commit();
+  return rev;
+}
+
+int64_t Engine::addPreviewFields(int64_t appId, std::vector<FieldDef> fields,
+                                 std::optional<int64_t> revision) {
+  auto tx = begin();
+  App& app = touchApp(appId);
+  checkSettingsRevision(app, revision);
+  for (auto& f : fields) {
+    bool exists = false;
+    for (const auto& existing : app.previewFields) exists = exists || existing.code == f.code;
+    if (exists || f.code.empty()) throw invalidInput("properties." + f.code + ".code", "invalid_value");
+    app.previewFields.push_back(std::move(f));
+  }
+  app.previewRevision++;
+  int64_t rev = app.previewRevision;
+  tx.commit();
+  return rev;
+}
+
+void Engine::deploy(const std::vector<std::pair<int64_t, std::optional<int64_t>>>& targets,
+                    bool revert) {
+  auto tx = begin();
+  for (const auto& [appId, revision] : targets) {
+    App& app = touchApp(appId);
+    checkSettingsRevision(app, revision);
+    if (revert) {
+      app.previewFields = app.fields;
+      app.previewProcess = app.process;
+      app.previewRevision = app.revision;
+      continue;
+    }
+    const bool wasConfigured = app.process.configured;
+    app.fields = app.previewFields;
+    app.process = app.previewProcess;
+    app.revision = app.previewRevision;
+    app.modifiedAt = now_();
+    // Enabling process management for the first time puts existing records in the initial
+    // status, as kintone does.
+    if (app.process.enable && app.process.configured && !app.process.states.empty()) {
+      const State& initial = *app.process.initialState();
+      for (const Record* r : allRecords(appId)) {
+        if (!r->status.empty() && app.process.findState(r->status)) continue;
+        Record& rec = touchRecord(appId, r->id);
+        closeOpenTasks(rec, "", nullptr);
+        rec.status.clear();
+        auto cands = resolveEntities(initial.entities, rec);
+        enterStatus(rec, initial, "", wasConfigured ? app.creator : rec.creator,
+                    cands.empty() ? std::vector<std::string>{}
+                                  : std::vector<std::string>{cands.front()});
+      }
+    }
+  }
+  tx.commit();
+}
+
+void Engine::setBatchApproval(int64_t appId, BatchApprovalSettings settings) {
+  auto tx = begin();
+  App& app = touchApp(appId);
+  app.batchApproval = std::move(settings);
+  tx.commit();
+}
+
+}  // namespace ringi::domain

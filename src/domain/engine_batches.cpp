@@ -1,0 +1,173 @@
+// Tasks and batch approvals: which tasks may be approved in bulk, and running a batch in chunks.
+#include <algorithm>
+#include <unordered_set>
+
+#include "domain/engine.h"
+#include "domain/engine_state.h"
+
+namespace ringi::domain {
+
+const Task* Engine::findTask(const std::string& id) const {
+  auto it = s_->tasks.find(id);
+  return it == s_->tasks.end() ? nullptr : &it->second;
+}
+
+std::vector<OpenTask> Engine::openTasks(const std::string& user, std::optional<int64_t> app) const {
+  std::vector<OpenTask> out;
+  auto it = s_->openTasksByUser.find(user);
+  if (it == s_->openTasksByUser.end()) return out;
+  for (const auto& [appId, recordId, taskId] : it->second) {
+    if (app && *app != appId) continue;
+    const Record* r = s_->findRecord(appId, recordId);
+    if (r) out.push_back(OpenTask{&s_->tasks.at(taskId), r});
+  }
+  return out;
+}
+
+std::vector<const Task*> Engine::tasksOf(int64_t app, int64_t record) const {
+  std::vector<const Task*> out;
+  auto it = s_->tasksByRecord.find({app, record});
+  if (it == s_->tasksByRecord.end()) return out;
+  for (const auto& id : it->second) out.push_back(&s_->tasks.at(id));
+  std::sort(out.begin(), out.end(), [](const Task* a, const Task* b) {
+    return std::tie(a->entry, a->assignee) < std::tie(b->entry, b->assignee);
+  });
+  return out;
+}
+
+// Whether `user` may approve `taskId` now, and if so with which action and next assignee.
+CheckResult Engine::checkTask(const std::string& user, const std::string& taskId,
+                              std::optional<std::string>* assignee, const Action** chosen) const {
+  auto fail = [&](CheckReason r) { return CheckResult{taskId, r}; };
+  const Task* t = findTask(taskId);
+  if (!t) return fail(CheckReason::task_not_found);
+  if (t->assignee != user) return fail(CheckReason::not_your_task);
+  const Record* r = s_->findRecord(t->app, t->record);
+  if (t->state == TaskState::deleted || !r) return fail(CheckReason::record_deleted);
+  if (t->state == TaskState::closed) return fail(CheckReason::task_closed);
+  const App* a = findApp(t->app);
+  if (!a || !a->process.enable) return fail(CheckReason::process_disabled);
+  if (!a->batchApproval.enabled) return fail(CheckReason::batch_approval_disabled);
+
+  // The approve action: the one the settings name for this status, else the only PRIMARY one.
+  const std::string* named = a->batchApproval.actionFor(r->status);
+  const Action* action = nullptr;
+  int found = 0;
+  for (const Action& candidate : a->process.actions) {
+    if (candidate.from != r->status) continue;
+    if (named ? candidate.name != *named : candidate.type != ActionType::PRIMARY) continue;
+    action = &candidate;
+    ++found;
+  }
+  if (found == 0) return fail(CheckReason::no_approve_action);
+  if (found > 1) return fail(CheckReason::multiple_approve_actions);
+  if (!conditionHolds(*a, *action, *r, user)) return fail(CheckReason::condition_not_met);
+
+  const State* from = a->process.findState(r->status);
+  const State* to = a->process.findState(action->to);
+  if (!from || !to) return fail(CheckReason::no_approve_action);
+  const bool waitForOthers = from->assigneeType == AssigneeType::ALL && r->assignees.size() > 1;
+  std::optional<std::string> next;
+  if (!waitForOthers && to->assigneeType == AssigneeType::ONE) {
+    auto candidates = resolveEntities(to->entities, *r);
+    if (candidates.size() > 1) return fail(CheckReason::assignee_required);
+    if (candidates.size() == 1) next = candidates.front();  // filled in for the user
+  }
+  if (assignee) *assignee = next;
+  if (chosen) *chosen = action;
+  return CheckResult{taskId, CheckReason::supported};
+}
+
+std::vector<CheckResult> Engine::check(const std::string& user,
+                                       const std::vector<std::string>& taskIds) const {
+  std::vector<CheckResult> out;
+  out.reserve(taskIds.size());
+  std::unordered_set<std::string> seen;
+  for (const auto& id : taskIds) {
+    if (!seen.insert(id).second) out.push_back(CheckResult{id, CheckReason::duplicate_task});
+    else out.push_back(checkTask(user, id, nullptr, nullptr));
+  }
+  return out;
+}
+
+std::string Engine::submit(const std::string& user, const std::vector<std::string>& taskIds) {
+  auto tx = begin();
+  Batch b;
+  b.number = newId();
+  b.user = user;
+  b.taskIds = taskIds;
+  b.createdAt = now_();
+  std::string number = b.number;
+  putBatch(std::move(b));
+  tx.commit();
+  return number;
+}
+
+const Batch* Engine::findBatch(const std::string& number) const {
+  auto it = s_->batches.find(number);
+  return it == s_->batches.end() ? nullptr : &it->second;
+}
+
+const Batch& Engine::batch(const std::string& user, const std::string& number) const {
+  const Batch* b = findBatch(number);
+  // Another user's batch is reported as not found: its existence is not theirs to learn.
+  if (!b || b->user != user) throw Error("RINGI_BA01", {number});
+  return *b;
+}
+
+void Engine::cancel(const std::string& user, const std::string& number) {
+  auto tx = begin();
+  Batch b = batch(user, number);
+  if (b.finished()) throw Error("RINGI_BA02", {number});
+  b.state = BatchState::cancelled;
+  b.finishedAt = now_();
+  putBatch(std::move(b));
+  tx.commit();
+}
+
+bool Engine::hasPendingBatches() const { return !s_->pendingBatches.empty(); }
+
+std::optional<std::string> Engine::runChunk(size_t maxTasks) {
+  if (s_->pendingBatches.empty()) return std::nullopt;
+  auto tx = begin();
+  Batch b = s_->batches.at(s_->pendingBatches.begin()->second);
+  const int64_t now = now_();
+  if (b.state == BatchState::queued) {
+    b.state = BatchState::running;
+    b.startedAt = now;
+  }
+  const size_t end = std::min(b.taskIds.size(), b.processed + std::max<size_t>(maxTasks, 1));
+  for (; b.processed < end; ++b.processed) {
+    const std::string& id = b.taskIds[b.processed];
+    CheckResult result{id, CheckReason::supported};
+    auto first = std::find(b.taskIds.begin(), b.taskIds.begin() + b.processed, id);
+    if (first != b.taskIds.begin() + b.processed) result.reason = CheckReason::duplicate_task;
+    std::optional<std::string> assignee;
+    const Action* action = nullptr;
+    if (result.supported()) result = checkTask(b.user, id, &assignee, &action);
+    if (result.supported()) {
+      const Task& t = s_->tasks.at(id);
+      auto step = begin();  // a savepoint: a task that fails leaves no trace
+      try {
+        changeStatus(b.user, t.app, StatusRequest{t.record, action->name, assignee, std::nullopt});
+        step.commit();
+      } catch (const Error& e) {
+        result.reason = e.code() == "GAIA_SA01" ? CheckReason::assignee_required
+                        : e.code() == "GAIA_NT01" ? CheckReason::not_your_task
+                                                  : CheckReason::condition_not_met;
+      }
+    }
+    if (result.supported()) ++b.succeeded;
+    else b.failures.push_back(BatchFailure{id, result.reason});
+  }
+  if (b.processed == b.taskIds.size()) {
+    b.state = b.failures.empty() ? BatchState::completed : BatchState::partially_completed;
+    b.finishedAt = now;
+  }
+  std::string number = b.number;
+  putBatch(std::move(b));
+  tx.commit();
+  return number;
+}
+
+}  // namespace ringi::domain
