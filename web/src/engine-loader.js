@@ -1,0 +1,65 @@
+// @ts-check
+/**
+ * Loads the Emscripten engine (build-wasm/ringi-engine.js + .wasm, shipped next to this file in
+ * dist/) in a browser page, a module Worker or Node 20, and returns the module instance with
+ * ringiCall, ringiLoad, ringiRestore, ringiExport, ringiRunChunk, ringiHasPendingBatches,
+ * ringiRevertLast.
+ *
+ * Node needs `globalThis.require` and `globalThis.__dirname` before the factory module is
+ * evaluated, and the wasm bytes passed as `wasmBinary` (Node's global fetch cannot load file:
+ * URLs) — DESIGN §8.
+ */
+
+export const DEFAULT_ENGINE_URL = new URL('./ringi-engine.js', import.meta.url).href;
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined'
+  && typeof (/** @type {any} */ (globalThis).WorkerGlobalScope) === 'undefined';
+
+/** @type {Map<string, Promise<any>>} */
+const factories = new Map();
+
+/** @param {string} url */
+async function importFactory(url) {
+  if (!factories.has(url)) {
+    factories.set(url, (async () => {
+      if (isNode) {
+        const { createRequire } = await import('node:module');
+        const { fileURLToPath } = await import('node:url');
+        const path = await import('node:path');
+        const g = /** @type {any} */ (globalThis);
+        if (!g.require) g.require = createRequire(url);
+        if (!g.__dirname) g.__dirname = path.dirname(fileURLToPath(url));
+      }
+      const mod = await import(/* @vite-ignore */ url);
+      const factory = mod.default || mod.createRingiEngine;
+      if (typeof factory !== 'function') throw new Error(`${url} does not export an engine factory`);
+      return factory;
+    })());
+  }
+  return factories.get(url);
+}
+
+/**
+ * @param {{engineUrl?: string|URL, wasmUrl?: string|URL}} [opts]
+ * @returns {Promise<any>} the engine instance
+ */
+export async function loadEngine(opts = {}) {
+  const url = new URL(String(opts.engineUrl || DEFAULT_ENGINE_URL), import.meta.url).href;
+  const wasmUrl = new URL(String(opts.wasmUrl || url.replace(/\.m?js$/, '.wasm')), url).href;
+  const factory = await importFactory(url);
+  /** @type {any} */
+  const moduleArgs = {
+    locateFile: (/** @type {string} */ f) => (f.endsWith('.wasm') ? wasmUrl : new URL(f, url).href),
+    print: () => {},
+    printErr: (/** @type {string} */ s) => console.warn('[ringi-engine]', s),
+  };
+  if (isNode) {
+    const { readFile } = await import('node:fs/promises');
+    moduleArgs.wasmBinary = await readFile(new URL(wasmUrl));
+  }
+  const engine = await factory(moduleArgs);
+  for (const f of ['ringiCall', 'ringiLoad', 'ringiRestore', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
+    if (typeof engine[f] !== 'function') throw new Error(`engine lacks ${f}`);
+  }
+  return engine;
+}

@@ -1,0 +1,272 @@
+// @ts-check
+/**
+ * The engine host: owns one engine instance and one storage back-end and serves the protocol's
+ * requests (protocol.js). Runs inside the Web Worker (worker.js) or on the caller's thread
+ * (inprocess.js); both transports share this code, so they behave the same.
+ *
+ * Rules it keeps:
+ *  - ONE queue. Requests and batch chunks run strictly one after the other. The engine's
+ *    ringiRevertLast() only undoes the *last* change, so a change must be committed (or reverted)
+ *    before the engine is called again.
+ *  - Commit before answer. A call whose answer carries a ChangeSet is answered only after the
+ *    ChangeSet was committed in one storage transaction. If the commit fails the engine is
+ *    reverted and the caller gets RINGI_ST01: memory and disk never disagree.
+ *  - Batches run in chunks (`chunkSize` tasks, default 50). A chunk = one engine call + one
+ *    transaction (records, tasks and the batch's progress together), followed by a 'progress'
+ *    event. Between chunks the host yields to the event loop, and every request that arrived in
+ *    the meantime is served before the next chunk (it is queued behind it).
+ *  - Resume: at open, the engine is restored from storage; if it has unfinished batches the pump
+ *    starts. A chunk that was not committed never happened, so after a crash each task is applied
+ *    exactly once.
+ *
+ * Two tabs (one database, one host per tab)
+ *  - Every job (request or chunk) runs while holding an exclusive lock named `ringi:<database>`:
+ *    navigator.locks (Web Locks) in browsers, an in-realm mutex otherwise. So only one host at a
+ *    time reads-modifies-writes the database.
+ *  - Every commit writes a fresh generation token in the same transaction (store `sync`). The
+ *    host remembers the token it last wrote or read. Inside the lock, before touching the engine,
+ *    it reads the stored token; when it differs, another tab committed in between and the host
+ *    reloads its engine from storage (loadAll + ringiRestore) first. So no job ever runs on a
+ *    stale engine: no lost update, and a batch task already applied by another tab is seen closed
+ *    and not applied again.
+ *  - After a commit the host posts the token on BroadcastChannel `ringi:<database>`; other hosts
+ *    then reload eagerly (emitting 'changed' {source:'remote'}) and pick up batches another tab
+ *    left unfinished. The broadcast is only a hint: correctness comes from the check in the lock.
+ */
+import { makeError, toKintoneError, normalizeLocale } from './protocol.js';
+
+/** @typedef {import('./protocol.js').KintoneError} KintoneError */
+
+/** @type {Map<string, Promise<any>>} */
+const realmLocks = new Map();
+
+/**
+ * An exclusive lock by name: Web Locks when available, else an in-realm mutex.
+ * @param {string} name
+ * @returns {<T>(fn: () => Promise<T>) => Promise<T>}
+ */
+export function createLock(name) {
+  const locks = /** @type {any} */ (globalThis.navigator)?.locks;
+  if (locks && typeof locks.request === 'function') {
+    return (fn) => locks.request(name, { mode: 'exclusive' }, fn);
+  }
+  return (fn) => {
+    const prev = realmLocks.get(name) || Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => {});
+    realmLocks.set(name, tail);
+    tail.then(() => { if (realmLocks.get(name) === tail) realmLocks.delete(name); });
+    return run;
+  };
+}
+
+/** Yield to the event loop (a macrotask; MessageChannel avoids setTimeout clamping). */
+function defaultYield(ms = 0) {
+  if (ms > 0) return new Promise((r) => setTimeout(r, ms));
+  if (typeof MessageChannel !== 'undefined' && typeof window === 'undefined' && typeof process === 'undefined') {
+    return new Promise((r) => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => { ch.port1.close(); r(undefined); };
+      ch.port2.postMessage(0);
+    });
+  }
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+const EMPTY_WORKSPACE = JSON.stringify({ users: [], organizations: [], groups: [], apps: [] });
+
+export class Host {
+  /**
+   * @param {object} o
+   * @param {any} o.engine        the engine module instance (ringiCall, ringiLoad, ...)
+   * @param {any} o.storage       an opened storage back-end (storage/memory.js, storage/indexeddb.js)
+   * @param {string} o.database   database name (lock and channel names derive from it)
+   * @param {number} [o.chunkSize]
+   * @param {(type: string, payload: any) => void} [o.emit]  event sink
+   * @param {(fn: () => Promise<any>) => Promise<any>} [o.lock]
+   * @param {boolean} [o.broadcast] use BroadcastChannel hints (default: for indexeddb storage)
+   */
+  constructor(o) {
+    this.engine = o.engine;
+    this.storage = o.storage;
+    this.database = o.database;
+    this.chunkSize = o.chunkSize || 50;
+    this.emit = o.emit || (() => {});
+    this.lock = o.lock || createLock(`ringi:${o.database}`);
+    /** @type {string|null} */
+    this.generation = null;
+    this.closed = false;
+    this._queue = Promise.resolve();
+    this._pumpScheduled = false;
+    /** @type {BroadcastChannel|null} */
+    this.channel = null;
+    const wantBroadcast = o.broadcast ?? (o.storage.kind === 'indexeddb');
+    if (wantBroadcast && typeof BroadcastChannel !== 'undefined') {
+      this.channel = new BroadcastChannel(`ringi:${o.database}`);
+      this.channel.onmessage = (ev) => {
+        if (this.closed || !ev.data || ev.data.generation === this.generation) return;
+        this._enqueue(async () => {}).catch(() => {});
+      };
+    }
+    this.stats = { reloads: 0, chunks: 0, commits: 0 };
+  }
+
+  /** Restore the engine from storage and resume batches. */
+  async open() {
+    const restored = await this._enqueue(async () => {
+      // _sync() ran inside the lock already (generation null -> always reloads once).
+      const counts = this._lastCounts || {};
+      return counts;
+    });
+    return {
+      restored,
+      pendingBatches: !!this.engine.ringiHasPendingBatches(),
+    };
+  }
+
+  /**
+   * Serve one request. Resolves with the result, rejects with a KintoneError.
+   * @param {string} type @param {any} payload
+   */
+  async request(type, payload = {}) {
+    const locale = normalizeLocale(payload.locale);
+    switch (type) {
+      case 'call': {
+        const req = { user: payload.user ?? '', method: payload.method, path: payload.path, body: payload.body ?? {} };
+        return this._enqueue(async () => {
+          const resp = this._parse(this.engine.ringiCall(JSON.stringify(req)), locale);
+          await this._commit(resp, locale);
+          if (this.engine.ringiHasPendingBatches()) this._schedulePump();
+          return { status: resp.status, body: resp.body };
+        });
+      }
+      case 'load': {
+        const ws = typeof payload.workspace === 'string' ? payload.workspace : JSON.stringify(payload.workspace ?? {});
+        return this._enqueue(async () => {
+          const resp = this._parse(this.engine.ringiLoad(ws), locale);
+          await this._commit(resp, locale);
+          if (this.engine.ringiHasPendingBatches()) this._schedulePump();
+          return { status: resp.status, body: resp.body };
+        });
+      }
+      case 'reset':
+        return this._enqueue(async () => {
+          const resp = this._parse(this.engine.ringiLoad(EMPTY_WORKSPACE), locale);
+          await this._commit(resp, locale);
+          return { status: resp.status, body: resp.body };
+        });
+      case 'export':
+        return this._enqueue(async () => {
+          const s = this.engine.ringiExport();
+          try { return JSON.parse(s); } catch { throw makeError('RINGI_EN01', locale); }
+        });
+      case 'close':
+        return this.close();
+      default:
+        throw makeError('RINGI_PR01', locale);
+    }
+  }
+
+  async close() {
+    if (this.closed) return {};
+    this.closed = true;
+    this.channel?.close();
+    this.channel = null;
+    await this._queue.catch(() => {});
+    await this.storage.close();
+    return {};
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────────────────────
+
+  /** Run `job` after everything queued before it, inside the database lock, on a fresh engine. */
+  _enqueue(job) {
+    const run = this._queue.then(() => {
+      if (this.closed) throw makeError('RINGI_WK01');
+      return this.lock(async () => {
+        await this._sync();
+        return job();
+      });
+    });
+    this._queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Reload the engine when storage was changed by someone else. Runs inside the lock. */
+  async _sync() {
+    let g;
+    try {
+      g = await this.storage.generation();
+    } catch (e) {
+      throw makeError('RINGI_ST02');
+    }
+    if (g === this.generation && this._loadedOnce) return;
+    const state = await this.storage.loadAll();
+    const resp = this._parse(this.engine.ringiRestore(JSON.stringify(state)), 'en');
+    if (resp.status >= 400) throw toKintoneError({ ...resp.body, status: resp.status });
+    const first = !this._loadedOnce;
+    this._loadedOnce = true;
+    this.generation = g;
+    this._lastCounts = Object.fromEntries(Object.entries(state).map(([k, v]) => [k, v.length]));
+    if (!first) {
+      this.stats.reloads++;
+      this.emit('changed', { source: 'remote' });
+    }
+    if (this.engine.ringiHasPendingBatches()) this._schedulePump();
+  }
+
+  /** @param {string} text @param {string} locale */
+  _parse(text, locale) {
+    try {
+      const r = JSON.parse(text);
+      if (!r || typeof r.status !== 'number') throw new Error('bad shape');
+      return r;
+    } catch {
+      throw makeError('RINGI_EN01', locale);
+    }
+  }
+
+  /** Commit an engine answer's ChangeSet; revert the engine when that fails. */
+  async _commit(resp, locale) {
+    const changes = resp.changes;
+    if (!changes || (!changes.reset && isEmptyChanges(changes))) return;
+    try {
+      this.generation = await this.storage.commit(changes);
+    } catch (e) {
+      try { this.engine.ringiRevertLast(); } catch { /* nothing more we can do */ }
+      // Whatever happened on disk, re-read it before the next job.
+      this._loadedOnce = false;
+      throw makeError('RINGI_ST01', locale);
+    }
+    this.stats.commits++;
+    this.channel?.postMessage({ generation: this.generation });
+    this.emit('changed', { source: 'local' });
+  }
+
+  _schedulePump(delay = 0) {
+    if (this._pumpScheduled || this.closed) return;
+    this._pumpScheduled = true;
+    defaultYield(delay).then(() => {
+      if (this.closed) { this._pumpScheduled = false; return; }
+      this._enqueue(async () => {
+        this._pumpScheduled = false;
+        if (!this.engine.ringiHasPendingBatches()) return;
+        const resp = this._parse(this.engine.ringiRunChunk(this.chunkSize), 'en');
+        await this._commit(resp, 'en');
+        this.stats.chunks++;
+        if (resp.body) this.emit('progress', resp.body);
+        if (this.engine.ringiHasPendingBatches()) this._schedulePump();
+      }).catch((e) => {
+        this._pumpScheduled = false;
+        if (this.closed) return;
+        this.emit('error', toKintoneError(e));
+        this._schedulePump(1000);
+      });
+    });
+  }
+}
+
+function isEmptyChanges(c) {
+  const any = (o) => o && Object.values(o).some((v) => Array.isArray(v) && v.length);
+  return !any(c.put) && !any(c.delete);
+}

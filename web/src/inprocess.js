@@ -1,0 +1,38 @@
+// @ts-check
+/**
+ * In-process transport (`worker: false`; the default in Node): the same server and host as the
+ * Web Worker, on the caller's thread. It exchanges the same protocol messages, deep-copied with
+ * structuredClone so callers cannot share mutable objects with the engine side, and delivered
+ * asynchronously like postMessage.
+ */
+import { createServer } from './server.js';
+import { readyMessage } from './protocol.js';
+
+/**
+ * @param {{loadEngine?: any, createStorage?: any}} [deps]
+ * @returns {import('./client.js').Transport}
+ */
+export function createInProcessTransport(deps = {}) {
+  /** @type {((msg: any) => void)|null} */
+  let listener = null;
+  let closed = false;
+  const deliver = (msg) => {
+    const copy = structuredClone(msg);
+    queueMicrotask(() => { if (!closed || msg.id !== undefined) listener?.(copy); });
+  };
+  const server = createServer(deliver, deps);
+  return {
+    kind: 'inprocess',
+    postMessage(msg) {
+      if (closed) return;
+      const copy = structuredClone(msg);
+      setTimeout(() => server.onMessage(copy), 0);
+    },
+    onMessage(fn) {
+      listener = fn;
+      deliver(readyMessage());
+    },
+    terminate() { closed = true; },
+    get server() { return server; },
+  };
+}

@@ -1,0 +1,193 @@
+// @ts-check
+/**
+ * Ringi worker protocol (version 1). This file owns the protocol; every message type, field and
+ * error is documented here and nowhere else.
+ *
+ * Transport: `postMessage` of plain structured-cloneable objects between the page (the client,
+ * web/src/client.js) and the engine host (web/src/worker.js in a module Worker, or
+ * web/src/inprocess.js on the same thread, which speaks the same messages without cloning).
+ *
+ * ── Handshake ────────────────────────────────────────────────────────────────────────────────
+ *   worker → page  {type: 'ready', protocol: 1}
+ *       Posted once, as soon as the worker script has been evaluated. The client sends nothing
+ *       before it has seen `ready` (messages sent earlier would be lost on some browsers while the
+ *       module graph loads). A `protocol` other than PROTOCOL_VERSION makes the client fail.
+ *   page → worker  {id, type: 'open', payload: OpenPayload}      (must be the first request)
+ *       Loads the engine, opens storage, restores the engine from it and resumes unfinished
+ *       batches. Result: {protocol, database, storage, restored: {<store>: count}, pendingBatches}.
+ *
+ * ── Requests (page → worker) ─────────────────────────────────────────────────────────────────
+ *   {id: number, type: RequestType, payload: object}
+ *     'open'    OpenPayload {database, storage: 'indexeddb'|'memory', engineUrl?, chunkSize?}
+ *     'call'    {user, method, path, body, locale?}  one REST call; result {status, body}
+ *               (a kintone error is a *successful* reply with status >= 400 and the error body)
+ *     'load'    {workspace, locale?}                 replace everything; result {status, body}
+ *     'export'  {}                                   result: the workspace document (object)
+ *     'reset'   {locale?}                            empty the database; result {status, body}
+ *     'close'   {}                                   stop batches, close storage; result {}
+ *   Requests are served strictly one at a time, in arrival order, interleaved with batch chunks.
+ *
+ * ── Replies (worker → page) ──────────────────────────────────────────────────────────────────
+ *   {id, ok: true, result}
+ *   {id, ok: false, error: KintoneError}   KintoneError = {code, id, message, errors?, status?}
+ *     `status` is the HTTP status the error stands for (the facade strips it: kintone's
+ *     errback gets no status).
+ *
+ * ── Events (worker → page, no id) ────────────────────────────────────────────────────────────
+ *   {type: 'progress', payload: BatchProgress}
+ *       After every committed batch chunk (and after a submit): the batch progress object as
+ *       `GET /batch_approvals/_submit` would answer it ({batch_number, total, processed,
+ *       failed_tasks, state, succeeded, failures, ...}).
+ *   {type: 'changed', payload: {source: 'local'|'remote'}}
+ *       The database changed: 'local' = by this host (a committed request or chunk), 'remote' =
+ *       another tab's host committed and this host reloaded its engine from IndexedDB.
+ *   {type: 'error', payload: KintoneError}
+ *       A background failure (a batch chunk could not be committed; it is retried later).
+ *
+ * ── Errors produced by the host itself (engine errors come from the engine) ──────────────────
+ *   RINGI_PR01 400 unknown request type / malformed message
+ *   RINGI_PR02 400 request before a successful 'open' (or a second 'open')
+ *   RINGI_PR03 500 protocol version mismatch
+ *   RINGI_ST01 500 the IndexedDB transaction failed; the engine went back to the committed state
+ *   RINGI_ST02 500 the database could not be opened / read
+ *   RINGI_EN01 500 the engine (wasm) could not be loaded, or answered something unreadable
+ *   RINGI_WK01 500 the worker died or was closed before answering
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+/** @typedef {'open'|'call'|'load'|'export'|'reset'|'close'} RequestType */
+/** @typedef {{code: string, id: string, message: string, errors?: any, status?: number}} KintoneError */
+/** @typedef {{database?: string, storage?: 'indexeddb'|'memory', engineUrl?: string, chunkSize?: number}} OpenPayload */
+
+/** @type {ReadonlyArray<RequestType>} */
+export const REQUEST_TYPES = Object.freeze(['open', 'call', 'load', 'export', 'reset', 'close']);
+export const EVENT_TYPES = Object.freeze(['ready', 'progress', 'changed', 'error']);
+
+/** Messages for host-level errors, per locale. */
+const MESSAGES = {
+  RINGI_PR01: {
+    en: 'Unknown or malformed request.',
+    ja: '不明な、または不正な要求です。',
+    zh: '未知或格式错误的请求。',
+  },
+  RINGI_PR02: {
+    en: 'The engine is not open.',
+    ja: 'エンジンが開かれていません。',
+    zh: '引擎尚未打开。',
+  },
+  RINGI_PR03: {
+    en: 'The worker speaks another protocol version.',
+    ja: 'ワーカーのプロトコルのバージョンが異なります。',
+    zh: 'Worker 的协议版本不一致。',
+  },
+  RINGI_ST01: {
+    en: 'Failed to save the change.',
+    ja: '変更を保存できませんでした。',
+    zh: '无法保存更改。',
+  },
+  RINGI_ST02: {
+    en: 'Failed to open the database.',
+    ja: 'データベースを開けませんでした。',
+    zh: '无法打开数据库。',
+  },
+  RINGI_EN01: {
+    en: 'The engine could not be loaded.',
+    ja: 'エンジンを読み込めませんでした。',
+    zh: '无法加载引擎。',
+  },
+  RINGI_WK01: {
+    en: 'The engine is not available.',
+    ja: 'エンジンを利用できません。',
+    zh: '引擎不可用。',
+  },
+  CB_VA01: {
+    en: 'Missing or invalid input.',
+    ja: '入力内容が正しくありません。',
+    zh: '输入内容不正确。',
+  },
+};
+
+const STATUS = {
+  RINGI_PR01: 400, RINGI_PR02: 400, RINGI_PR03: 500, RINGI_ST01: 500, RINGI_ST02: 500,
+  RINGI_EN01: 500, RINGI_WK01: 500, CB_VA01: 400,
+};
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A kintone-style error id: 20 random alphanumeric characters. */
+export function errorId() {
+  const bytes = new Uint8Array(20);
+  globalThis.crypto.getRandomValues(bytes);
+  let s = '';
+  for (const b of bytes) s += ID_ALPHABET[b % ID_ALPHABET.length];
+  return s;
+}
+
+/** @param {string|undefined|null} locale */
+export function normalizeLocale(locale) {
+  const l = String(locale || 'en').toLowerCase();
+  if (l.startsWith('ja')) return 'ja';
+  if (l.startsWith('zh')) return 'zh';
+  return 'en';
+}
+
+/**
+ * A kintone-shaped error object for a host/facade failure.
+ * @param {keyof typeof MESSAGES} code
+ * @param {string} [locale]
+ * @param {any} [errors]
+ * @returns {KintoneError}
+ */
+export function makeError(code, locale, errors) {
+  const m = MESSAGES[code] || MESSAGES.RINGI_PR01;
+  /** @type {KintoneError} */
+  const e = { code, id: errorId(), message: m[normalizeLocale(locale)] };
+  if (errors !== undefined) e.errors = errors;
+  Object.defineProperty(e, 'status', { value: STATUS[code] || 500, enumerable: false, writable: true });
+  return e;
+}
+
+/** Is `v` a kintone-shaped error object? @param {any} v */
+export function isKintoneError(v) {
+  return !!v && typeof v === 'object' && typeof v.code === 'string' && typeof v.message === 'string';
+}
+
+/** Coerce anything thrown into a kintone-shaped error (plain, cloneable). */
+export function toKintoneError(err, fallbackCode = 'RINGI_EN01', locale) {
+  if (isKintoneError(err)) {
+    /** @type {KintoneError} */
+    const e = { code: err.code, id: typeof err.id === 'string' ? err.id : errorId(), message: err.message };
+    if (err.errors !== undefined) e.errors = err.errors;
+    if (typeof err.status === 'number') e.status = err.status;
+    return e;
+  }
+  const e = makeError(/** @type {any} */ (fallbackCode), locale);
+  return { code: e.code, id: e.id, message: e.message, status: STATUS[fallbackCode] || 500 };
+}
+
+/**
+ * Validate an incoming request message; returns an error object or null.
+ * @param {any} msg
+ */
+export function validateRequest(msg) {
+  if (!msg || typeof msg !== 'object') return 'not an object';
+  if (typeof msg.id !== 'number' || !Number.isFinite(msg.id)) return 'id must be a number';
+  if (!REQUEST_TYPES.includes(msg.type)) return `unknown type ${String(msg.type)}`;
+  if (msg.payload !== undefined && (msg.payload === null || typeof msg.payload !== 'object')) {
+    return 'payload must be an object';
+  }
+  if (msg.type === 'call') {
+    const p = msg.payload || {};
+    if (typeof p.method !== 'string' || typeof p.path !== 'string') return 'call needs method and path';
+  }
+  return null;
+}
+
+/** @param {number} id @param {any} result */
+export const okReply = (id, result) => ({ id, ok: true, result });
+/** @param {number} id @param {KintoneError} error */
+export const errorReply = (id, error) => ({ id, ok: false, error: toKintoneError(error) });
+/** @param {'progress'|'changed'|'error'} type @param {any} payload */
+export const event = (type, payload) => ({ type, payload });
+export const readyMessage = () => ({ type: 'ready', protocol: PROTOCOL_VERSION });

@@ -1,0 +1,42 @@
+// @ts-check
+/**
+ * Ringi's public entry point: `createKintone(opts)` (DESIGN §2, types in ringi.d.ts).
+ *
+ *   const kintone = await createKintone({user: 'sato', storage: 'indexeddb', database: 'ringi', worker: true});
+ *   await kintone.ringi.load(workspace);
+ *   kintone.install();   // globalThis.kintone = kintone
+ */
+import { Client, createWorkerTransport } from './client.js';
+import { createInProcessTransport } from './inprocess.js';
+import { createFacade } from './facade.js';
+
+export { PROTOCOL_VERSION } from './protocol.js';
+export { encodeQuery, decodeQuery, buildRequest } from './facade.js';
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+
+/**
+ * @param {import('./ringi').CreateKintoneOptions} [opts]
+ * @returns {Promise<import('./ringi').Kintone>}
+ */
+export async function createKintone(opts = {}) {
+  const useWorker = opts.worker ?? (!isNode && typeof Worker !== 'undefined');
+  const storage = opts.storage ?? (isNode || typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb');
+  const database = opts.database ?? 'ringi';
+  const engineUrl = new URL(String(opts.engineUrl ?? './ringi-engine.js'), import.meta.url).href;
+  const transport = useWorker
+    ? createWorkerTransport(opts.workerUrl ?? new URL('./worker.js', import.meta.url))
+    : createInProcessTransport(opts.engine ? { loadEngine: async () => opts.engine } : {});
+  const client = new Client(transport);
+  try {
+    await client.request('open', { database, storage, engineUrl, chunkSize: opts.chunkSize });
+  } catch (e) {
+    transport.terminate();
+    throw e;
+  }
+  const kintone = createFacade(client, { user: opts.user, baseUrl: opts.baseUrl, guestSpaceId: opts.guestSpaceId });
+  await kintone.ringi._refreshLoginUser();
+  return /** @type {any} */ (kintone);
+}
+
+export default createKintone;

@@ -1,0 +1,78 @@
+// @ts-check
+/**
+ * The worker side of the protocol (protocol.js), independent of the transport: feed it request
+ * messages, it posts replies and events through `post`. worker.js wires it to the Worker's
+ * global scope; inprocess.js to a direct in-thread channel.
+ */
+import { PROTOCOL_VERSION, validateRequest, makeError, okReply, errorReply, event, toKintoneError } from './protocol.js';
+import { Host } from './host.js';
+import { loadEngine as defaultLoadEngine } from './engine-loader.js';
+import { createStorage as defaultCreateStorage } from './storage/index.js';
+
+/**
+ * @param {(msg: any) => void} post
+ * @param {{loadEngine?: (o: any) => Promise<any>, createStorage?: (kind: any) => any, onClose?: () => void}} [deps]
+ */
+export function createServer(post, deps = {}) {
+  const loadEngine = deps.loadEngine || defaultLoadEngine;
+  const createStorage = deps.createStorage || defaultCreateStorage;
+  /** @type {Host|null} */
+  let host = null;
+  /** @type {Promise<Host>|null} */
+  let opening = null;
+
+  /** @param {any} p */
+  async function open(p) {
+    const database = String(p.database || 'ringi');
+    const kind = p.storage || (typeof indexedDB !== 'undefined' ? 'indexeddb' : 'memory');
+    let engine;
+    try {
+      engine = await loadEngine({ engineUrl: p.engineUrl, wasmUrl: p.wasmUrl });
+    } catch (e) {
+      console.error('[ringi] engine load failed', e);
+      throw makeError('RINGI_EN01', p.locale);
+    }
+    const storage = createStorage(kind);
+    try {
+      await storage.open(database);
+    } catch (e) {
+      console.error('[ringi] storage open failed', e);
+      throw makeError('RINGI_ST02', p.locale);
+    }
+    const h = new Host({ engine, storage, database, chunkSize: p.chunkSize, emit: (type, payload) => post(event(/** @type {any} */ (type), payload)) });
+    host = h;
+    return h;
+  }
+
+  /** @param {any} msg */
+  async function onMessage(msg) {
+    const invalid = validateRequest(msg);
+    if (invalid) {
+      if (msg && typeof msg.id === 'number') post(errorReply(msg.id, makeError('RINGI_PR01', undefined, { message: invalid })));
+      return;
+    }
+    const { id, type } = msg;
+    const payload = msg.payload || {};
+    try {
+      let result;
+      if (type === 'open') {
+        if (opening) throw makeError('RINGI_PR02', payload.locale);
+        opening = open(payload);
+        const h = await opening;
+        const r = await h.open();
+        result = { protocol: PROTOCOL_VERSION, database: h.database, storage: h.storage.kind, ...r };
+      } else {
+        if (!opening) throw makeError('RINGI_PR02', payload.locale);
+        const h = await opening;
+        result = await h.request(type, payload);
+        if (type === 'close') deps.onClose?.();
+      }
+      post(okReply(id, result));
+    } catch (e) {
+      if (!(e && typeof e === 'object' && 'code' in e)) console.error('[ringi]', e);
+      post(errorReply(id, toKintoneError(e, 'RINGI_EN01', payload.locale)));
+    }
+  }
+
+  return { onMessage, get host() { return host; } };
+}

@@ -1,0 +1,156 @@
+// @ts-check
+/**
+ * IndexedDB storage back-end. Interface (same as memory.js):
+ *   open(name)           open/create the database, upgrading the schema when needed
+ *   loadAll()            -> {users: [...], organizations: [...], ..., meta: [...]} (one readonly txn)
+ *   generation()         -> the token of the last commit (null for a fresh database)
+ *   commit(changes)      apply a ChangeSet in ONE readwrite transaction; resolves on `complete`
+ *                        with the new generation token, rejects when the transaction aborts
+ *   clear()              empty every store (one transaction)
+ *   close()
+ *
+ * Schema versions (onupgradeneeded walks them in order, so any older database is upgraded):
+ *   1  one object store per entity kind (see schema.js STORES) + the `sync` store.
+ *
+ * Durability: transactions are opened with {durability: 'strict'} (Chromium's default is
+ * 'relaxed'), so `complete` means the data reached the disk.
+ */
+import { STORES, STORE_NAMES, SYNC_STORE, SCHEMA_VERSION, emptyState, newGeneration, touchedStores } from './schema.js';
+
+/** @param {IDBRequest} r @returns {Promise<any>} */
+function reqDone(r) {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+/** @param {IDBTransaction} tx @returns {Promise<void>} */
+function txDone(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error || new Error('IndexedDB transaction failed'));
+    tx.onabort = () => reject(tx.error || new Error('IndexedDB transaction aborted'));
+  });
+}
+
+/** Upgrade steps; index i upgrades version i to i+1. */
+const UPGRADES = [
+  /** 0 -> 1 */
+  (/** @type {IDBDatabase} */ db) => {
+    for (const [name, keyPath] of Object.entries(STORES)) {
+      if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath });
+    }
+    if (!db.objectStoreNames.contains(SYNC_STORE)) db.createObjectStore(SYNC_STORE, { keyPath: 'key' });
+  },
+];
+
+export class IndexedDBStorage {
+  /** @param {IDBFactory} [factory] defaults to globalThis.indexedDB */
+  constructor(factory) {
+    this.factory = factory || globalThis.indexedDB;
+    this.kind = 'indexeddb';
+    /** @type {IDBDatabase|null} */
+    this.db = null;
+    this.name = null;
+    this._failNext = 0;
+  }
+
+  /** @param {string} name */
+  async open(name) {
+    if (!this.factory) throw new Error('IndexedDB is not available');
+    this.name = name;
+    const req = this.factory.open(name, SCHEMA_VERSION);
+    req.onupgradeneeded = (ev) => {
+      const db = req.result;
+      for (let v = ev.oldVersion; v < SCHEMA_VERSION; v++) UPGRADES[v](db);
+    };
+    req.onblocked = () => {};
+    this.db = await reqDone(req);
+    // Another tab upgrading the schema: let it, and fail our next call loudly.
+    this.db.onversionchange = () => {
+      this.db?.close();
+      this.db = null;
+    };
+  }
+
+  _tx(stores, mode) {
+    if (!this.db) throw new Error('storage not open');
+    try {
+      return this.db.transaction(stores, mode, { durability: 'strict' });
+    } catch (e) {
+      if (e instanceof TypeError) return this.db.transaction(stores, mode);
+      throw e;
+    }
+  }
+
+  async loadAll() {
+    const tx = this._tx([...STORE_NAMES], 'readonly');
+    const state = emptyState();
+    const reads = STORE_NAMES.map(async (n) => {
+      state[n] = await reqDone(tx.objectStore(n).getAll());
+    });
+    await Promise.all(reads);
+    return state;
+  }
+
+  async generation() {
+    const tx = this._tx([SYNC_STORE], 'readonly');
+    const row = await reqDone(tx.objectStore(SYNC_STORE).get('generation'));
+    return row ? row.value : null;
+  }
+
+  failNextCommit(n = 1) {
+    this._failNext = n;
+  }
+
+  /** @param {any} changes @returns {Promise<string>} */
+  async commit(changes) {
+    const touched = touchedStores(changes);
+    const generation = newGeneration();
+    const tx = this._tx([...touched, SYNC_STORE], 'readwrite');
+    const finished = txDone(tx);
+    try {
+      if (changes.reset) for (const n of STORE_NAMES) tx.objectStore(n).clear();
+      for (const [s, rows] of Object.entries(changes.put || {})) {
+        if (!rows || !rows.length) continue;
+        const os = tx.objectStore(s);
+        for (const row of rows) os.put(row);
+      }
+      for (const [s, keys] of Object.entries(changes.delete || {})) {
+        if (!keys || !keys.length) continue;
+        const os = tx.objectStore(s);
+        for (const k of keys) os.delete(k);
+      }
+      tx.objectStore(SYNC_STORE).put({ key: 'generation', value: generation });
+      if (this._failNext > 0) {
+        this._failNext--;
+        throw new Error('simulated storage failure');
+      }
+    } catch (e) {
+      try { tx.abort(); } catch { /* already finished */ }
+      await finished.catch(() => {});
+      throw e;
+    }
+    await finished;
+    return generation;
+  }
+
+  async clear() {
+    const generation = newGeneration();
+    const tx = this._tx([...STORE_NAMES, SYNC_STORE], 'readwrite');
+    for (const n of STORE_NAMES) tx.objectStore(n).clear();
+    tx.objectStore(SYNC_STORE).put({ key: 'generation', value: generation });
+    await txDone(tx);
+    return generation;
+  }
+
+  async close() {
+    this.db?.close();
+    this.db = null;
+  }
+}
+
+export function createIndexedDBStorage(factory) {
+  return new IndexedDBStorage(factory);
+}

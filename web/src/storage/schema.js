@@ -1,0 +1,58 @@
+// @ts-check
+/**
+ * The storage schema shared by every storage back-end: one object store per entity kind, values
+ * are the engine's JSON rows, keys are taken from the rows (IndexedDB keyPath).
+ *
+ * Besides the entity stores there is one housekeeping store, `sync`, holding the row
+ * {key: 'generation', value: <token>}: every commit writes a fresh token in the same transaction,
+ * so a host that finds a token it did not write knows another tab changed the database and
+ * reloads (see web/src/host.js, "Two tabs").
+ */
+
+/** @type {Readonly<Record<string, string|string[]>>} */
+export const STORES = Object.freeze({
+  users: 'code',
+  organizations: 'code',
+  groups: 'code',
+  apps: 'app',
+  records: ['app', 'id'],
+  tasks: 'id',
+  batches: 'batch_number',
+  meta: 'key',
+});
+
+export const STORE_NAMES = Object.freeze(Object.keys(STORES));
+export const SYNC_STORE = 'sync';
+export const SCHEMA_VERSION = 1;
+
+/** @returns {Record<string, any[]>} an empty state object */
+export function emptyState() {
+  /** @type {Record<string, any[]>} */
+  const s = {};
+  for (const n of STORE_NAMES) s[n] = [];
+  return s;
+}
+
+/** A fresh generation token. */
+export function newGeneration() {
+  const b = new Uint8Array(8);
+  globalThis.crypto.getRandomValues(b);
+  return Date.now().toString(36) + '-' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** Key of a row in a store (for the memory back-end). @param {string} store @param {any} row */
+export function keyOf(store, row) {
+  const kp = STORES[store];
+  if (Array.isArray(kp)) return JSON.stringify(kp.map((k) => row[k]));
+  return JSON.stringify(row[kp]);
+}
+
+/** Stores a ChangeSet touches. @param {any} changes */
+export function touchedStores(changes) {
+  if (changes.reset) return [...STORE_NAMES];
+  const set = new Set();
+  for (const [k, v] of Object.entries(changes.put || {})) if (Array.isArray(v) && v.length) set.add(k);
+  for (const [k, v] of Object.entries(changes.delete || {})) if (Array.isArray(v) && v.length) set.add(k);
+  for (const s of set) if (!STORE_NAMES.includes(s)) throw new Error(`unknown store ${s}`);
+  return [...set];
+}
