@@ -641,7 +641,11 @@ class Parser {
 
   bool atClause() const {
     if (atWord("order") && atWord("by", 1)) return true;
-    if ((atWord("limit") || atWord("offset")) && peek(1).type == Tok::Word) return true;
+    // `limit` / `offset` start a clause unless they are a field code followed by an operator.
+    if (atWord("limit") || atWord("offset")) {
+      return peek(1).type != Tok::Op && !atWord("in", 1) && !atWord("not", 1) &&
+             !atWord("like", 1);
+    }
     return false;
   }
 
