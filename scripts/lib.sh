@@ -1,0 +1,111 @@
+# Shared helpers for Ringi's scripts. Source it; safe to source from an interactive shell
+# (defines functions and variables only; no `set -e`, no `exit`).
+#
+#   ringi_log MSG...                  prints "[ringi] MSG" on stderr
+#   ringi_apt_ensure PKG...           installs the Debian packages that are missing, with ONE
+#                                     `apt-get update` per process tree (RINGI_APT_UPDATED=1),
+#                                     non-interactively; does nothing when all are present
+#   ringi_npm_ensure                  npm ci (or npm install without a lock file) when a
+#                                     dependency is missing from node_modules
+#   ringi_stage_dist                  copies the wasm engine and web/src into dist/
+
+RINGI_ROOT="${RINGI_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+
+ringi_log() { printf '[ringi] %s\n' "$*" >&2; }
+
+ringi_pkg_installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+ringi_apt_ensure() {
+  local missing=() p
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    ringi_log "not a Debian system: cannot check/install: $*"
+    return 0
+  fi
+  for p in "$@"; do
+    ringi_pkg_installed "$p" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    ringi_log "Debian packages present: $* (apt not needed)"
+    return 0
+  fi
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo=(sudo -n); else
+      ringi_log "missing packages ${missing[*]} and not root (no sudo): install them first"
+      return 1
+    fi
+  fi
+  ringi_log "installing missing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  if [ "${RINGI_APT_UPDATED:-0}" != 1 ]; then
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q || return 1
+    export RINGI_APT_UPDATED=1
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" \
+    </dev/null || return 1
+  ringi_log "installed: ${missing[*]}"
+}
+
+# Native toolchain and libraries (g++, cmake, GoogleTest, Google Benchmark, nlohmann/json).
+RINGI_NATIVE_PACKAGES=(g++ cmake make libgtest-dev googletest libbenchmark-dev nlohmann-json3-dev)
+
+ringi_npm_ensure() {
+  (
+    cd "$RINGI_ROOT" || exit 1
+    [ -f package.json ] || exit 0
+    # exit 0: nothing to install; 1: every dependency is in node_modules; 2: install needed
+    node -e '
+      const fs = require("fs"), p = JSON.parse(fs.readFileSync("package.json", "utf8"));
+      const deps = Object.keys({...p.dependencies, ...p.devDependencies, ...p.optionalDependencies});
+      if (!deps.length) process.exit(0);
+      process.exit(deps.every((d) => fs.existsSync(`node_modules/${d}/package.json`)) ? 1 : 2);'
+    case $? in
+      0) ringi_log "npm: no dependencies"; exit 0 ;;
+      1) ringi_log "npm: node_modules has every dependency"; exit 0 ;;
+    esac
+    if [ -f package-lock.json ]; then
+      ringi_log "npm ci"
+      npm ci --no-audit --no-fund </dev/null
+    else
+      ringi_log "npm install"
+      npm install --no-audit --no-fund </dev/null
+    fi
+  )
+}
+
+ringi_stage_dist() {
+  (
+    cd "$RINGI_ROOT" || exit 1
+    local b="${RINGI_WASM_BUILD_DIR:-build-wasm}"
+    if [ ! -f "$b/ringi-engine.js" ] || [ ! -f "$b/ringi-engine.wasm" ]; then
+      ringi_log "dist: $b/ringi-engine.js/.wasm missing (wasm build failed?)"
+      exit 1
+    fi
+    mkdir -p dist
+    if [ -d web/src ]; then cp -R web/src/. dist/; fi
+    cp "$b/ringi-engine.js" "$b/ringi-engine.wasm" dist/
+    ringi_log "dist/: web/src/* + ringi-engine.js ($(wc -c <dist/ringi-engine.js) B) + ringi-engine.wasm ($(wc -c <dist/ringi-engine.wasm) B)"
+  )
+}
+
+# CMake configure + build of the wasm tree (build-wasm/) with emcmake. Needs emsdk-setup.sh first.
+ringi_wasm_build() {
+  (
+    cd "$RINGI_ROOT" || exit 1
+    local b="${RINGI_WASM_BUILD_DIR:-build-wasm}" jobs="${RINGI_JOBS:-2}"
+    emcmake cmake -S . -B "$b" -DCMAKE_BUILD_TYPE=Release -DRINGI_BENCH=OFF \
+      -DRINGI_NLOHMANN_ISYSTEM="$RINGI_ROOT/$b/include-isystem" "$@" &&
+    cmake --build "$b" -j "$jobs"
+  )
+}
+
+ringi_native_build() {
+  (
+    cd "$RINGI_ROOT" || exit 1
+    local jobs="${RINGI_JOBS:-2}"
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@" && cmake --build build -j "$jobs"
+  )
+}
