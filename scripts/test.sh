@@ -6,7 +6,7 @@
 #   2. native    cmake build/ (Release, -j2) + ctest                    (GoogleTest, CLI test)
 #   3. wasm      emcmake cmake build-wasm/ (-j2) + ctest: the same GoogleTest suites in Node
 #   4. dist      ringi-engine.js/.wasm + web/src/* -> dist/            (for the JS tests)
-#   5. node      node --test tests/node/                               (when present)
+#   5. node      node --test tests/node/ tests/wasm/                   (when present)
 #   6. browser   node tests/browser/run.mjs, or playwright test        (when present)
 #
 # Every stage runs even when an earlier one failed (a failed build counts as 1 failure). Counts
@@ -98,12 +98,14 @@ stage_dist() {
 }
 
 stage_node() {
-  if [ ! -d tests/node ]; then NOTES+=("node tests: none (tests/node/ absent)"); return 0; fi
-  banner "node --test tests/node/"
+  local dirs=() d
+  for d in tests/node tests/wasm; do [ -d "$d" ] && dirs+=("$d/"); done
+  if [ "${#dirs[@]}" -eq 0 ]; then NOTES+=("node tests: none (tests/node/ absent)"); return 0; fi
+  banner "node --test ${dirs[*]}"
   local tap="$LOGS/node.tap" rc pass fail cancelled
   rm -f "$tap"
   timeout 900 node --test --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=tap --test-reporter-destination="$tap" tests/node/
+    --test-reporter=tap --test-reporter-destination="$tap" "${dirs[@]}"
   rc=$?
   pass=$(grep -E '^# pass [0-9]+' "$tap" 2>/dev/null | tail -n1 | awk '{print $3}')
   fail=$(grep -E '^# fail [0-9]+' "$tap" 2>/dev/null | tail -n1 | awk '{print $3}')
