@@ -1,0 +1,88 @@
+// Batch approval in the worker: check -> submit -> progress events to completion; persistence
+// across reload; a reload mid-batch resumes it and applies every task exactly once.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, openRingi, readStore, waitFor } from './helpers.mjs';
+import { approvalWorkspace } from './fixtures.mjs';
+
+let env;
+before(async () => { env = await setup(); });
+after(() => env?.close());
+
+const approveCount = (rec) => (rec.history || []).filter((h) => h.action === 'Approve').length;
+
+test('check -> submit -> progress to completion, then reload: everything as it was', async () => {
+  const page = await env.page();
+  await openRingi(page, { user: 'sato', database: 'batch1' });
+  const r = await page.evaluate(async (ws) => {
+    await kintone.ringi.load(ws);
+    const { tasks } = await kintone.api('/batch_approvals/_tasks?user_id=sato', 'GET', {});
+    const ids = tasks.map((t) => t.task_id);
+    const check = await kintone.api('/batch_approvals/_check?user_id=sato', 'POST', ids.slice(0, 200));
+    const check2 = await kintone.api('/batch_approvals/_check?user_id=sato', 'POST', ids.slice(200));
+    const b1 = await kintone.api('/batch_approvals/_submit?user_id=sato', 'POST', ids.slice(0, 200));
+    const b2 = await kintone.api('/batch_approvals/_submit?user_id=sato', 'POST', ids.slice(200));
+    return { n: tasks.length, supported: [...check, ...check2].filter((c) => c.supported).length, b1: b1.batch_number, b2: b2.batch_number };
+  }, approvalWorkspace(300));
+  assert.equal(r.n, 300);
+  assert.equal(r.supported, 300);
+  await waitFor(() => page.evaluate(([a, b]) => [a, b].every((bn) => window.__progress.some((p) => p.batch_number === bn && p.state === 'completed')), [r.b1, r.b2]));
+  const progress = await page.evaluate(() => window.__progress);
+  const p1 = progress.filter((p) => p.batch_number === r.b1).map((p) => p.processed);
+  assert.ok(p1.length >= 2, `several progress events: ${p1}`);
+  assert.deepEqual([...p1].sort((a, b) => a - b), p1, 'processed only grows');
+  assert.equal(p1.at(-1), 200);
+  const final = progress.filter((p) => p.batch_number === r.b1).at(-1);
+  assert.deepEqual(final.failed_tasks, []);
+  assert.equal(final.total, 200);
+
+  await page.reload();
+  await openRingi(page, { user: 'sato', database: 'batch1' });
+  const after = await page.evaluate(async ([b1]) => ({
+    tasks: (await kintone.api('/batch_approvals/_tasks?user_id=sato', 'GET', {})).tasks.length,
+    progress: await kintone.api(`/batch_approvals/_submit?user_id=sato&batch_number=${b1}`, 'GET', {}),
+    record: (await kintone.api('/k/v1/record', 'GET', { app: 1, id: 17 })).record,
+  }), [r.b1]);
+  assert.equal(after.tasks, 0);
+  assert.equal(after.progress.processed, 200);
+  assert.equal(after.progress.total, 200);
+  assert.equal(after.record.Status.value, 'Approved');
+  assert.equal(after.record.$revision.value, '5');
+  const rows = await readStore(page, 'records', 'batch1');
+  assert.equal(rows.length, 300);
+  for (const row of rows) assert.equal(approveCount(row), 1, `record ${row.id}`);
+  await page.close();
+});
+
+test('reload mid-batch: the batch resumes and each task is applied exactly once', async () => {
+  const page = await env.page();
+  await openRingi(page, { user: 'sato', database: 'resume', chunkSize: 20 });
+  const batches = await page.evaluate(async (ws) => {
+    await kintone.ringi.load(ws);
+    const { tasks } = await kintone.api('/batch_approvals/_tasks?user_id=sato', 'GET', {});
+    const ids = tasks.map((t) => t.task_id);
+    const out = [];
+    for (let i = 0; i < ids.length; i += 200) out.push((await kintone.api('/batch_approvals/_submit?user_id=sato', 'POST', ids.slice(i, i + 200))).batch_number);
+    return out;
+  }, approvalWorkspace(1000));
+  await waitFor(() => page.evaluate(() => window.__progress.some((p) => p.processed >= 20)), { interval: 5 });
+  await page.reload(); // the worker dies with the page, mid-batch
+  const mid = await readStore(page, 'batches', 'resume');
+  const processedAtReload = mid.reduce((s, b) => s + b.processed, 0);
+  assert.ok(processedAtReload < 1000, `interrupted at ${processedAtReload}`);
+  await openRingi(page, { user: 'sato', database: 'resume', chunkSize: 20 });
+  const finals = await waitFor(() => page.evaluate(async (bns) => {
+    const ps = [];
+    for (const bn of bns) ps.push(await kintone.api(`/batch_approvals/_submit?user_id=sato&batch_number=${bn}`, 'GET', {}));
+    return ps.every((p) => p.state === 'completed') ? ps : null;
+  }, batches), { timeout: 120000, interval: 200 });
+  assert.equal(finals.reduce((s, p) => s + p.processed, 0), 1000);
+  assert.ok(finals.every((p) => p.failed_tasks.length === 0));
+  const rows = await readStore(page, 'records', 'resume');
+  assert.equal(rows.length, 1000);
+  for (const row of rows) {
+    assert.equal(approveCount(row), 1, `record ${row.id}`);
+    assert.equal(row.revision, 5, `record ${row.id}`);
+  }
+  await page.close();
+});

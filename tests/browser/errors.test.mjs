@@ -1,0 +1,76 @@
+// Bad input through the facade (worker transport) comes back as kintone's plain error objects.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, openRingi } from './helpers.mjs';
+import { approvalWorkspace } from './fixtures.mjs';
+
+let env, page;
+before(async () => {
+  env = await setup();
+  page = await env.page();
+  await openRingi(page, { user: 'sato', database: 'errors' });
+  await page.evaluate((ws) => kintone.ringi.load(ws), approvalWorkspace(5));
+});
+after(() => env?.close());
+
+const call = (path, method, params) => page.evaluate(async ([p, m, x]) => {
+  try { return { ok: await kintone.api(p, m, x) }; } catch (e) {
+    return { error: e, isError: e instanceof Error, keys: Object.keys(e), hasStatus: 'status' in e };
+  }
+}, [path, method, params]);
+
+function assertKintoneError(r, code) {
+  assert.ok(r.error, JSON.stringify(r));
+  assert.equal(r.isError, false);
+  assert.equal(r.hasStatus, false);
+  if (code) assert.equal(r.error.code, code);
+  assert.equal(typeof r.error.id, 'string');
+  assert.equal(typeof r.error.message, 'string');
+  assert.ok(r.keys.every((k) => ['code', 'id', 'message', 'errors'].includes(k)), r.keys.join());
+}
+
+test('lower-case method -> CB_VA01 with errors.method', async () => {
+  const r = await call('/k/v1/record', 'get', { app: 1, id: 1 });
+  assertKintoneError(r, 'CB_VA01');
+  assert.ok(r.error.errors.method);
+});
+
+test('missing id -> CB_VA01 with errors.id; unknown record -> GAIA_RE01', async () => {
+  assertKintoneError(await call('/k/v1/record.json', 'GET', { app: 1 }), 'CB_VA01');
+  assertKintoneError(await call('/k/v1/record.json', 'GET', { app: 1, id: 99999 }), 'GAIA_RE01');
+});
+
+test('unknown path and wrong method -> kintone-shaped errors', async () => {
+  assertKintoneError(await call('/k/v1/nothing-here', 'GET', {}));
+  assertKintoneError(await call('/k/v1/record/status', 'GET', {}));
+});
+
+test('batch API: too many ids, empty list, non-string ids -> 400 errors, nothing stored', async () => {
+  const ids = Array.from({ length: 201 }, (_, i) => `t${i}`);
+  assertKintoneError(await call('/batch_approvals/_check?user_id=sato', 'POST', ids));
+  assertKintoneError(await call('/batch_approvals/_submit?user_id=sato', 'POST', []));
+  assertKintoneError(await call('/batch_approvals/_submit?user_id=sato', 'POST', [1, 2]));
+  assertKintoneError(await call('/batch_approvals/_submit?user_id=sato', 'POST', { not: 'an array' }));
+});
+
+test('errors come in the user\'s language; getLoginUser has kintone\'s shape', async () => {
+  await page.evaluate(() => kintone.ringi.setUser('li'));
+  const r = await call('/k/v1/record.json', 'GET', { app: 1, id: 99999 });
+  assertKintoneError(r, 'GAIA_RE01');
+  assert.match(r.error.message, /[\u4e00-\u9fff]/);
+  const u = await page.evaluate(() => kintone.getLoginUser());
+  assert.equal(u.code, 'li');
+  assert.equal(u.language, 'zh');
+  for (const k of ['id', 'code', 'name', 'email', 'url', 'employeeNumber', 'phone', 'mobilePhone', 'extensionNumber', 'timezone', 'isGuest', 'language']) assert.ok(k in u, k);
+  await page.evaluate(() => kintone.ringi.setUser('sato'));
+});
+
+test('callback form: returns undefined, errback gets the plain object', async () => {
+  const r = await page.evaluate(() => new Promise((resolve) => {
+    const ret = kintone.api('/k/v1/record', 'GET', { app: 1, id: 424242 }, () => resolve({ wrong: true }), (e) => resolve({ ret, e, isError: e instanceof Error }));
+    if (ret !== undefined) resolve({ ret: 'not undefined' });
+  }));
+  assert.equal(r.ret, undefined);
+  assert.equal(r.e.code, 'GAIA_RE01');
+  assert.equal(r.isError, false);
+});
