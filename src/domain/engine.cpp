@@ -109,6 +109,14 @@ void Engine::rollbackTo(UndoLog& log, size_t savepoint) {
             else s_->apps.erase(image.id);
           } else if constexpr (std::is_same_v<T, UndoLog::RecordImage>) {
             s_->setRecord(image.key, std::move(image.before));
+          } else if constexpr (std::is_same_v<T, UndoLog::RecordTouch>) {
+            Record* current = s_->findRecord(image.key.first, image.key.second);
+            if (current) {
+              image.before.history = std::move(current->history);
+              image.before.history.resize(image.historySize);
+              if (image.lastEntry) image.before.history.back() = std::move(*image.lastEntry);
+            }
+            s_->setRecord(image.key, std::move(image.before));
           } else if constexpr (std::is_same_v<T, UndoLog::TaskImage>) {
             s_->setTask(image.id, std::move(image.before));
           } else if constexpr (std::is_same_v<T, UndoLog::BatchImage>) {
@@ -132,6 +140,7 @@ ChangeSet Engine::changesOf(const UndoLog& log) const {
   for (const auto& entry : log.entries) {
     if (auto* a = std::get_if<UndoLog::AppImage>(&entry)) apps.insert(a->id);
     else if (auto* r = std::get_if<UndoLog::RecordImage>(&entry)) records.insert(r->key);
+    else if (auto* rt = std::get_if<UndoLog::RecordTouch>(&entry)) records.insert(rt->key);
     else if (auto* t = std::get_if<UndoLog::TaskImage>(&entry)) tasks.insert(t->id);
     else if (auto* b = std::get_if<UndoLog::BatchImage>(&entry)) batches.insert(b->number);
     else if (std::holds_alternative<UndoLog::CounterImage>(entry)) c.meta = true;
@@ -158,7 +167,16 @@ App& Engine::touchApp(int64_t id) {
 Record& Engine::touchRecord(int64_t app, int64_t id) {
   Record* r = s_->findRecord(app, id);
   if (!r) throw Error("GAIA_RE01", {std::to_string(id)});
-  if (undo_) undo_->entries.push_back(UndoLog::RecordImage{{app, id}, *r});
+  if (undo_) {
+    std::vector<StatusChange> history;
+    history.swap(r->history);
+    Record image = *r;
+    r->history.swap(history);
+    std::optional<StatusChange> last;
+    if (!r->history.empty()) last = r->history.back();
+    undo_->entries.push_back(
+        UndoLog::RecordTouch{{app, id}, std::move(image), r->history.size(), std::move(last)});
+  }
   return *r;
 }
 

@@ -100,8 +100,12 @@ void Engine::closeOpenTasks(const Record& record, const std::string& actor,
   auto it = s_->tasksByRecord.find({record.app, record.id});
   if (it == s_->tasksByRecord.end()) return;
   const int64_t now = now_();
-  for (const auto& id : std::vector<std::string>(it->second)) {
-    const Task& t = s_->tasks.at(id);
+  const std::vector<std::string>& ids = it->second;  // putTask on an existing task keeps it
+  // Tasks are appended in status-entry order and only the current entry's can be open.
+  const int64_t currentEntry = static_cast<int64_t>(record.history.size()) - 1;
+  for (size_t i = ids.size(); i-- > 0;) {
+    const Task& t = s_->tasks.at(ids[i]);
+    if (t.entry < currentEntry) break;
     if (t.state != TaskState::open || (onlyFor && t.assignee != *onlyFor)) continue;
     Task closed = t;
     closed.state = TaskState::closed;

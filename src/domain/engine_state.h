@@ -96,11 +96,19 @@ struct Engine::Store {
 struct Engine::UndoLog {
   struct AppImage { int64_t id; std::optional<App> before; };
   struct RecordImage { RecordKey key; std::optional<Record> before; };
+  // A touched record's image without its history, which only grows (or has its last entry's
+  // assignees edited): copying it on every change would make long-lived records slow.
+  struct RecordTouch {
+    RecordKey key;
+    Record before;  // history left empty
+    size_t historySize;
+    std::optional<StatusChange> lastEntry;
+  };
   struct TaskImage { std::string id; std::optional<Task> before; };
   struct BatchImage { std::string number; std::optional<Batch> before; };
   struct CounterImage { int64_t nextAppId; };
   struct StateImage { std::unique_ptr<Store> before; };  // load / reset replace everything
-  using Entry = std::variant<AppImage, RecordImage, TaskImage, BatchImage, CounterImage, StateImage>;
+  using Entry = std::variant<AppImage, RecordImage, RecordTouch, TaskImage, BatchImage, CounterImage, StateImage>;
   std::vector<Entry> entries;
 };
 
