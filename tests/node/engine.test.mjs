@@ -1,0 +1,89 @@
+// The in-process transport with the real wasm engine in Node (dist/, built by `npm run build`;
+// `npm test` builds it first, so a missing dist/ is a failure, not a skip).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { seed003Workspace, approvalWorkspace } from '../browser/fixtures.mjs';
+
+const distUrl = new URL(process.env.RINGI_DIST ? `file://${process.env.RINGI_DIST}/` : '../../dist/', import.meta.url);
+const engineFile = fileURLToPath(new URL('ringi-engine.wasm', distUrl));
+
+test('dist/ is built', () => {
+  assert.ok(existsSync(engineFile), `${engineFile} missing: run \`npm run build\``);
+});
+
+const ready = existsSync(engineFile);
+const load = async () => {
+  const { createKintone } = await import(new URL('ringi.js', distUrl).href);
+  return createKintone;
+};
+
+test('seed 003 examples through kintone.api in Node (in-process, memory storage)', { skip: !ready && 'dist/ missing (reported above)' }, async () => {
+  const createKintone = await load();
+  const k = await createKintone({ user: 'Administrator', worker: false, storage: 'memory', database: 'n-seed003' });
+  assert.equal(k.ringi.transport, 'inprocess');
+  await k.ringi.load(seed003Workspace());
+  const one = await k.api(k.api.url('/k/v1/record/status', true), 'PUT', { app: 1, id: 1001, action: '申请', assignee: 'user1' });
+  assert.deepEqual(one, { revision: '3' });
+  await k.ringi.load(seed003Workspace());
+  const bulk = await k.api(k.api.url('/k/v1/records/status', true), 'PUT', { app: 1, records: [{ id: 1001, action: '申请', assignee: 'user2', revision: 1 }, { id: 1002, action: '批准' }, { id: 1003, action: '拒绝', revision: 5 }] });
+  assert.deepEqual(bulk, { records: [{ id: '1001', revision: '3' }, { id: '1002', revision: '9' }, { id: '1003', revision: '7' }] });
+  // Query string in the path merged with params, .json optional, full URL.
+  const rec = await k.api(k.api.url('/k/v1/record') + '?app=1', 'GET', { id: 1002 });
+  assert.equal(rec.record.$id.value, '1002');
+  await assert.rejects(k.api('/k/v1/record', 'GET', { app: 1, id: 5555 }), (e) => e.code === 'GAIA_RE01' && !(e instanceof Error));
+  const u = k.getLoginUser();
+  assert.equal(u.code, 'Administrator');
+  assert.equal(u.language, 'zh');
+  await k.ringi.close();
+});
+
+test('batch in-process: check, submit, progress events to completion; export round trip', { skip: !ready && 'dist/ missing' }, async () => {
+  const createKintone = await load();
+  const k = await createKintone({ user: 'sato', worker: false, storage: 'memory', database: 'n-batch', chunkSize: 25 });
+  await k.ringi.load(approvalWorkspace(120));
+  const progress = [];
+  k.ringi.on('progress', (p) => progress.push(p));
+  const { tasks } = await k.api('/batch_approvals/_tasks?user_id=sato', 'GET', {});
+  assert.equal(tasks.length, 120);
+  const ids = tasks.map((t) => t.task_id);
+  const checks = await k.api('/batch_approvals/_check?user_id=sato', 'POST', ids);
+  assert.ok(checks.every((c) => c.supported === true));
+  const { batch_number } = await k.api('/batch_approvals/_submit?user_id=sato', 'POST', ids);
+  await new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const tick = () => (progress.some((p) => p.state === 'completed') ? resolve() : Date.now() - t0 > 20000 ? reject(new Error('timeout')) : setTimeout(tick, 10));
+    tick();
+  });
+  assert.deepEqual(progress.filter((p) => p.batch_number === batch_number).map((p) => p.processed), [25, 50, 75, 100, 120]);
+  const final = await k.api(`/batch_approvals/_submit?user_id=sato&batch_number=${batch_number}`, 'GET', {});
+  assert.equal(final.total, 120);
+  assert.equal(final.processed, 120);
+  assert.deepEqual(final.failed_tasks, []);
+  const ws = await k.ringi.export();
+  await k.ringi.load(ws);
+  assert.deepEqual(await k.ringi.export(), ws);
+  await k.ringi.close();
+});
+
+test('a failed commit reverts the real engine (RINGI_ST01, then the old state)', { skip: !ready && 'dist/ missing' }, async () => {
+  const { Host } = await import(new URL('host.js', distUrl).href);
+  const { loadEngine } = await import(new URL('engine-loader.js', distUrl).href);
+  const { MemoryStorage } = await import(new URL('storage/memory.js', distUrl).href);
+  const engine = await loadEngine();
+  const storage = new MemoryStorage();
+  await storage.open('n-revert');
+  const host = new Host({ engine, storage, database: 'n-revert', broadcast: false });
+  await host.open();
+  await host.request('load', { workspace: approvalWorkspace(3) });
+  storage.failNextCommit();
+  await assert.rejects(host.request('call', { user: 'sato', method: 'PUT', path: '/k/v1/record/status.json', body: { app: 1, id: 1, action: 'Approve' }, locale: 'ja' }),
+    (e) => e.code === 'RINGI_ST01' && e.message === '変更を保存できませんでした。');
+  const r = await host.request('call', { user: 'sato', method: 'GET', path: '/k/v1/record.json', body: { app: 1, id: 1 } });
+  assert.equal(r.body.record.Status.value, 'Waiting');
+  assert.equal(r.body.record.$revision.value, '3');
+  const again = await host.request('call', { user: 'sato', method: 'PUT', path: '/k/v1/record/status.json', body: { app: 1, id: 1, action: 'Approve' } });
+  assert.deepEqual(again.body, { revision: '5' });
+  await host.close();
+});

@@ -1,0 +1,106 @@
+// Hand-written types for Ringi's public JavaScript API (DESIGN §2).
+
+export interface CreateKintoneOptions {
+  /** Login code of the acting user (kintone.getLoginUser()). */
+  user?: string;
+  /** 'indexeddb' (browser default) or 'memory' (Node default). */
+  storage?: 'indexeddb' | 'memory';
+  /** IndexedDB database name (default 'ringi'). */
+  database?: string;
+  /** Engine in a module Web Worker (browser default) or in-process (false; Node default). */
+  worker?: boolean;
+  /** Origin used by kintone.api.url when there is no `location` (default https://ringi.localhost). */
+  baseUrl?: string;
+  /** Guest space used by kintone.api.url(path, true) (default: detected from location.pathname). */
+  guestSpaceId?: string | number | null;
+  /** URL of ringi-engine.js (default: next to ringi.js). */
+  engineUrl?: string | URL;
+  /** URL of worker.js (default: next to ringi.js). */
+  workerUrl?: string | URL;
+  /** Batch tasks per chunk (one IndexedDB transaction each; default 50). */
+  chunkSize?: number;
+}
+
+/** kintone's error object: what the errback / rejection receives. */
+export interface KintoneError {
+  code: string;
+  id: string;
+  message: string;
+  errors?: Record<string, { messages: string[] }>;
+}
+
+export interface LoginUser {
+  id: string;
+  code: string;
+  name: string;
+  email: string;
+  url: string;
+  employeeNumber: string;
+  phone: string;
+  mobilePhone: string;
+  extensionNumber: string;
+  timezone: string;
+  isGuest: boolean;
+  language: string;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface BatchProgress {
+  batch_number: string;
+  total: number;
+  processed: number;
+  failed_tasks: string[];
+  state: 'queued' | 'running' | 'completed' | 'partially_completed' | 'cancelled';
+  succeeded: number;
+  failures: { task_id: string; reason_code: string; reason?: string }[];
+  [key: string]: unknown;
+}
+
+export interface KintoneApi {
+  <T = any>(pathOrUrl: string, method: HttpMethod, params: object | unknown[]): Promise<T>;
+  <T = any>(pathOrUrl: string, method: HttpMethod, params: object | unknown[],
+    callback: (resp: T) => void, errback?: (err: KintoneError) => void): void;
+  url(path: string, detectGuestSpace?: boolean): string;
+  urlForGet(path: string, params: object, detectGuestSpace?: boolean): string;
+  getConcurrencyLimit(): Promise<{ limit: number; running: number }>;
+}
+
+export interface RingiEvents {
+  progress: BatchProgress;
+  changed: { source: 'local' | 'remote' };
+  error: KintoneError;
+}
+
+export interface RingiSurface {
+  /** Replace everything with a workspace document. */
+  load(workspace: object): Promise<unknown>;
+  /** The workspace document (import ∘ export = identity). */
+  export(): Promise<any>;
+  /** Empty the database. */
+  reset(): Promise<unknown>;
+  /** Act as another user; resolves with the new login user. */
+  setUser(code: string): Promise<LoginUser>;
+  readonly user: string;
+  readonly transport: 'worker' | 'inprocess';
+  on<K extends keyof RingiEvents>(type: K, fn: (payload: RingiEvents[K]) => void): RingiSurface;
+  off<K extends keyof RingiEvents>(type: K, fn: (payload: RingiEvents[K]) => void): RingiSurface;
+  /** Stop the worker / close storage. */
+  close(): Promise<void>;
+}
+
+export interface Kintone {
+  api: KintoneApi;
+  getRequestToken(): string;
+  getLoginUser(): LoginUser;
+  Promise: PromiseConstructor;
+  ringi: RingiSurface;
+  /** globalThis.kintone = this */
+  install(): Kintone;
+}
+
+export function createKintone(opts?: CreateKintoneOptions): Promise<Kintone>;
+export default createKintone;
+export const PROTOCOL_VERSION: number;
+export function encodeQuery(params: unknown): string;
+export function decodeQuery(query: string): Record<string, unknown>;
