@@ -64,6 +64,9 @@ bool parseNumber(const std::string& s, double& out) {
   if (s.empty()) return false;
   const char c0 = s[0];
   if (!((c0 >= '0' && c0 <= '9') || c0 == '-' || c0 == '+' || c0 == '.')) return false;
+  for (char c : s)  // decimal only: strtod would also take hex ("0x10")
+    if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'))
+      return false;
   char* end = nullptr;
   out = std::strtod(s.c_str(), &end);
   return end == s.c_str() + s.size();

@@ -195,6 +195,7 @@ TEST_F(QueryTest, NumericComparisons) {
   EXPECT_EQ(errorOf(R"(数値 like "1")"), "GAIA_IQ03");
   EXPECT_EQ(errorOf(R"(数値 = "abc")"), "CB_VA01");
   EXPECT_EQ(errorOf("数値 = abc"), "CB_VA01");
+  EXPECT_EQ(errorOf("数値 = 0x10"), "CB_VA01");
 }
 
 TEST_F(QueryTest, IdAndRecordNumber) {
