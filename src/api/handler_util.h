@@ -1,0 +1,36 @@
+// Small helpers shared by the *_handlers.cpp files.
+#pragma once
+
+#include <string>
+
+#include "api/router.h"
+#include "domain/error.h"
+
+namespace ringi::api {
+
+// The app, or GAIA_AP01; a guest-space app reached through a non-guest path -> GAIA_IL23.
+inline const domain::App& appOf(Ctx& ctx, int64_t id) {
+  const domain::App& a = ctx.engine.app(id);
+  if (a.guestSpace && !ctx.guestSpace) throw domain::Error("GAIA_IL23");
+  return a;
+}
+
+// Re-keys a CB_VA01 raised for one element of an array request: "record.x.value" becomes
+// "<prefix>x.value" and any other key k becomes "<prefix>k" (prefix like "records[3].").
+inline domain::Error rekey(const domain::Error& e, const std::string& prefix) {
+  if (e.fields().empty()) return e;
+  std::vector<domain::FieldError> fs;
+  for (auto f : e.fields()) {
+    if (f.key.rfind("record.", 0) == 0) f.key = prefix + f.key.substr(7);
+    else if (f.key.rfind(prefix, 0) != 0) f.key = prefix + f.key;
+    fs.push_back(std::move(f));
+  }
+  return domain::Error(e.code(), e.args(), std::move(fs));
+}
+
+inline std::optional<int64_t> noCheck(std::optional<int64_t> revision) {
+  if (revision && *revision == -1) return std::nullopt;
+  return revision;
+}
+
+}  // namespace ringi::api

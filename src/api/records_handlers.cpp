@@ -1,0 +1,192 @@
+// /k/v1/record.json and /k/v1/records.json.
+#include <nlohmann/json.hpp>
+
+#include "api/handler_util.h"
+#include "api/json_codec.h"
+#include "api/params.h"
+
+namespace ringi::api::handlers {
+
+using domain::Error;
+
+namespace {
+// id directly, or through updateKey {field, value}.
+std::optional<int64_t> targetId(Params& p, bool* viaKey, std::string* keyField,
+                                std::string* keyValue) {
+  *viaKey = false;
+  if (const Json* uk = p.get("updateKey")) {
+    if (!uk->is_object()) {
+      p.validation().fail(p.key("updateKey"), "not_object");
+      return std::nullopt;
+    }
+    Params k(p.validation(), *uk, p.key("updateKey."));
+    auto field = k.string("field", true);
+    auto value = k.string("value", true);
+    if (field && value) {
+      *viaKey = true;
+      *keyField = *field;
+      *keyValue = *value;
+    }
+    return std::nullopt;
+  }
+  return p.integer("id", true, 1);
+}
+}  // namespace
+
+void getRecord(Ctx& ctx, const Json& params, Json& out) {
+  Validation v;
+  Params p(v, params);
+  auto app = p.integer("app", true, 1);
+  auto id = p.integer("id", true, 1);
+  v.check();
+  const auto& a = appOf(ctx, *app);
+  const auto& r = ctx.engine.record(ctx.user, *app, *id);
+  out = Json{{"record", codec::encodeRecord(a, r, ctx.engine.directory())}};
+}
+
+void addRecord(Ctx& ctx, const Json& params, Json& out) {
+  Validation v;
+  Params p(v, params);
+  auto app = p.integer("app", true, 1);
+  domain::FieldValues values;
+  if (const Json* rec = p.get("record")) values = codec::decodeValues(*rec, v, "record");
+  v.check();
+  appOf(ctx, *app);
+  auto [id, rev] = ctx.engine.addRecord(ctx.user, *app, std::move(values));
+  out = Json{{"id", std::to_string(id)}, {"revision", std::to_string(rev)}};
+}
+
+void updateRecord(Ctx& ctx, const Json& params, Json& out) {
+  Validation v;
+  Params p(v, params);
+  auto app = p.integer("app", true, 1);
+  bool viaKey;
+  std::string keyField, keyValue;
+  auto id = targetId(p, &viaKey, &keyField, &keyValue);
+  auto revision = p.integer("revision", false, -1);
+  domain::FieldValues values;
+  if (const Json* rec = p.get("record")) values = codec::decodeValues(*rec, v, "record");
+  v.check();
+  appOf(ctx, *app);
+  int64_t rid = viaKey ? ctx.engine.findIdByKey(*app, keyField, keyValue) : *id;
+  int64_t rev = ctx.engine.updateRecord(ctx.user, *app, rid, std::move(values), noCheck(revision));
+  out = Json{{"revision", std::to_string(rev)}};
+}
+
+void getRecords(Ctx& ctx, const Json& params, Json& out) {
+  Validation v;
+  Params p(v, params);
+  auto app = p.integer("app", true, 1);
+  auto query = p.string("query", false);
+  auto totalCount = p.boolean("totalCount");
+  std::vector<std::string> fields;
+  if (const Json* f = p.get("fields")) {
+    if (f->is_array()) fields = stringArray(v, *f, "fields");
+    else if (f->is_object())  // qs with gaps: {"0": "a", "2": "b"}
+      for (auto it = f->begin(); it != f->end(); ++it) {
+        if (it->is_string()) fields.push_back(it->get<std::string>());
+      }
+    else v.fail("fields", "not_array");
+    if (fields.size() > 1000) v.fail("fields", "size_between", {"0", "1000"});
+  }
+  v.check();
+  const auto& a = appOf(ctx, *app);
+  int64_t total = 0;
+  auto recs = ctx.engine.findRecords(ctx.user, *app, query.value_or(""), &total);
+  Json arr = Json::array();
+  for (const auto* r : recs) arr.push_back(codec::encodeRecord(a, *r, ctx.engine.directory(), fields));
+  out = Json::object();
+  out["records"] = std::move(arr);
+  out["totalCount"] = totalCount.value_or(false) ? Json(std::to_string(total)) : Json(nullptr);
+}
+
+void addRecords(Ctx& ctx, const Json& params, Json& out) {
+  Validation v;
+  Params p(v, params);
+  auto app = p.integer("app", true, 1);
+  const Json* recs = p.array("records", true, 100, "max_records_add");
+  std::vector<domain::FieldValues> all;
+  if (recs)
+    for (size_t i = 0; i < recs->size(); ++i)
+      all.push_back(codec::decodeValues((*recs)[i], v, "records[" + std::to_string(i) + "]"));
+  v.check();
+  appOf(ctx, *app);
+  Json ids = Json::array(), revisions = Json::array();
+  for (size_t i = 0; i < all.size(); ++i) {
+    try {
+      auto [id, rev] = ctx.engine.addRecord(ctx.user, *app, std::move(all[i]));
+      ids.push_back(std::to_string(id));
+      revisions.push_back(std::to_string(rev));
+    } catch (const Error& e) {
+      throw rekey(e, "records[" + std::to_string(i) + "].");
+    }
+  }
+  out = Json{{"ids", std::move(ids)}, {"revisions", std::move(revisions)}};
+}
+
+void updateRecords(Ctx& ctx, const Json& params, Json& out) {
+  Validation v;
+  Params p(v, params);
+  auto app = p.integer("app", true, 1);
+  const Json* recs = p.array("records", true, 100, "max_records_update");
+  struct Item {
+    std::optional<int64_t> id;
+    bool viaKey = false;
+    std::string keyField, keyValue;
+    std::optional<int64_t> revision;
+    domain::FieldValues values;
+  };
+  std::vector<Item> items;
+  if (recs)
+    for (size_t i = 0; i < recs->size(); ++i) {
+      std::string prefix = "records[" + std::to_string(i) + "].";
+      if (!(*recs)[i].is_object()) {
+        v.fail("records[" + std::to_string(i) + "]", "not_object");
+        continue;
+      }
+      Params ep(v, (*recs)[i], prefix);
+      Item it;
+      it.id = targetId(ep, &it.viaKey, &it.keyField, &it.keyValue);
+      it.revision = ep.integer("revision", false, -1);
+      if (const Json* rec = ep.get("record"))
+        it.values = codec::decodeValues(*rec, v, "records[" + std::to_string(i) + "].record");
+      items.push_back(std::move(it));
+    }
+  v.check();
+  appOf(ctx, *app);
+  Json results = Json::array();
+  for (size_t i = 0; i < items.size(); ++i) {
+    try {
+      auto& it = items[i];
+      int64_t rid = it.viaKey ? ctx.engine.findIdByKey(*app, it.keyField, it.keyValue) : *it.id;
+      int64_t rev = ctx.engine.updateRecord(ctx.user, *app, rid, std::move(it.values), noCheck(it.revision));
+      results.push_back(Json{{"id", std::to_string(rid)}, {"revision", std::to_string(rev)}});
+    } catch (const Error& e) {
+      throw rekey(e, "records[" + std::to_string(i) + "].");
+    }
+  }
+  out = Json{{"records", std::move(results)}};
+}
+
+void deleteRecords(Ctx& ctx, const Json& params, Json& out) {
+  Validation v;
+  Params p(v, params);
+  auto app = p.integer("app", true, 1);
+  const Json* ids = p.array("ids", true, 100, "max_records_delete");
+  const Json* revs = p.array("revisions", false, 100, "max_records_delete");
+  std::vector<int64_t> idList, revList;
+  if (ids) {
+    idList = integerArray(v, *ids, "ids", 1);
+    if (ids->empty()) v.fail("ids", "required");
+  }
+  if (revs) {
+    revList = integerArray(v, *revs, "revisions", -1);
+    if (ids && revs->size() != ids->size()) v.fail("revisions", "size_mismatch", {"ids"});
+  }
+  v.check();
+  appOf(ctx, *app);
+  ctx.engine.deleteRecords(ctx.user, *app, idList, revList);
+  out = Json::object();
+}
+
+}  // namespace ringi::api::handlers

@@ -1,0 +1,188 @@
+#include "api/router.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+namespace ringi::api {
+namespace {
+
+bool startsWith(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
+
+int hexVal(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string decode(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') out += ' ';
+    else if (s[i] == '%' && i + 2 < s.size() &&
+             hexVal(s[i + 1]) >= 0 && hexVal(s[i + 2]) >= 0) {
+      out += static_cast<char>(hexVal(s[i + 1]) * 16 + hexVal(s[i + 2]));
+      i += 2;
+    } else out += s[i];
+  }
+  return out;
+}
+
+bool isIndex(const std::string& s) {
+  if (s.empty() || s.size() > 6) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// Sets value at name[seg1][seg2]... qs-style; numeric segments make arrays.
+void assign(Json& root, const std::string& name, const std::string& value) {
+  std::vector<std::string> segs;
+  size_t b = name.find('[');
+  segs.push_back(name.substr(0, b));
+  while (b != std::string::npos) {
+    size_t e = name.find(']', b);
+    if (e == std::string::npos) {  // malformed: treat the whole name as a key
+      segs.assign(1, name);
+      break;
+    }
+    segs.push_back(name.substr(b + 1, e - b - 1));
+    b = name.find('[', e);
+  }
+  Json* cur = &root;
+  for (size_t i = 0; i < segs.size(); ++i) {
+    const std::string& seg = segs[i];
+    bool last = i + 1 == segs.size();
+    Json* next = nullptr;
+    if (cur->is_array() && (isIndex(seg) || seg.empty())) {
+      size_t idx = seg.empty() ? cur->size() : std::stoul(seg);
+      if (idx > 10000) return;
+      while (cur->size() <= idx) cur->push_back(nullptr);
+      next = &(*cur)[idx];
+    } else {
+      if (!cur->is_object()) {
+        if (cur->is_array()) {  // mixed keys: convert array to object
+          Json o = Json::object();
+          for (size_t k = 0; k < cur->size(); ++k) o[std::to_string(k)] = (*cur)[k];
+          *cur = std::move(o);
+        } else {
+          *cur = Json::object();
+        }
+      }
+      next = &(*cur)[seg];
+    }
+    if (last) {
+      *next = value;
+    } else if (next->is_null() || next->is_string()) {
+      const std::string& nseg = segs[i + 1];
+      *next = (isIndex(nseg) || nseg.empty()) ? Json::array() : Json::object();
+    }
+    cur = next;
+  }
+}
+
+}  // namespace
+
+void parseQuery(const std::string& query, Json& out) {
+  if (!out.is_object()) out = Json::object();
+  size_t pos = 0;
+  while (pos <= query.size()) {
+    size_t amp = query.find('&', pos);
+    if (amp == std::string::npos) amp = query.size();
+    std::string part = query.substr(pos, amp - pos);
+    pos = amp + 1;
+    if (part.empty()) continue;
+    size_t eq = part.find('=');
+    std::string name = decode(part.substr(0, eq));
+    std::string value = eq == std::string::npos ? "" : decode(part.substr(eq + 1));
+    if (name.empty()) continue;
+    assign(out, name, value);
+  }
+}
+
+bool parsePath(const std::string& full, ParsedPath* out) {
+  std::string path = full;
+  size_t q = path.find('?');
+  if (q != std::string::npos) {
+    out->query = path.substr(q + 1);
+    path = path.substr(0, q);
+  }
+  size_t hash = out->query.find('#');
+  if (hash != std::string::npos) out->query.resize(hash);
+  size_t scheme = path.find("://");
+  if (scheme != std::string::npos) {
+    size_t slash = path.find('/', scheme + 3);
+    path = slash == std::string::npos ? "/" : path.substr(slash);
+  }
+  if (path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0) path.resize(path.size() - 5);
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (startsWith(path, "/k/v1/")) {
+    out->api = "k/" + path.substr(6);
+  } else if (startsWith(path, "/k/guest/")) {
+    size_t slash = path.find('/', 9);
+    if (slash == std::string::npos) return false;
+    std::string space = path.substr(9, slash - 9);
+    if (!isIndex(space) || space.size() > 12 || path.compare(slash, 4, "/v1/") != 0) return false;
+    out->guestSpace = std::stoll(space);
+    out->api = "k/" + path.substr(slash + 4);
+  } else if (startsWith(path, "/v1/")) {
+    out->api = "v1/" + path.substr(4);
+  } else if (startsWith(path, "/batch_approvals/")) {
+    out->api = "batch/" + path.substr(17);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+namespace {
+using Methods = std::map<std::string, Handler>;
+const std::map<std::string, Methods>& table() {
+  using namespace handlers;
+  static const std::map<std::string, Methods> t = {
+      {"k/record", {{"GET", getRecord}, {"POST", addRecord}, {"PUT", updateRecord}}},
+      {"k/records",
+       {{"GET", getRecords}, {"POST", addRecords}, {"PUT", updateRecords}, {"DELETE", deleteRecords}}},
+      {"k/record/status", {{"PUT", updateStatus}}},
+      {"k/records/status", {{"PUT", updateStatuses}}},
+      {"k/record/assignees", {{"PUT", updateAssignees}}},
+      {"k/bulkRequest", {{"POST", bulkRequest}}},
+      {"k/app", {{"GET", getApp}}},
+      {"k/apps", {{"GET", getApps}}},
+      {"k/preview/app", {{"POST", addPreviewApp}}},
+      {"k/app/status", {{"GET", getStatus}}},
+      {"k/preview/app/status", {{"GET", getPreviewStatus}, {"PUT", putPreviewStatus}}},
+      {"k/app/form/fields", {{"GET", getFields}}},
+      {"k/preview/app/form/fields", {{"GET", getPreviewFields}, {"POST", addPreviewFields}}},
+      {"k/preview/app/deploy", {{"GET", deployStatus}, {"POST", deploy}}},
+      {"v1/users", {{"GET", users}}},
+      {"v1/organizations", {{"GET", organizations}}},
+      {"v1/groups", {{"GET", groups}}},
+      {"batch/_check", {{"POST", batchCheck}}},
+      {"batch/_submit", {{"POST", batchSubmit}, {"GET", batchProgress}}},
+      {"batch/_tasks", {{"GET", batchTasks}}},
+      {"batch/_cancel", {{"POST", batchCancel}}},
+      {"batch/_settings", {{"GET", batchGetSettings}, {"PUT", batchPutSettings}}},
+  };
+  return t;
+}
+}  // namespace
+
+RouteResult route(const std::string& api, const std::string& method, Handler* out) {
+  auto it = table().find(api);
+  if (it == table().end()) return RouteResult::unknownPath;
+  auto m = it->second.find(method);
+  if (m == it->second.end()) return RouteResult::wrongMethod;
+  *out = m->second;
+  return RouteResult::ok;
+}
+
+bool bulkAllowed(const std::string& api, const std::string& method) {
+  if (api == "k/record" || api == "k/records") return method == "POST" || method == "PUT" ||
+                                                      (api == "k/records" && method == "DELETE");
+  return method == "PUT" &&
+         (api == "k/record/status" || api == "k/records/status" || api == "k/record/assignees");
+}
+
+}  // namespace ringi::api

@@ -1,0 +1,83 @@
+// Method + path -> handler.
+//
+// Accepted paths (a scheme://host prefix from kintone.api.url is stripped):
+//   /k/v1/<api>[.json]                 kintone REST API            -> "k/<api>"
+//   /k/guest/<space>/v1/<api>[.json]   same, in a guest space      -> "k/<api>", guestSpace set
+//   /v1/<api>[.json]                   cybozu user API (directory) -> "v1/<api>"
+//   /batch_approvals/<op>              batch approval API          -> "batch/<op>"
+// The query string becomes parameters, qs-style: `fields[0]=a&fields[1]=b` -> {"fields":["a","b"]},
+// `a[b]=c` -> {"a":{"b":"c"}}, `+` and %XX decoded. Values stay strings (params.h accepts numeric
+// strings where numbers are expected).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "api/json.h"
+#include "domain/engine.h"
+
+namespace ringi::api {
+
+struct Ctx {
+  domain::Engine& engine;
+  std::string user;
+  domain::Locale locale = domain::Locale::en;
+  std::optional<int64_t> guestSpace;
+};
+
+using Handler = void (*)(Ctx& ctx, const Json& params, Json& out);
+
+struct ParsedPath {
+  std::string api;  // "k/record/status", "v1/users", "batch/_check"
+  std::optional<int64_t> guestSpace;
+  std::string query;  // raw query string (without '?')
+};
+
+// False when the path is not one of the accepted shapes.
+bool parsePath(const std::string& path, ParsedPath* out);
+// Parses a query string into a JSON object (see above).
+void parseQuery(const std::string& query, Json& out);
+
+enum class RouteResult { ok, unknownPath, wrongMethod };
+RouteResult route(const std::string& api, const std::string& method, Handler* out);
+// The APIs bulkRequest may call.
+bool bulkAllowed(const std::string& api, const std::string& method);
+
+// Handlers (defined in *_handlers.cpp).
+namespace handlers {
+void getRecord(Ctx&, const Json&, Json&);
+void addRecord(Ctx&, const Json&, Json&);
+void updateRecord(Ctx&, const Json&, Json&);
+void getRecords(Ctx&, const Json&, Json&);
+void addRecords(Ctx&, const Json&, Json&);
+void updateRecords(Ctx&, const Json&, Json&);
+void deleteRecords(Ctx&, const Json&, Json&);
+void updateStatus(Ctx&, const Json&, Json&);
+void updateStatuses(Ctx&, const Json&, Json&);
+void updateAssignees(Ctx&, const Json&, Json&);
+void bulkRequest(Ctx&, const Json&, Json&);
+void getApp(Ctx&, const Json&, Json&);
+void getApps(Ctx&, const Json&, Json&);
+void addPreviewApp(Ctx&, const Json&, Json&);
+void getStatus(Ctx&, const Json&, Json&);
+void getPreviewStatus(Ctx&, const Json&, Json&);
+void putPreviewStatus(Ctx&, const Json&, Json&);
+void getFields(Ctx&, const Json&, Json&);
+void getPreviewFields(Ctx&, const Json&, Json&);
+void addPreviewFields(Ctx&, const Json&, Json&);
+void deploy(Ctx&, const Json&, Json&);
+void deployStatus(Ctx&, const Json&, Json&);
+void users(Ctx&, const Json&, Json&);
+void organizations(Ctx&, const Json&, Json&);
+void groups(Ctx&, const Json&, Json&);
+void batchCheck(Ctx&, const Json&, Json&);
+void batchSubmit(Ctx&, const Json&, Json&);
+void batchProgress(Ctx&, const Json&, Json&);
+void batchTasks(Ctx&, const Json&, Json&);
+void batchCancel(Ctx&, const Json&, Json&);
+void batchGetSettings(Ctx&, const Json&, Json&);
+void batchPutSettings(Ctx&, const Json&, Json&);
+}  // namespace handlers
+
+}  // namespace ringi::api

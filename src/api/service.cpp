@@ -1,0 +1,240 @@
+// Service: request parsing, acting user, transactions, error rendering. See router.h for the
+// accepted paths and messages.h for the codes of our own.
+//
+// Decisions where kintone is unverified:
+//  - unknown path -> 404 CB_NF01 "The specified API is not found."
+//  - known path, wrong method -> 405 RINGI_MT01
+//  - unknown acting user (Request.user, or user_id of /batch_approvals/*) -> 401 CB_AU01
+//  - malformed JSON body, or a body that is not an object -> 400 CB_IJ01; for
+//    /batch_approvals/_check and _submit, whose body is the id array -> 400 CB_VA01 (task_ids)
+//  - params come from the query string merged with a JSON object body (body wins) for every
+//    method, so a GET sent as POST-with-body (kintone's >4KB override) also works;
+//    __REQUEST_TOKEN__ is dropped.
+//  - an unexpected C++ exception -> 500 RINGI_IN01; nothing escapes.
+#include "api/service.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "api/errors.h"
+#include "api/json_codec.h"
+#include "api/messages.h"
+#include "api/router.h"
+#include "api/storage_format.h"
+
+namespace ringi::api {
+
+using domain::Locale;
+
+struct Service::Impl {
+  domain::Engine engine;
+
+  Response errorResponse(const domain::Error& e, Locale locale) {
+    Response r;
+    r.body = renderErrorText(e, locale, &r.status);
+    return r;
+  }
+
+  template <typename Fn>
+  Response guarded(Locale* locale, Fn fn) noexcept {
+    try {
+      try {
+        return fn();
+      } catch (const domain::Error& e) {
+        return errorResponse(e, *locale);
+      } catch (const HttpFailure& f) {
+        Response r;
+        r.status = f.status;
+        r.body = f.body;
+        return r;
+      } catch (...) {
+        return errorResponse(domain::Error("RINGI_IN01"), *locale);
+      }
+    } catch (...) {
+      Response r;
+      r.status = 500;
+      r.body = R"({"code":"RINGI_IN01","id":"00000000000000000000","message":"An unexpected error occurred."})";
+      return r;
+    }
+  }
+
+  std::string changesText(domain::ChangeSet cs, bool forceReset = false) {
+    if (forceReset) cs.reset = true;
+    if (cs.empty()) return "";
+    return toText(storage::encodeChanges(engine, cs));
+  }
+
+  Response dispatch(const Request& req, Locale* locale) {
+    std::string method = req.method;
+    std::transform(method.begin(), method.end(), method.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    *locale = engine.localeOf(req.user);
+    ParsedPath pp;
+    if (!parsePath(req.path, &pp)) throw domain::Error("CB_NF01");
+    Handler handler = nullptr;
+    switch (route(pp.api, method, &handler)) {
+      case RouteResult::unknownPath: throw domain::Error("CB_NF01");
+      case RouteResult::wrongMethod: throw domain::Error("RINGI_MT01", {method});
+      case RouteResult::ok: break;
+    }
+    Json params = Json::object();
+    parseQuery(pp.query, params);
+
+    const bool batch = pp.api.rfind("batch/", 0) == 0;
+    const bool idListBody = pp.api == "batch/_check" || pp.api == "batch/_submit";
+    std::string user = req.user;
+    if (batch) {
+      auto it = params.find("user_id");
+      if (it != params.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+        user = it->get<std::string>();
+    }
+    if (!engine.directory().findUser(user)) throw domain::Error("CB_AU01");
+    *locale = engine.localeOf(user);
+
+    bool hasBody = req.body.find_first_not_of(" \t\r\n") != std::string::npos;
+    if (hasBody) {
+      Json body = Json::parse(req.body, nullptr, false);
+      if (body.is_discarded()) {
+        if (idListBody) throw domain::invalidInput("task_ids", "not_array");
+        throw domain::Error("CB_IJ01");
+      }
+      if (body.is_object()) {
+        for (auto it = body.begin(); it != body.end(); ++it) params[it.key()] = it.value();
+      } else if (idListBody) {
+        params["task_ids"] = std::move(body);
+      } else if (!body.is_null()) {
+        throw domain::Error("CB_IJ01");
+      }
+    }
+    params.erase("__REQUEST_TOKEN__");
+
+    Ctx ctx{engine, user, *locale, pp.guestSpace};
+    Json out;
+    Response resp;
+    if (method == "GET") {
+      handler(ctx, params, out);
+    } else {
+      engine.confirmLast();
+      auto tx = engine.begin();
+      handler(ctx, params, out);
+      resp.changes = changesText(tx.commit());
+    }
+    resp.body = toText(out);
+    return resp;
+  }
+};
+
+Service::Service() : impl_(std::make_unique<Impl>()) {}
+Service::~Service() = default;
+
+domain::Engine& Service::engine() { return impl_->engine; }
+
+Response Service::handle(const Request& request) noexcept {
+  Locale locale = Locale::en;
+  return impl_->guarded(&locale, [&] { return impl_->dispatch(request, &locale); });
+}
+
+Response Service::handleJson(const std::string& requestJson) noexcept {
+  Locale locale = Locale::en;
+  return impl_->guarded(&locale, [&] {
+    Json j = Json::parse(requestJson, nullptr, false);
+    if (!j.is_object()) throw domain::Error("CB_IJ01");
+    Request req;
+    auto field = [&](const char* k, std::string& dst) {
+      auto it = j.find(k);
+      if (it == j.end() || it->is_null()) return;
+      if (!it->is_string()) throw domain::invalidInput(k, "not_string");
+      dst = it->get<std::string>();
+    };
+    field("user", req.user);
+    field("method", req.method);
+    field("path", req.path);
+    auto b = j.find("body");
+    if (b != j.end() && !b->is_null()) req.body = toText(*b);
+    return impl_->dispatch(req, &locale);
+  });
+}
+
+Response Service::load(const std::string& workspaceJson) noexcept {
+  Locale locale = Locale::en;
+  return impl_->guarded(&locale, [&] {
+    Json doc = Json::parse(workspaceJson, nullptr, false);
+    if (doc.is_discarded()) throw domain::Error("CB_IJ01");
+    auto& engine = impl_->engine;
+    domain::Snapshot snap = codec::importWorkspace(doc, engine.now());
+    size_t users = snap.users.size(), apps = snap.apps.size(), records = snap.records.size();
+    engine.confirmLast();
+    auto tx = engine.begin();
+    engine.load(std::move(snap));
+    Response r;
+    r.changes = impl_->changesText(tx.commit(), true);
+    r.body = toText(Json{{"users", users}, {"apps", apps}, {"records", records}});
+    return r;
+  });
+}
+
+std::string Service::exportWorkspace() const {
+  try {
+    return toText(codec::exportWorkspace(impl_->engine.snapshot()));
+  } catch (...) {
+    return "{}";
+  }
+}
+
+Response Service::restore(const std::string& stateJson) noexcept {
+  Locale locale = Locale::en;
+  return impl_->guarded(&locale, [&] {
+    Json rows = Json::parse(stateJson, nullptr, false);
+    if (rows.is_discarded()) throw domain::Error("CB_IJ01");
+    domain::Snapshot snap = storage::decodeRows(rows);
+    auto& engine = impl_->engine;
+    engine.confirmLast();
+    {
+      auto tx = engine.begin();
+      engine.load(std::move(snap));
+      tx.commit();
+    }
+    engine.confirmLast();
+    Response r;
+    r.body = "{}";
+    return r;
+  });
+}
+
+Response Service::runChunk(std::size_t maxTasks) noexcept {
+  Locale locale = Locale::en;
+  return impl_->guarded(&locale, [&] {
+    auto& engine = impl_->engine;
+    engine.confirmLast();
+    auto tx = engine.begin();
+    auto number = engine.runChunk(maxTasks);
+    Response r;
+    r.changes = impl_->changesText(tx.commit());
+    if (number) {
+      if (const domain::Batch* b = engine.findBatch(*number)) {
+        locale = engine.localeOf(b->user);
+        r.body = toText(codec::encodeProgress(*b, locale));
+        return r;
+      }
+    }
+    r.body = "null";
+    return r;
+  });
+}
+
+bool Service::hasPendingBatches() const {
+  try {
+    return impl_->engine.hasPendingBatches();
+  } catch (...) {
+    return false;
+  }
+}
+
+void Service::revertLast() noexcept {
+  try {
+    impl_->engine.revertLast();
+  } catch (...) {
+  }
+}
+
+}  // namespace ringi::api

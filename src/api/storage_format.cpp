@@ -1,0 +1,304 @@
+#include "api/storage_format.h"
+
+#include <nlohmann/json.hpp>
+
+#include "api/json_codec.h"
+#include "api/messages.h"
+#include "api/params.h"
+
+namespace ringi::api::storage {
+
+using namespace ringi::domain;
+
+namespace {
+int64_t num(const Json& j, const char* key, int64_t def = 0) {
+  auto it = j.find(key);
+  int64_t n = def;
+  if (it != j.end() && toInt64(*it, &n)) return n;
+  return def;
+}
+std::string text(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+std::vector<std::string> strings(const Json& j, const char* key) {
+  std::vector<std::string> out;
+  auto it = j.find(key);
+  if (it != j.end() && it->is_array())
+    for (const auto& x : *it)
+      if (x.is_string()) out.push_back(x.get<std::string>());
+  return out;
+}
+const Json& sub(const Json& j, const char* key) {
+  static const Json null;
+  auto it = j.find(key);
+  return it == j.end() ? null : *it;
+}
+const char* taskStateName(TaskState s) {
+  return s == TaskState::open ? "open" : s == TaskState::closed ? "closed" : "deleted";
+}
+CheckReason parseReason(const std::string& s) {
+  for (int i = 0; i <= static_cast<int>(CheckReason::cancelled); ++i)
+    if (s == reasonCode(static_cast<CheckReason>(i))) return static_cast<CheckReason>(i);
+  return CheckReason::task_not_found;
+}
+BatchState parseBatchState(const std::string& s) {
+  for (int i = 0; i <= static_cast<int>(BatchState::cancelled); ++i)
+    if (s == batchStateName(static_cast<BatchState>(i))) return static_cast<BatchState>(i);
+  return BatchState::queued;
+}
+}  // namespace
+
+Json encodeApp(const App& a) {
+  Json j{{"app", a.id}, {"name", a.name}, {"description", a.description},
+         {"locale", localeName(a.locale)}};
+  j["space"] = a.spaceId ? Json(*a.spaceId) : Json(nullptr);
+  j["guest"] = a.guestSpace;
+  j["creator"] = a.creator;
+  j["createdAt"] = a.createdAt;
+  j["modifiedAt"] = a.modifiedAt;
+  j["fields"] = codec::encodeProperties(a.fields);
+  j["previewFields"] = codec::encodeProperties(a.previewFields);
+  j["process"] = codec::encodeProcess(a.process);
+  j["previewProcess"] = codec::encodeProcess(a.previewProcess);
+  j["revision"] = a.revision;
+  j["previewRevision"] = a.previewRevision;
+  j["batchApproval"] = codec::encodeBatchSettings(a.batchApproval);
+  j["nextRecordId"] = a.nextRecordId;
+  return j;
+}
+
+Json encodeRecord(const Record& r) {
+  Json values = Json::object();
+  for (const auto& [code, fv] : r.values) {
+    if (!fv.text.empty() && !fv.items.empty()) values[code] = Json{{"text", fv.text}, {"items", fv.items}};
+    else if (!fv.items.empty()) values[code] = fv.items;
+    else values[code] = fv.text;
+  }
+  Json history = Json::array();
+  for (const auto& h : r.history)
+    history.push_back(Json{{"at", h.at}, {"status", h.status}, {"action", h.action},
+                           {"actor", h.actor}, {"assignees", h.assignees}});
+  return Json{{"app", r.app},           {"id", r.id},
+              {"revision", r.revision}, {"values", std::move(values)},
+              {"status", r.status},     {"assignees", r.assignees},
+              {"actedBy", r.actedBy},   {"creator", r.creator},
+              {"modifier", r.modifier}, {"createdAt", r.createdAt},
+              {"updatedAt", r.updatedAt}, {"history", std::move(history)}};
+}
+
+Json encodeTask(const Task& t) {
+  return Json{{"id", t.id},         {"app", t.app},
+              {"record", t.record}, {"status", t.status},
+              {"assignee", t.assignee}, {"entry", t.entry},
+              {"state", taskStateName(t.state)}, {"openedAt", t.openedAt},
+              {"closedAt", t.closedAt}, {"closedBy", t.closedBy}};
+}
+
+Json encodeBatch(const Batch& b) {
+  Json failures = Json::array();
+  for (const auto& f : b.failures)
+    failures.push_back(Json{{"task_id", f.taskId}, {"reason_code", reasonCode(f.reason)}});
+  return Json{{"batch_number", b.number}, {"user", b.user},
+              {"task_ids", b.taskIds},    {"processed", b.processed},
+              {"succeeded", b.succeeded}, {"failures", std::move(failures)},
+              {"state", batchStateName(b.state)}, {"createdAt", b.createdAt},
+              {"startedAt", b.startedAt}, {"finishedAt", b.finishedAt}};
+}
+
+Json snapshotRows(const Snapshot& s) {
+  Json put = Json::object();
+  Json users = Json::array(), orgs = Json::array(), groups = Json::array(), apps = Json::array(),
+       records = Json::array(), tasks = Json::array(), batches = Json::array();
+  for (const auto& u : s.users) users.push_back(codec::encodeUser(u));
+  for (const auto& o : s.organizations) orgs.push_back(codec::encodeOrganization(o));
+  for (const auto& g : s.groups) groups.push_back(codec::encodeGroup(g));
+  for (const auto& a : s.apps) apps.push_back(encodeApp(a));
+  for (const auto& r : s.records) records.push_back(encodeRecord(r));
+  for (const auto& t : s.tasks) tasks.push_back(encodeTask(t));
+  for (const auto& b : s.batches) batches.push_back(encodeBatch(b));
+  if (!users.empty()) put["users"] = std::move(users);
+  if (!orgs.empty()) put["organizations"] = std::move(orgs);
+  if (!groups.empty()) put["groups"] = std::move(groups);
+  if (!apps.empty()) put["apps"] = std::move(apps);
+  if (!records.empty()) put["records"] = std::move(records);
+  if (!tasks.empty()) put["tasks"] = std::move(tasks);
+  if (!batches.empty()) put["batches"] = std::move(batches);
+  put["meta"] = Json::array({Json{{"key", "engine"}, {"nextAppId", s.nextAppId}}});
+  return put;
+}
+
+Json encodeChanges(const Engine& engine, const ChangeSet& cs) {
+  Json out = Json::object();
+  out["reset"] = cs.reset;
+  if (cs.reset) {
+    out["put"] = snapshotRows(engine.snapshot());
+    return out;
+  }
+  Json put = Json::object();
+  Json del = Json::object();
+  if (cs.directory) {
+    const Directory& d = engine.directory();
+    Json users = Json::array(), orgs = Json::array(), groups = Json::array();
+    for (const auto& u : d.users()) users.push_back(codec::encodeUser(u));
+    for (const auto& o : d.organizations()) orgs.push_back(codec::encodeOrganization(o));
+    for (const auto& g : d.groups()) groups.push_back(codec::encodeGroup(g));
+    if (!users.empty()) put["users"] = std::move(users);
+    if (!orgs.empty()) put["organizations"] = std::move(orgs);
+    if (!groups.empty()) put["groups"] = std::move(groups);
+  }
+  Json apps = Json::array(), records = Json::array(), tasks = Json::array(),
+       batches = Json::array(), deleted = Json::array();
+  for (int64_t id : cs.apps)
+    if (const App* a = engine.findApp(id)) apps.push_back(encodeApp(*a));
+  for (const auto& [app, id] : cs.records) {
+    if (const Record* r = engine.findRecord(app, id)) records.push_back(encodeRecord(*r));
+    else deleted.push_back(Json::array({app, id}));
+  }
+  for (const auto& [app, id] : cs.deletedRecords) deleted.push_back(Json::array({app, id}));
+  for (const auto& id : cs.tasks)
+    if (const Task* t = engine.findTask(id)) tasks.push_back(encodeTask(*t));
+  for (const auto& n : cs.batches)
+    if (const Batch* b = engine.findBatch(n)) batches.push_back(encodeBatch(*b));
+  if (!apps.empty()) put["apps"] = std::move(apps);
+  if (!records.empty()) put["records"] = std::move(records);
+  if (!tasks.empty()) put["tasks"] = std::move(tasks);
+  if (!batches.empty()) put["batches"] = std::move(batches);
+  if (cs.meta || !cs.apps.empty()) {
+    int64_t next = 1;
+    for (const App* a : engine.apps()) next = std::max(next, a->id + 1);
+    // the engine's counter may be ahead of the largest id; the snapshot knows it
+    if (cs.meta) next = std::max(next, engine.snapshot().nextAppId);
+    put["meta"] = Json::array({Json{{"key", "engine"}, {"nextAppId", next}}});
+  }
+  if (!deleted.empty()) del["records"] = std::move(deleted);
+  if (!put.empty()) out["put"] = std::move(put);
+  if (!del.empty()) out["delete"] = std::move(del);
+  return out;
+}
+
+Snapshot decodeRows(const Json& rows) {
+  if (!rows.is_object()) throw Error("RINGI_WS01", {"the storage state must be a JSON object"});
+  Validation v;
+  Snapshot s;
+  auto each = [&](const char* key, auto fn) {
+    const Json& arr = sub(rows, key);
+    if (arr.is_null()) return;
+    if (!arr.is_array()) {
+      v.fail(key, "not_array");
+      return;
+    }
+    for (size_t i = 0; i < arr.size(); ++i) {
+      std::string k = std::string(key) + "[" + std::to_string(i) + "]";
+      if (!arr[i].is_object()) v.fail(k, "not_object");
+      else fn(arr[i], k);
+    }
+  };
+  each("users", [&](const Json& j, const std::string& k) { s.users.push_back(codec::decodeUser(j, v, k)); });
+  each("organizations", [&](const Json& j, const std::string& k) {
+    s.organizations.push_back(codec::decodeOrganization(j, v, k));
+  });
+  each("groups", [&](const Json& j, const std::string& k) { s.groups.push_back(codec::decodeGroup(j, v, k)); });
+  each("apps", [&](const Json& j, const std::string& k) {
+    App a;
+    a.id = num(j, "app");
+    a.name = text(j, "name");
+    a.description = text(j, "description");
+    parseLocale(text(j, "locale"), &a.locale);
+    if (sub(j, "space").is_number()) a.spaceId = num(j, "space");
+    a.guestSpace = sub(j, "guest").is_boolean() && sub(j, "guest").get<bool>();
+    a.creator = text(j, "creator");
+    a.createdAt = num(j, "createdAt");
+    a.modifiedAt = num(j, "modifiedAt");
+    a.fields = codec::decodeProperties(sub(j, "fields"), v, k + ".fields");
+    a.previewFields = codec::decodeProperties(sub(j, "previewFields"), v, k + ".previewFields");
+    a.process = codec::decodeProcess(sub(j, "process"), v, k + ".process");
+    a.previewProcess = codec::decodeProcess(sub(j, "previewProcess"), v, k + ".previewProcess");
+    a.revision = num(j, "revision", 1);
+    a.previewRevision = num(j, "previewRevision", 1);
+    a.batchApproval = codec::decodeBatchSettings(sub(j, "batchApproval"), v, k + ".batchApproval");
+    a.nextRecordId = num(j, "nextRecordId", 1);
+    s.apps.push_back(std::move(a));
+  });
+  each("records", [&](const Json& j, const std::string&) {
+    Record r;
+    r.app = num(j, "app");
+    r.id = num(j, "id");
+    r.revision = num(j, "revision", 1);
+    const Json& values = sub(j, "values");
+    if (values.is_object())
+      for (auto it = values.begin(); it != values.end(); ++it) {
+        FieldValue fv;
+        if (it->is_string()) fv.text = it->get<std::string>();
+        else if (it->is_array()) {
+          for (const auto& x : *it)
+            if (x.is_string()) fv.items.push_back(x.get<std::string>());
+        } else if (it->is_object()) {
+          fv.text = text(*it, "text");
+          fv.items = strings(*it, "items");
+        }
+        r.values[it.key()] = std::move(fv);
+      }
+    r.status = text(j, "status");
+    r.assignees = strings(j, "assignees");
+    r.actedBy = strings(j, "actedBy");
+    r.creator = text(j, "creator");
+    r.modifier = text(j, "modifier");
+    r.createdAt = num(j, "createdAt");
+    r.updatedAt = num(j, "updatedAt");
+    const Json& hist = sub(j, "history");
+    if (hist.is_array())
+      for (const auto& h : hist) {
+        if (!h.is_object()) continue;
+        StatusChange c;
+        c.at = num(h, "at");
+        c.status = text(h, "status");
+        c.action = text(h, "action");
+        c.actor = text(h, "actor");
+        c.assignees = strings(h, "assignees");
+        r.history.push_back(std::move(c));
+      }
+    s.records.push_back(std::move(r));
+  });
+  each("tasks", [&](const Json& j, const std::string&) {
+    Task t;
+    t.id = text(j, "id");
+    t.app = num(j, "app");
+    t.record = num(j, "record");
+    t.status = text(j, "status");
+    t.assignee = text(j, "assignee");
+    t.entry = num(j, "entry");
+    std::string st = text(j, "state");
+    t.state = st == "closed" ? TaskState::closed : st == "deleted" ? TaskState::deleted : TaskState::open;
+    t.openedAt = num(j, "openedAt");
+    t.closedAt = num(j, "closedAt");
+    t.closedBy = text(j, "closedBy");
+    s.tasks.push_back(std::move(t));
+  });
+  each("batches", [&](const Json& j, const std::string&) {
+    Batch b;
+    b.number = text(j, "batch_number");
+    b.user = text(j, "user");
+    b.taskIds = strings(j, "task_ids");
+    b.processed = static_cast<size_t>(num(j, "processed"));
+    b.succeeded = static_cast<size_t>(num(j, "succeeded"));
+    const Json& f = sub(j, "failures");
+    if (f.is_array())
+      for (const auto& x : f)
+        if (x.is_object()) b.failures.push_back({text(x, "task_id"), parseReason(text(x, "reason_code"))});
+    b.state = parseBatchState(text(j, "state"));
+    b.createdAt = num(j, "createdAt");
+    b.startedAt = num(j, "startedAt");
+    b.finishedAt = num(j, "finishedAt");
+    s.batches.push_back(std::move(b));
+  });
+  s.nextAppId = 1;
+  for (const auto& a : s.apps) s.nextAppId = std::max(s.nextAppId, a.id + 1);
+  each("meta", [&](const Json& j, const std::string&) {
+    if (text(j, "key") == "engine") s.nextAppId = std::max(s.nextAppId, num(j, "nextAppId", 1));
+  });
+  v.check();
+  return s;
+}
+
+}  // namespace ringi::api::storage

@@ -1,0 +1,61 @@
+// Storage format: the contract between the engine and the JavaScript worker's IndexedDB stores.
+//
+// A committed ChangeSet is reported (Response::changes) as
+//
+//   {"reset": bool,
+//    "put":    {"users": [...], "organizations": [...], "groups": [...], "apps": [...],
+//               "records": [...], "tasks": [...], "batches": [...], "meta": [...]},
+//    "delete": {"records": [[app, id], ...]}}
+//
+// where only non-empty arrays are present (and "put" / "delete" only when non-empty).
+// reset = true: clear every store, then put the full snapshot (load / reset).
+// One store per key below; every row is a plain JSON object whose key is:
+//
+//   users          "code"   {"code", "name", "locale"}                       (workspace shape)
+//   organizations  "code"   {"code", "name", "parent": code|null, "members": [codes]}
+//   groups         "code"   {"code", "name", "members": [codes]}
+//   apps           "app"    {"app": N, "name", "description", "locale", "space": N|null,
+//                            "guest": bool, "creator", "createdAt", "modifiedAt" (epoch ms),
+//                            "fields": {properties}, "previewFields": {properties},
+//                            "process": {status.json shape without revision},
+//                            "previewProcess": {...}, "revision": N, "previewRevision": N,
+//                            "batchApproval": {"enabled", "actions": {status: action}},
+//                            "nextRecordId": N}
+//   records        ["app","id"] (numbers)
+//                           {"app", "id", "revision", "values": {code: "text" | ["items"] |
+//                            {"text", "items"}}, "status", "assignees": [codes],
+//                            "actedBy": [codes], "creator", "modifier", "createdAt",
+//                            "updatedAt", "history": [{"at", "status", "action", "actor",
+//                            "assignees"}]}
+//   tasks          "id"     {"id", "app", "record", "status", "assignee", "entry",
+//                            "state": "open"|"closed"|"deleted", "openedAt", "closedAt",
+//                            "closedBy"}
+//   batches        "batch_number"
+//                           {"batch_number", "user", "task_ids": [...], "processed",
+//                            "succeeded", "failures": [{"task_id", "reason_code"}],
+//                            "state", "createdAt", "startedAt", "finishedAt"}
+//   meta           "key"    {"key": "engine", "nextAppId": N}
+//
+// Numbers are JSON numbers; times are epoch milliseconds. Service::restore takes exactly the
+// "put" object (all rows of every store) and loads it with tasks and batches, so ids stay stable.
+// Deleted records are removed from "records"; their tasks stay (state "deleted").
+#pragma once
+
+#include "api/json.h"
+#include "domain/engine.h"
+
+namespace ringi::api::storage {
+
+// Rows of everything the engine holds (the "put" object of a reset).
+Json snapshotRows(const domain::Snapshot& s);
+// ChangeSet -> the JSON above, reading current values from the engine.
+Json encodeChanges(const domain::Engine& engine, const domain::ChangeSet& cs);
+// The "put" object -> Snapshot. Throws domain::Error (RINGI_WS01 / CB_VA01) on bad rows.
+domain::Snapshot decodeRows(const Json& rows);
+
+Json encodeApp(const domain::App& a);
+Json encodeRecord(const domain::Record& r);
+Json encodeTask(const domain::Task& t);
+Json encodeBatch(const domain::Batch& b);
+
+}  // namespace ringi::api::storage
