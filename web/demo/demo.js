@@ -243,8 +243,8 @@ async function main() {
   applyLanguage();
   kintone = await createKintone({ user: state.user, storage: 'indexeddb', database: DB, worker: true });
   kintone.install();
-  const apps = await kintone.api('/k/v1/apps', 'GET', {});
-  if (!apps.apps.length) {
+  const existing = await kintone.ringi.export();
+  if (!existing.apps || !existing.apps.length) {
     await kintone.ringi.load(makeDemoWorkspace());
     say(t('loaded'));
   }
