@@ -1,0 +1,96 @@
+// Workspace import/export identity, storage ChangeSets and restore, and "failures change nothing".
+#include "api/storage_format.h"
+#include "api_fixture.h"
+
+namespace ringi::apitest {
+
+TEST_F(ApiTest, ImportExportIsIdentity) {
+  std::string first = svc.exportWorkspace();
+  json doc = json::parse(first);
+  EXPECT_EQ(doc["apps"][0]["records"].size(), 3u);
+  EXPECT_EQ(doc["apps"][0]["status"], json::parse(kExpenseWorkspace)["apps"][0]["status"]);
+  api::Service other;
+  other.engine().setClock([] { return int64_t{1}; });
+  auto r = other.load(first);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(other.exportWorkspace(), first);
+  // after some changes too
+  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}}).status, 200);
+  ASSERT_EQ(call("smith", "POST", "/k/v1/record.json", json{{"app", 1}, {"record", {{"件名", {{"value", "新"}}}}}}).status, 200);
+  std::string second = svc.exportWorkspace();
+  ASSERT_EQ(other.load(second).status, 200);
+  EXPECT_EQ(other.exportWorkspace(), second);
+}
+
+TEST_F(ApiTest, LoadReportsResetChangesAndRestoreRoundTrips) {
+  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}}).status, 200);
+  auto ids = openTaskIds("sato");
+  ASSERT_EQ(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(ids)).status, 200);
+  // a full snapshot of the current state: load(export) gives reset changes; use the engine rows
+  api::Json rows = api::storage::snapshotRows(svc.engine().snapshot());
+  std::string state = rows.dump();
+  json parsed = json::parse(state);
+  EXPECT_TRUE(parsed.contains("tasks"));
+  EXPECT_TRUE(parsed.contains("batches"));
+  EXPECT_EQ(parsed["meta"][0]["key"], "engine");
+
+  api::Service fresh;
+  auto r = fresh.restore(state);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.changes.empty());
+  EXPECT_EQ(fresh.exportWorkspace(), svc.exportWorkspace());
+  EXPECT_EQ(api::storage::snapshotRows(fresh.engine().snapshot()).dump(), state);
+  EXPECT_TRUE(fresh.hasPendingBatches());
+
+  api::Service loaded;
+  auto l = loaded.load(kExpenseWorkspace);
+  ASSERT_EQ(l.status, 200);
+  json changes = json::parse(l.changes);
+  EXPECT_TRUE(changes["reset"].get<bool>());
+  for (const char* store : {"users", "organizations", "groups", "apps", "records", "tasks", "meta"})
+    EXPECT_TRUE(changes["put"].contains(store)) << store;
+  EXPECT_EQ(changes["put"]["records"][0]["app"], 1);
+  api::Service restored;
+  ASSERT_EQ(restored.restore(changes["put"].dump()).status, 200);
+  EXPECT_EQ(restored.exportWorkspace(), loaded.exportWorkspace());
+}
+
+TEST_F(ApiTest, BadWorkspacesAreRejectedAndChangeNothing) {
+  std::string before = svc.exportWorkspace();
+  auto r = svc.load("{not json");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("CB_IJ01"), std::string::npos);
+  r = svc.load("[1]");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("RINGI_WS01"), std::string::npos);
+  r = svc.load(R"({"apps":[{"app":1,"records":[{"$id":{"value":"1"}},{"$id":{"value":"1"}}]}]})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  r = svc.load(R"({"apps":[{"app":1,"fields":{"x":{"type":"WHAT"}}}]})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("apps[0].fields.x.type"), std::string::npos) << r.body;
+  EXPECT_TRUE(r.changes.empty());
+  r = svc.restore("{\"records\": 5}");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(svc.exportWorkspace(), before);
+}
+
+TEST_F(ApiTest, RecordsWithoutIdGetNextIdAndInitialStatus) {
+  auto r = call("smith", "GET", "/k/v1/record.json?app=1&id=3");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["record"]["$revision"]["value"], "1");
+  EXPECT_EQ(r.body["record"]["ステータス"]["value"], "未処理");
+  EXPECT_EQ(r.body["record"]["作成者"]["value"]["code"], "smith");
+  auto c = call("smith", "POST", "/k/v1/record.json", json{{"app", 1}});
+  EXPECT_EQ(c.body["id"], "4");
+}
+
+TEST_F(ApiTest, RevertLastUndoesTheLastChange) {
+  std::string before = svc.exportWorkspace();
+  auto c = call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}});
+  ASSERT_EQ(c.status, 200);
+  EXPECT_NE(svc.exportWorkspace(), before);
+  svc.revertLast();
+  EXPECT_EQ(svc.exportWorkspace(), before);
+}
+
+}  // namespace ringi::apitest
