@@ -31,7 +31,7 @@ const std::unordered_map<std::string, ErrorEntry>& errorTable() {
        {405, {"The HTTP method ({0}) is not allowed for the specified API.",
               "指定したAPIではこのHTTPメソッド（{0}）は使用できません。",
               "指定的API不支持该HTTP方法（{0}）。"}}},
-      {"RINGI_IN01", {500, {"An unexpected error occurred.", "予期しないエラーが発生しました。",
+      {"RINGI_IE01", {500, {"An unexpected error occurred.", "予期しないエラーが発生しました。",
                             "发生了意外错误。"}}},
       {"GAIA_AP01",
        {404, {"The app (ID: {0}) not found. The app may have been deleted.",

@@ -4,7 +4,7 @@
 // Codes of our own (kintone has no equivalent, or its body is unverified):
 //   CB_NF01    404  unknown API path ("The specified API is not found.")
 //   RINGI_MT01 405  known API path, method not allowed for it
-//   RINGI_IN01 500  unexpected internal failure (never expected; nothing throws out of Service)
+//   RINGI_IE01 500  unexpected internal failure (never expected; nothing throws out of Service)
 //   RINGI_SA01 400  assignee is not a candidate of the next status (args: user, status)
 //   RINGI_BA01 404  batch not found, or not the caller's (args: batch number)
 //   RINGI_BA02 409  batch already finished (cancel) (args: batch number)

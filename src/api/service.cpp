@@ -10,7 +10,8 @@
 //  - params come from the query string merged with a JSON object body (body wins) for every
 //    method, so a GET sent as POST-with-body (kintone's >4KB override) also works;
 //    __REQUEST_TOKEN__ is dropped.
-//  - an unexpected C++ exception -> 500 RINGI_IN01; nothing escapes.
+//  - method other than GET / POST / PUT / DELETE (exactly) -> 400 CB_VA01 errors.method
+//  - an unexpected C++ exception -> 500 RINGI_IE01 (same code as src/bindings); nothing escapes.
 #include "api/service.h"
 
 #include <algorithm>
@@ -48,12 +49,12 @@ struct Service::Impl {
         r.body = f.body;
         return r;
       } catch (...) {
-        return errorResponse(domain::Error("RINGI_IN01"), *locale);
+        return errorResponse(domain::Error("RINGI_IE01"), *locale);
       }
     } catch (...) {
       Response r;
       r.status = 500;
-      r.body = R"({"code":"RINGI_IN01","id":"00000000000000000000","message":"An unexpected error occurred."})";
+      r.body = R"({"code":"RINGI_IE01","id":"00000000000000000000","message":"An unexpected error occurred."})";
       return r;
     }
   }
@@ -65,10 +66,11 @@ struct Service::Impl {
   }
 
   Response dispatch(const Request& req, Locale* locale) {
-    std::string method = req.method;
-    std::transform(method.begin(), method.end(), method.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    const std::string& method = req.method;
     *locale = engine.localeOf(req.user);
+    // kintone's list, exactly (the facade rejects other spellings the same way)
+    if (method != "GET" && method != "POST" && method != "PUT" && method != "DELETE")
+      throw domain::invalidInput("method", "enum");
     ParsedPath pp;
     if (!parsePath(req.path, &pp)) throw domain::Error("CB_NF01");
     Handler handler = nullptr;

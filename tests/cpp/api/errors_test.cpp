@@ -18,7 +18,7 @@ TEST(Messages, EveryDomainCodeHasStatusAndThreeLanguages) {
                {"GAIA_UN10", 400}, {"GAIA_IQ03", 400}, {"GAIA_IQ11", 400}, {"GAIA_QU01", 400},
                {"GAIA_QU02", 400}, {"CB_VA01", 400},   {"CB_IJ01", 400},   {"CB_AU01", 401},
                {"CB_NF01", 404},   {"RINGI_MT01", 405}, {"RINGI_SA01", 400}, {"RINGI_BA01", 404},
-               {"RINGI_BA02", 409}, {"RINGI_WS01", 400}, {"RINGI_IN01", 500}, {"GAIA_IL23", 520}};
+               {"RINGI_BA02", 409}, {"RINGI_WS01", 400}, {"RINGI_IE01", 500}, {"GAIA_IL23", 520}};
   for (const auto& e : table) {
     EXPECT_EQ(api::httpStatusOf(e.code), e.status) << e.code;
     std::string en = api::errorMessage(e.code, {"A", "B"}, Locale::en);
@@ -111,6 +111,12 @@ TEST_F(ApiTest, UnknownPathIs404InUserLocale) {
 TEST_F(ApiTest, WrongMethodIs405) {
   expectError(call("smith", "DELETE", "/k/v1/record.json?app=1&id=1"), 405, "RINGI_MT01");
   expectError(call("smith", "POST", "/k/v1/app/status.json", json{{"app", 1}}), 405, "RINGI_MT01");
+}
+
+TEST_F(ApiTest, MethodMustBeExact) {
+  auto c = call("smith", "get", "/k/v1/record.json?app=1&id=1");
+  expectError(c, 400, "CB_VA01");
+  EXPECT_EQ(messagesOf(c, "method"), std::vector<std::string>{"must be one of the enum value"});
 }
 
 TEST_F(ApiTest, MalformedJsonIsCBIJ01) {
