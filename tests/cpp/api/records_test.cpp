@@ -139,3 +139,24 @@ TEST_F(ApiTest, UpdateAndDeleteRecords) {
 }
 
 }  // namespace ringi::apitest
+
+namespace ringi::apitest {
+
+TEST_F(ApiTest, MoreQueryAndKeyErrors) {
+  auto c = call("smith", "PUT", "/k/v1/record.json",
+                json{{"app", 1}, {"updateKey", {{"field", "件名"}, {"value", "存在しない"}}}, {"record", json::object()}});
+  EXPECT_GE(c.status, 400) << c.body.dump();
+  EXPECT_TRUE(c.changes.empty());
+  if (c.body["code"] == "GAIA_RE20")
+    EXPECT_EQ(c.status, 404);
+  c = call("smith", "PUT", "/k/v1/record.json", json{{"app", 1}, {"updateKey", "x"}});
+  expectError(c, 400, "CB_VA01");
+  EXPECT_FALSE(messagesOf(c, "updateKey").empty());
+  expectError(call("smith", "GET", "/k/v1/records.json?app=1&query=offset%2010001"), 400, "GAIA_QU02",
+              "offset must be 10000 or less.");
+  auto q = call("li", "GET", "/k/v1/records.json?app=1&query=%E3%82%B9%E3%83%86%E3%83%BC%E3%82%BF%E3%82%B9%20like%20%22x%22");
+  expectError(q, 400, "GAIA_IQ03");
+  EXPECT_EQ(q.body["message"], "字段（ステータス）不能使用指定的运算符。");
+}
+
+}  // namespace ringi::apitest
