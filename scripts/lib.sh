@@ -57,12 +57,14 @@ ringi_npm_ensure() {
     cd "$RINGI_ROOT" || exit 1
     [ -f package.json ] || exit 0
     # exit 0: nothing to install; 1: every dependency is in node_modules; 2: install needed
+    local state=0
     node -e '
       const fs = require("fs"), p = JSON.parse(fs.readFileSync("package.json", "utf8"));
       const deps = Object.keys({...p.dependencies, ...p.devDependencies, ...p.optionalDependencies});
       if (!deps.length) process.exit(0);
-      process.exit(deps.every((d) => fs.existsSync(`node_modules/${d}/package.json`)) ? 1 : 2);'
-    case $? in
+      process.exit(deps.every((d) => fs.existsSync(`node_modules/${d}/package.json`)) ? 1 : 2);' ||
+      state=$?
+    case $state in
       0) ringi_log "npm: no dependencies"; exit 0 ;;
       1) ringi_log "npm: node_modules has every dependency"; exit 0 ;;
     esac
@@ -84,6 +86,7 @@ ringi_stage_dist() {
       ringi_log "dist: $b/ringi-engine.js/.wasm missing (wasm build failed?)"
       exit 1
     fi
+    rm -rf dist   # no stale files from an older web/src
     mkdir -p dist
     if [ -d web/src ]; then cp -R web/src/. dist/; fi
     cp "$b/ringi-engine.js" "$b/ringi-engine.wasm" dist/
