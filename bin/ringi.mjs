@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * `ringi` command line. One command for now:
+ *
+ *   ringi serve [--port N] [--host 127.0.0.1] [--workspace FILE] [--data DIR]
+ *               [--timeout SECONDS] [--max-body BYTES] [--engine URL|PATH]
+ *
+ * Runs the wasm engine (web/src/host.js, the same host as the browser's worker) behind Node's
+ * http server, speaking kintone's REST API over HTTP (web/src/http.js; docs/http.md):
+ *   - auth as kintone: X-Cybozu-Authorization base64(login:password) selects the acting user
+ *     (the password is NOT checked: this is a development server); X-Cybozu-API-Token acts as
+ *     `Administrator`; neither -> 401 CB_AU01. No session auth (no cookies, no request token).
+ *   - --data DIR: durable file store (web/src/storage/file.js): every answered change is
+ *     fsync'd before the answer. Without --data: memory only.
+ *   - --workspace FILE: a workspace document imported at start when the database is empty (a
+ *     fresh --data directory, or memory); ignored (with a notice) when the data directory already
+ *     holds data — delete the directory to start over.
+ *   - --timeout SECONDS (default 30): a client that has not sent its whole body by then gets
+ *     408 RINGI_HT04 and is disconnected; other clients are served meanwhile.
+ *   - --max-body BYTES (default 8 MiB): larger bodies get 413 RINGI_HT03.
+ *   - --port 0 picks a free port. Prints "Ringi listening on http://HOST:PORT/" when ready.
+ *   - SIGINT / SIGTERM: stops accepting, finishes the requests in flight, closes the store, exits 0.
+ * Requests are served one engine call at a time (the host's queue); batches run in chunks between
+ * requests, as in the browser.
+ */
+import { createServer } from 'node:http';
+import { existsSync, realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Host } from '../web/src/host.js';
+import { loadEngine } from '../web/src/engine-loader.js';
+import { MemoryStorage } from '../web/src/storage/memory.js';
+import { FileStorage } from '../web/src/storage/file.js';
+import { handleHttp, httpError, respond, MAX_BODY_BYTES } from '../web/src/http.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const USAGE = `usage: ringi serve [--port N] [--host 127.0.0.1] [--workspace FILE] [--data DIR]
+                   [--timeout SECONDS] [--max-body BYTES] [--engine PATH]
+  kintone REST API (the Ringi engine) over HTTP; see docs/http.md`;
+
+/** @param {string[]} argv */
+export function parseArgs(argv) {
+  const o = { command: argv[0], port: 8787, host: '127.0.0.1', workspace: '', data: '', timeout: 30, maxBody: MAX_BODY_BYTES, engine: '' };
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    const value = () => (eq > 0 ? a.slice(eq + 1) : argv[++i]);
+    switch (name) {
+      case '--port': o.port = Number(value()); break;
+      case '--host': o.host = String(value()); break;
+      case '--workspace': o.workspace = String(value()); break;
+      case '--data': o.data = String(value()); break;
+      case '--timeout': o.timeout = Number(value()); break;
+      case '--max-body': o.maxBody = Number(value()); break;
+      case '--engine': o.engine = String(value()); break;
+      case '-h': case '--help': o.command = 'help'; break;
+      default: throw new Error(`unknown option ${a}`);
+    }
+  }
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new Error('--port must be 0..65535');
+  if (!(o.timeout > 0)) throw new Error('--timeout must be a positive number of seconds');
+  if (!(o.maxBody > 0)) throw new Error('--max-body must be a positive number of bytes');
+  return o;
+}
+
+function engineUrl(opt) {
+  if (opt) return /^[a-z]+:/i.test(opt) ? opt : pathToFileURL(path.resolve(opt)).href;
+  if (process.env.RINGI_ENGINE) return pathToFileURL(path.resolve(process.env.RINGI_ENGINE)).href;
+  for (const d of [process.env.RINGI_DIST, path.join(root, 'dist'), path.join(root, 'build-wasm')]) {
+    if (d && existsSync(path.join(d, 'ringi-engine.js')) && existsSync(path.join(d, 'ringi-engine.wasm'))) {
+      return pathToFileURL(path.join(d, 'ringi-engine.js')).href;
+    }
+  }
+  throw new Error('ringi-engine.js/.wasm not found in dist/ or build-wasm/: run `npm run build` (or pass --engine)');
+}
+
+/**
+ * Start the server. Resolves when it listens.
+ * @param {ReturnType<typeof parseArgs>} o
+ * @param {{log?: (s: string) => void}} [io]
+ */
+export async function serve(o, io = {}) {
+  const log = io.log || ((s) => console.log(s));
+  const engine = await loadEngine({ engineUrl: engineUrl(o.engine) });
+  const storage = o.data ? new FileStorage(o.data, { log: (m) => log(`[ringi] ${m}`) }) : new MemoryStorage();
+  await storage.open('ringi-serve');
+  const host = new Host({ engine, storage, database: o.data ? `file:${path.resolve(o.data)}` : `serve-${process.pid}-${Date.now()}`, broadcast: false, emit: (type, p) => { if (type === 'error') log(`[ringi] background error: ${JSON.stringify(p)}`); } });
+  await host.open();
+  if (o.workspace) {
+    if ((await storage.generation()) === null) {
+      const ws = JSON.parse(await readFile(o.workspace, 'utf8'));
+      const r = await host.request('load', { workspace: ws });
+      if (r.status >= 400) throw new Error(`workspace ${o.workspace}: ${JSON.stringify(r.body)}`);
+      log(`[ringi] workspace ${o.workspace} imported`);
+    } else {
+      log(`[ringi] ${o.data} already holds data: --workspace ignored`);
+    }
+  }
+  const ctx = { call: (p) => host.request('call', p), session: null, cors: true, maxBodyBytes: o.maxBody };
+  const timeoutMs = Math.round(o.timeout * 1000);
+
+  const server = createServer((req, res) => {
+    /** @param {{status: number, headers: Record<string,string>, body: string}} r @param {boolean} [close] */
+    const send = (r, close = false) => {
+      if (res.headersSent || res.destroyed) return;
+      const headers = { ...r.headers };
+      if (close) headers.connection = 'close';
+      headers['content-length'] = String(Buffer.byteLength(r.body));
+      res.writeHead(r.status, headers);
+      res.end(r.body, () => { if (close) req.socket.destroy(); });
+    };
+    const early = (code) => { const e = httpError(code); send(respond(e.status, e.body, ctx), true); };
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > o.maxBody) { early('RINGI_HT03'); return; }
+    /** @type {Buffer[]} */
+    const chunks = [];
+    let size = 0;
+    let done = false;
+    const timer = setTimeout(() => { if (!done) { done = true; early('RINGI_HT04'); } }, timeoutMs);
+    const stop = () => { done = true; clearTimeout(timer); };
+    req.on('data', (c) => {
+      if (done) return;
+      size += c.length;
+      if (size > o.maxBody) { stop(); early('RINGI_HT03'); return; }
+      chunks.push(c);
+    });
+    req.on('aborted', stop);
+    req.on('error', stop);
+    req.on('end', () => {
+      if (done) return;
+      stop();
+      const headers = /** @type {Record<string,string>} */ ({});
+      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
+      let text;
+      try { text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)); } catch { text = '\u0000not utf-8'; }
+      handleHttp({ method: req.method || 'GET', url: req.url || '/', headers, body: text }, ctx).then((r) => send(r));
+    });
+  });
+  server.headersTimeout = timeoutMs;
+  server.requestTimeout = 0; // the body timeout above answers kintone-shaped
+  server.keepAliveTimeout = 5000;
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve(undefined));
+  });
+  const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
+  const hostName = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${hostName}:${addr.port}/`;
+  log(`Ringi listening on ${url} (storage: ${o.data ? `file ${path.resolve(o.data)}` : 'memory'})`);
+
+  let stopping = null;
+  const stop = () => {
+    if (!stopping) {
+      stopping = (async () => {
+        await new Promise((resolve) => {
+          server.close(() => resolve(undefined));
+          server.closeIdleConnections();
+          setTimeout(() => { server.closeAllConnections(); }, 5000).unref();
+        });
+        await host.close();
+      })();
+    }
+    return stopping;
+  };
+  return { url, port: addr.port, server, host, storage, stop };
+}
+
+async function main() {
+  let o;
+  try {
+    o = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`ringi: ${/** @type {Error} */ (e).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (o.command !== 'serve') {
+    console.log(USAGE);
+    process.exit(o.command === 'help' || o.command === undefined ? 0 : 2);
+  }
+  let s;
+  try {
+    s = await serve(o);
+  } catch (e) {
+    console.error(`ringi: ${/** @type {Error} */ (e).message || e}`);
+    process.exit(1);
+  }
+  const onSignal = (sig) => {
+    console.log(`[ringi] ${sig}: stopping`);
+    s.stop().then(() => { console.log('[ringi] stopped'); process.exit(0); }, (e) => { console.error(e); process.exit(1); });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}
+
+const invoked = (() => { try { return realpathSync(process.argv[1] || ''); } catch { return ''; } })();
+if (invoked === realpathSync(fileURLToPath(import.meta.url))) main();

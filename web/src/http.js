@@ -1,0 +1,261 @@
+// @ts-check
+/**
+ * kintone's HTTP contract on top of the engine: one function, `handleHttp(request, ctx)`, that
+ * turns an HTTP request (method, URL, headers, body text) into kintone's HTTP answer (status,
+ * headers, JSON body). Both HTTP transports use it, so they behave the same:
+ *   - `ringi serve` (bin/ringi.mjs): Node's http server, header auth only;
+ *   - the Service Worker (service-worker.js forwards the request to the page, sw-host.js answers
+ *     it here, with the page's session user and request token).
+ *
+ * Rules (docs/http.md is the user-facing version):
+ *  - Paths: everything is handed to the engine, which answers 404 CB_NF01 for unknown APIs.
+ *    kintone paths (/k/v1/..., /k/guest/{space}/v1/..., /v1/...) get their query string decoded
+ *    qs-style (`fields%5B0%5D=a`) and merged with the JSON body (body wins); product paths
+ *    (/batch_approvals/...) keep their query (user_id, batch_number, app) — facade.js buildRequest.
+ *  - Methods: GET, POST, PUT, DELETE. `X-HTTP-Method-Override: GET|POST|PUT|DELETE` (upper case)
+ *    is honoured on POST only (rest-api-client's long GET). Anything else: 405 RINGI_HT01, with
+ *    `Allow`. OPTIONS gets a CORS pre-flight answer (204) when ctx.cors is set.
+ *  - Body: JSON, at most ctx.maxBodyBytes (default 8 MiB; over it: 413 RINGI_HT03). A non-empty
+ *    body needs `Content-Type: application/json` (any parameters) or no Content-Type at all, else
+ *    415 RINGI_HT02. Not JSON: 400 CB_IJ01. An empty body means {}. GET bodies are ignored.
+ *  - Acting user (in this order):
+ *      X-Cybozu-Authorization: base64(login:password) -> login (the password is NOT checked;
+ *        undecodable -> 401 CB_WA01; an unknown login -> 401 CB_AU01 from the engine);
+ *      X-Cybozu-API-Token: any value -> `Administrator` (as kintone's API-token rule);
+ *      neither: the session (ctx.session = {user, token}) when the transport has one, else
+ *        401 CB_AU01.
+ *  - Session writes (no auth header, effective method POST/PUT/DELETE): need a non-empty
+ *    `X-Requested-With` header and `__REQUEST_TOKEN__` equal to the session's token, in the JSON
+ *    body or (any method, DELETE in practice) in the query string. Missing or wrong: 400 CB_IL02
+ *    "Illegal request.", nothing reaches the engine. `__REQUEST_TOKEN__` never reaches it either.
+ *  - Answer: kintone's HTTP status; body JSON with `Content-Type: application/json; charset=utf-8`;
+ *    every answer carries `X-ConcurrencyLimit-Limit: 100` and `X-ConcurrencyLimit-Running: n`
+ *    (requests in flight on this transport, this one included); errors carry
+ *    `X-Cybozu-Error: <code>`.
+ */
+import { buildRequest } from './facade.js';
+import { errorId, normalizeLocale } from './protocol.js';
+
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+export const METHODS = Object.freeze(['GET', 'POST', 'PUT', 'DELETE']);
+export const API_TOKEN_USER = 'Administrator';
+
+/** Errors produced by the HTTP layer (the engine's own come from the engine). */
+export const HTTP_ERRORS = Object.freeze({
+  CB_AU01: { status: 401, en: 'Please login.', ja: 'ログインしてください。', zh: '请登录。' },
+  CB_WA01: { status: 401, en: 'Password authentication failed.', ja: 'ユーザーのパスワード認証に失敗しました。', zh: '用户密码验证失败。' },
+  CB_IL02: { status: 400, en: 'Illegal request.', ja: '不正なリクエストです。', zh: '非法请求。' },
+  CB_VA01: { status: 400, en: 'Missing or invalid input.', ja: '入力内容が正しくありません。', zh: '输入内容不正确。' },
+  CB_IJ01: { status: 400, en: 'Invalid JSON string.', ja: '不正なJSON文字列です。', zh: '无效的JSON字符串。' },
+  RINGI_HT01: { status: 405, en: 'The HTTP method is not supported.', ja: 'このHTTPメソッドには対応していません。', zh: '不支持该HTTP方法。' },
+  RINGI_HT02: { status: 415, en: 'The request body must be JSON (Content-Type: application/json).', ja: 'リクエストボディはJSON（Content-Type: application/json）でなければなりません。', zh: '请求正文必须是JSON（Content-Type: application/json）。' },
+  RINGI_HT03: { status: 413, en: 'The request body is too large.', ja: 'リクエストボディが大きすぎます。', zh: '请求正文过大。' },
+  RINGI_HT04: { status: 408, en: 'The request was not received in time.', ja: 'リクエストを時間内に受信できませんでした。', zh: '未能及时接收请求。' },
+  RINGI_WK01: { status: 503, en: 'The engine is not available.', ja: 'エンジンを利用できません。', zh: '引擎不可用。' },
+});
+
+/**
+ * @typedef {object} HttpRequest
+ * @property {string} method
+ * @property {string} url          absolute URL or path with query
+ * @property {Record<string, string>} headers  lower-case names
+ * @property {string|null|undefined} body      body text (already size-checked by the transport)
+ *
+ * @typedef {object} HttpResponse
+ * @property {number} status
+ * @property {Record<string, string>} headers
+ * @property {string} body
+ *
+ * @typedef {object} HttpContext
+ * @property {(payload: {user: string, method: string, path: string, body: any, locale?: string}) => Promise<{status: number, body: any}>} call
+ * @property {{user: string, token: string} | null} [session]
+ * @property {number} [maxBodyBytes]
+ * @property {string} [locale]  locale of the layer's own errors (default: Accept-Language)
+ * @property {boolean} [cors]   add Access-Control-* headers and answer OPTIONS pre-flights
+ */
+
+let running = 0;
+
+/** Requests in flight in this realm. */
+export const inFlight = () => running;
+
+/** @param {string} code @param {string} [locale] @param {any} [errors] */
+export function httpError(code, locale, errors) {
+  const m = /** @type {any} */ (HTTP_ERRORS)[code] || HTTP_ERRORS.RINGI_WK01;
+  /** @type {any} */
+  const body = { code, id: errorId(), message: m[normalizeLocale(locale)] };
+  if (errors !== undefined) body.errors = errors;
+  return { status: m.status, body };
+}
+
+/**
+ * Build the final HTTP answer.
+ * @param {number} status @param {any} body @param {HttpContext} ctx @param {Record<string,string>} [extra]
+ * @returns {HttpResponse}
+ */
+export function respond(status, body, ctx = /** @type {any} */ ({}), extra = {}) {
+  /** @type {Record<string, string>} */
+  const headers = {
+    'content-type': 'application/json; charset=utf-8',
+    'x-concurrencylimit-limit': '100',
+    'x-concurrencylimit-running': String(Math.max(1, running)),
+    ...extra,
+  };
+  if (status >= 400 && body && typeof body.code === 'string') headers['x-cybozu-error'] = body.code;
+  if (ctx.cors) Object.assign(headers, corsHeaders());
+  return { status, headers, body: JSON.stringify(body ?? null) };
+}
+
+export function corsHeaders() {
+  return {
+    'access-control-allow-origin': '*',
+    'access-control-allow-methods': 'GET, POST, PUT, DELETE',
+    'access-control-allow-headers': 'Content-Type, X-Cybozu-Authorization, X-Cybozu-API-Token, X-Requested-With, X-HTTP-Method-Override, Authorization',
+    'access-control-expose-headers': 'X-ConcurrencyLimit-Limit, X-ConcurrencyLimit-Running, X-Cybozu-Error',
+    'access-control-max-age': '600',
+  };
+}
+
+/** Is this a path the HTTP transports answer? (The Service Worker only intercepts these.) */
+export function isRingiPath(pathname) {
+  return /^\/k\/v1\//.test(pathname) || /^\/k\/guest\/[^/]+\/v1\//.test(pathname)
+    || /^\/v1\/[^?]*\.json$/.test(pathname) || /^\/batch_approvals\//.test(pathname);
+}
+
+/** base64 -> UTF-8 text, or null. @param {string} b64 */
+function decodeBase64Utf8(b64) {
+  const s = b64.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(s) || s.length % 4 === 1) return null;
+  try {
+    const bin = atob(s);
+    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The acting user from the auth headers: {user} | {session: true} | {error}.
+ * @param {Record<string,string>} h
+ */
+export function authenticate(h) {
+  const xauth = h['x-cybozu-authorization'];
+  if (xauth !== undefined && xauth !== '') {
+    const text = decodeBase64Utf8(xauth);
+    const colon = text === null ? -1 : text.indexOf(':');
+    if (text === null || colon <= 0) return { error: 'CB_WA01' };
+    return { user: text.slice(0, colon) };
+  }
+  const token = h['x-cybozu-api-token'];
+  if (token !== undefined && token.trim() !== '') return { user: API_TOKEN_USER };
+  return { session: true };
+}
+
+/** Is `contentType` JSON (or absent)? @param {string|undefined} ct */
+function isJsonType(ct) {
+  if (ct === undefined || ct.trim() === '') return true;
+  const base = ct.split(';')[0].trim().toLowerCase();
+  return base === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(base);
+}
+
+/** The first `__REQUEST_TOKEN__` in a raw query string, or undefined. @param {string} query */
+function queryToken(query) {
+  for (const part of query.split('&')) {
+    const eq = part.indexOf('=');
+    const k = eq < 0 ? part : part.slice(0, eq);
+    if (k === '__REQUEST_TOKEN__') {
+      try { return decodeURIComponent((eq < 0 ? '' : part.slice(eq + 1)).replace(/\+/g, ' ')); } catch { return ''; }
+    }
+  }
+  return undefined;
+}
+
+/** @param {string} query */
+function stripQueryToken(query) {
+  return query.split('&').filter((p) => p && !p.startsWith('__REQUEST_TOKEN__=') && p !== '__REQUEST_TOKEN__').join('&');
+}
+
+/**
+ * Answer one HTTP request with the engine. Never throws.
+ * @param {HttpRequest} req @param {HttpContext} ctx
+ * @returns {Promise<HttpResponse>}
+ */
+export async function handleHttp(req, ctx) {
+  running++;
+  try {
+    return await handle(req, ctx);
+  } catch (e) {
+    const err = httpError('RINGI_WK01', ctx.locale);
+    if (e && typeof e === 'object' && typeof (/** @type {any} */ (e).code) === 'string') {
+      const k = /** @type {any} */ (e);
+      return respond(typeof k.status === 'number' ? k.status : 500, { code: k.code, id: k.id || errorId(), message: k.message, ...(k.errors ? { errors: k.errors } : {}) }, ctx);
+    }
+    return respond(err.status, err.body, ctx);
+  } finally {
+    running--;
+  }
+}
+
+/** @param {HttpRequest} req @param {HttpContext} ctx @returns {Promise<HttpResponse>} */
+async function handle(req, ctx) {
+  /** @type {Record<string, string>} */
+  const h = {};
+  for (const [k, v] of Object.entries(req.headers || {})) h[k.toLowerCase()] = String(v);
+  const locale = ctx.locale || normalizeLocale(h['accept-language']);
+  const fail = (code, errors, extra) => {
+    const e = httpError(code, locale, errors);
+    return respond(e.status, e.body, ctx, extra);
+  };
+
+  let method = String(req.method || '').toUpperCase();
+  if (method === 'OPTIONS' && ctx.cors) return { status: 204, headers: corsHeaders(), body: '' };
+  if (!METHODS.includes(method)) return fail('RINGI_HT01', { method: { messages: ['must be one of the enum value'] } }, { allow: METHODS.join(', ') });
+  const override = h['x-http-method-override'];
+  if (method === 'POST' && override && METHODS.includes(override.trim())) method = override.trim();
+
+  const u = new URL(req.url, 'http://ringi.invalid');
+  const rawQuery = u.search.startsWith('?') ? u.search.slice(1) : u.search;
+
+  // Body (GET bodies are ignored unless this is a POST overridden to GET).
+  let body = {};
+  const text = req.body ?? '';
+  const sendsBody = String(req.method).toUpperCase() !== 'GET';
+  if (sendsBody && text.trim() !== '') {
+    if (new TextEncoder().encode(text).length > (ctx.maxBodyBytes || MAX_BODY_BYTES)) return fail('RINGI_HT03');
+    if (!isJsonType(h['content-type'])) return fail('RINGI_HT02');
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return fail('CB_IJ01');
+    }
+    if (body === null) body = {};
+    if (typeof body !== 'object') return fail('CB_IJ01');
+  }
+
+  // Acting user.
+  const auth = authenticate(h);
+  if ('error' in auth) return fail(/** @type {string} */ (auth.error));
+  let user;
+  if ('user' in auth) {
+    user = /** @type {string} */ (auth.user);
+  } else {
+    if (!ctx.session) return fail('CB_AU01');
+    user = ctx.session.user;
+    if (method !== 'GET') {
+      const given = (!Array.isArray(body) && body && typeof body === 'object' && typeof body.__REQUEST_TOKEN__ === 'string')
+        ? body.__REQUEST_TOKEN__ : queryToken(rawQuery);
+      const xrw = h['x-requested-with'];
+      if (!xrw || !xrw.trim() || given === undefined || given !== ctx.session.token) return fail('CB_IL02');
+    }
+  }
+  if (!Array.isArray(body) && body && typeof body === 'object' && '__REQUEST_TOKEN__' in body) {
+    body = { ...body };
+    delete body.__REQUEST_TOKEN__;
+  }
+  const query = stripQueryToken(rawQuery);
+  const built = buildRequest(u.pathname + (query ? `?${query}` : ''), method, body);
+  if ('error' in built) return fail(built.error, built.errors);
+  const r = await ctx.call({ user, method: built.method, path: built.path, body: built.body, locale });
+  return respond(r.status, r.body, ctx);
+}
