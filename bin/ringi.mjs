@@ -37,6 +37,8 @@ import { handleHttp, httpError, respond, MAX_BODY_BYTES } from '../web/src/http.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+const DRAIN_LIMIT = 64 * 1024 * 1024;
+
 const USAGE = `usage: ringi serve [--port N] [--host 127.0.0.1] [--workspace FILE] [--data DIR]
                    [--timeout SECONDS] [--max-body BYTES] [--engine PATH]
   kintone REST API (the Ringi engine) over HTTP; see docs/http.md`;
@@ -114,8 +116,12 @@ export async function serve(o, io = {}) {
       res.end(r.body, () => { if (close) req.socket.destroy(); });
     };
     const early = (code) => { const e = httpError(code); send(respond(e.status, e.body, ctx), true); };
+    // Too large: stop buffering, discard the rest of the body (at most DRAIN_LIMIT bytes, within
+    // the timeout), then answer 413 — answering before the upload ended would reset the
+    // connection and the client could lose the answer.
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > o.maxBody) { early('RINGI_HT03'); return; }
+    let tooLarge = Number.isFinite(declared) && declared > o.maxBody;
+    if (tooLarge && declared > DRAIN_LIMIT) { early('RINGI_HT03'); return; }
     /** @type {Buffer[]} */
     const chunks = [];
     let size = 0;
@@ -125,7 +131,12 @@ export async function serve(o, io = {}) {
     req.on('data', (c) => {
       if (done) return;
       size += c.length;
-      if (size > o.maxBody) { stop(); early('RINGI_HT03'); return; }
+      if (size > o.maxBody) {
+        tooLarge = true;
+        chunks.length = 0;
+        if (size > DRAIN_LIMIT) { stop(); early('RINGI_HT03'); }
+        return;
+      }
       chunks.push(c);
     });
     req.on('aborted', stop);
@@ -133,6 +144,7 @@ export async function serve(o, io = {}) {
     req.on('end', () => {
       if (done) return;
       stop();
+      if (tooLarge) { early('RINGI_HT03'); return; }
       const headers = /** @type {Record<string,string>} */ ({});
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
       let text;
