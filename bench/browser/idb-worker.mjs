@@ -1,0 +1,68 @@
+// The plain-IndexedDB baseline (bench/README.md "idb200_ms", "idb10k_rows_per_s"): no Ringi code.
+// Messages from the page:
+//   {cmd: 'load', database, commits}  open `database` (the SAME database Ringi just wrote) and keep
+//                                     the ChangeSets Ringi committed (captured by ringi-worker.mjs)
+//   {cmd: 'run'}                      replay them: one readwrite transaction per ChangeSet over the
+//                                     same stores + 'sync', durability 'strict' like Ringi, put every
+//                                     row / delete every key it listed, put one sync row; wait for
+//                                     `complete`, then the next transaction. Reply {done, rows, txs}.
+// The page times 'run' from its postMessage to the reply, as it times Ringi from the kintone.api
+// call to the progress event.
+let db = null;
+let commits = [];
+
+function open(name) {
+  return new Promise((resolve, reject) => {
+    const r = indexedDB.open(name);
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+function apply(c) {
+  const stores = new Set(['sync']);
+  for (const [s, rows] of Object.entries(c.put || {})) if (rows.length) stores.add(s);
+  for (const [s, keys] of Object.entries(c.delete || {})) if (keys.length) stores.add(s);
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction([...stores], 'readwrite', { durability: 'strict' });
+    tx.oncomplete = () => resolve();
+    tx.onerror = tx.onabort = () => reject(tx.error);
+    for (const [s, rows] of Object.entries(c.put || {})) {
+      if (!rows.length) continue;
+      const os = tx.objectStore(s);
+      for (const row of rows) os.put(row);
+    }
+    for (const [s, keys] of Object.entries(c.delete || {})) {
+      if (!keys.length) continue;
+      const os = tx.objectStore(s);
+      for (const k of keys) os.delete(k);
+    }
+    // Ringi writes a generation token per commit; a key of our own, so Ringi's token stays put.
+    tx.objectStore('sync').put({ key: 'baseline', value: Date.now().toString(36) + Math.random().toString(16).slice(2) });
+  });
+}
+
+self.onmessage = async (ev) => {
+  const m = ev.data;
+  try {
+    if (m.cmd === 'load') {
+      if (db && db.name !== m.database) { db.close(); db = null; }
+      if (!db) db = await open(m.database);
+      commits = m.commits;
+      self.postMessage({ loaded: commits.length });
+    } else if (m.cmd === 'run') {
+      for (const c of commits) await apply(c);
+      let rows = 0;
+      for (const c of commits) {
+        for (const v of Object.values(c.put || {})) rows += v.length;
+        for (const v of Object.values(c.delete || {})) rows += v.length;
+      }
+      self.postMessage({ done: true, rows, txs: commits.length });
+    } else if (m.cmd === 'close') {
+      db?.close(); db = null;
+      self.postMessage({ closed: true });
+    }
+  } catch (e) {
+    self.postMessage({ error: String(e && e.stack || e) });
+  }
+};

@@ -1,0 +1,229 @@
+#!/usr/bin/env node
+// `npm run bench` (scripts/bench.sh builds first, then runs this). Ringi against plain IndexedDB,
+// native C++ and its own budgets, side by side in one run. bench/README.md says exactly what each
+// figure times. Prints a table, writes bench-results.json (repo root) and bench/RESULTS.md.
+//
+// Environment:
+//   RINGI_BENCH_RUNS=5        measured runs of every multi-run figure (batch200 uses RUNS+2)
+//   RINGI_BENCH_ONLY=a,b      phases to run: sizes, native, browser (default: all)
+//   RINGI_CHROMIUM            chromium binary (default /usr/bin/chromium)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { approvalWorkspace, loopWorkspace, statusRequest, stats } from './node/workload.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const RUNS = Math.max(5, Number(process.env.RINGI_BENCH_RUNS || 5));
+const ONLY = (process.env.RINGI_BENCH_ONLY || 'sizes,native,browser').split(',');
+const CHROMIUM = process.env.RINGI_CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const log = (...a) => console.error('[bench]', ...a);
+
+/** results[key] = {median, min, max, runs, unit, target, ok?, note?} */
+const results = {};
+const detail = {};
+function put(key, s, unit, target, check, note) {
+  const r = typeof s === 'number' ? { median: s, min: s, max: s, runs: 1 } : s;
+  results[key] = { ...r, unit, target, ...(check ? { ok: check(r.median) } : {}), ...(note ? { note } : {}) };
+}
+
+// ── 1. shipped sizes ──────────────────────────────────────────────────────────────────────────
+function sizes() {
+  const files = [];
+  const walk = (d) => { for (const f of readdirSync(d)) { const p = path.join(d, f); if (statSync(p).isDirectory()) walk(p); else files.push(p); } };
+  walk(dist);
+  let wasm = 0, js = 0;
+  const per = {};
+  for (const f of files) {
+    if (!/\.(wasm|js|mjs)$/.test(f)) continue;
+    const gz = gzipSync(readFileSync(f), { level: 9 }).length;
+    per[path.relative(dist, f)] = gz;
+    if (f.endsWith('.wasm')) wasm += gz; else js += gz;
+  }
+  detail.sizes = per;
+  put('wasm_gzip_kb', wasm / 1024, 'KB', '—');
+  put('js_gzip_kb', js / 1024, 'KB', '—');
+  put('bundle_gzip_kb', (wasm + js) / 1024, 'KB', '≤ 250', (v) => v <= 250);
+}
+
+// ── 2. wasm in Node vs native, same api-level workload ───────────────────────────────────────
+function native() {
+  const bin = path.join(root, 'build', 'ringi_bench');
+  if (!existsSync(bin)) throw new Error(`${bin} missing: run scripts/bench.sh (it builds it)`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'ringi-bench-'));
+  const N = 1000, M = 20000;
+  const ws = path.join(dir, 'workspace.json'), req = path.join(dir, 'requests.ndjson');
+  writeFileSync(ws, JSON.stringify(loopWorkspace(N)));
+  const lines = [];
+  for (let i = 0; i < M; i++) lines.push(statusRequest((i % N) + 1));
+  writeFileSync(req, lines.join('\n') + '\n');
+  const nat = [], wasm = [], ratios = [];
+  // Alternate native and wasm runs (one process each) so drift in machine load hits both.
+  for (let i = 0; i < RUNS; i++) {
+    const out = execFileSync(bin, ['--benchmark_filter=ApiStatusTransitions', '--benchmark_format=json'],
+      { env: { ...process.env, RINGI_BENCH_WORKSPACE: ws, RINGI_BENCH_REQUESTS: req }, maxBuffer: 1 << 26 });
+    const b = JSON.parse(out).benchmarks.find((x) => x.name.startsWith('BM_ApiStatusTransitions'));
+    if (b.error_occurred || b.failures) throw new Error(`native run failed: ${JSON.stringify(b)}`);
+    const nTps = b['transitions/s'];
+    const w = JSON.parse(execFileSync(process.execPath, [path.join(root, 'bench/node/transitions.mjs'), ws, req, '1', dist], { maxBuffer: 1 << 26 }));
+    if (w.runs[0].failures) throw new Error(`wasm run had ${w.runs[0].failures} failures`);
+    const wTps = w.runs[0].transitions_per_s;
+    nat.push(nTps); wasm.push(wTps); ratios.push(wTps / nTps);
+    log(`transitions/s native ${nTps.toFixed(0)} wasm ${wTps.toFixed(0)} ratio ${(wTps / nTps).toFixed(3)}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  put('native_transitions_per_s', stats(nat), '1/s', '—');
+  put('wasm_transitions_per_s', stats(wasm), '1/s', '—');
+  put('wasm_vs_native', stats(ratios), '×', '≥ 0.5', (v) => v >= 0.5, `median of ${RUNS} paired runs; ${M} transitions over ${N} records, api Service + JSON`);
+}
+
+// ── 3. the browser: worker + IndexedDB on an on-disk profile ─────────────────────────────────
+async function browser() {
+  const { chromium } = await import('playwright-core');
+  const { startServer } = await import('./browser/server.mjs');
+  const server = await startServer({ dist });
+  const profile = mkdtempSync(path.join(tmpdir(), 'ringi-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  const errors = [];
+  context.on('weberror', (e) => errors.push(String(e.error())));
+  detail.chromium = context.browser()?.version() ?? null;
+  try {
+    const page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await page.goto(`${server.url}/bench/browser/bench.html`);
+    await page.waitForFunction(() => window.benchReady);
+    const DB = 'bench-batch';
+
+    // batch200 + idb200 + api_roundtrip on a database with 10,000 waiting records.
+    await page.evaluate((db) => bench.open({ database: db }), DB);
+    let t = await page.evaluate(() => bench.load('approval', 10000));
+    log(`loaded 10,000 records in ${t.ms.toFixed(0)} ms`);
+    const ids = await page.evaluate(() => bench.openTaskIds());
+    let next = 0;
+    const take = (n) => ids.slice(next, (next += n));
+    const b200 = [], i200 = [], r200 = [];
+    for (let i = 0; i < RUNS + 2 + 1; i++) {  // the first run warms up and is dropped
+      const r = await page.evaluate((g) => bench.runBatches([g]), take(200));
+      if (r.succeeded !== 200) throw new Error(`batch200: ${JSON.stringify(r)}`);
+      const base = await page.evaluate((db) => bench.baseline(db), DB);
+      log(`batch200 ${r.ms.toFixed(1)} ms (${r.txs} txs, ${r.rows} rows) idb ${base.ms.toFixed(1)} ms`);
+      if (i === 0) { detail.batch200_shape = { txs: r.txs, rows: r.rows }; continue; }
+      b200.push(r.ms); i200.push(base.ms); r200.push(r.ms / base.ms);
+    }
+    put('batch200_ms', stats(b200), 'ms', '≤ 60', (v) => v <= 60);
+    put('idb200_ms', stats(i200), 'ms', '—');
+    put('batch200_ratio', stats(b200).median / stats(i200).median, '×', '≤ 1.5', (v) => v <= 1.5, `per-run ratios ${JSON.stringify(stats(r200))}`);
+
+    // api_roundtrip: single status updates on records no batch touched (the last 1,000 ids).
+    const rt = await page.evaluate((n) => bench.apiRoundtrips(Array.from({ length: n }, (_, i) => 9000 + i + 1)), 5 + 10 * RUNS);
+    put('api_roundtrip_ms', stats(rt.slice(5)), 'ms', '≤ 5', (v) => v <= 5);
+    await page.evaluate(() => bench.close());
+
+    // cold_start: new pages on the same database (10,000 records + 10,000 tasks in IndexedDB).
+    const cold = [];
+    for (let i = 0; i < RUNS + 2; i++) {
+      const p = await context.newPage();
+      await p.goto(`${server.url}/bench/browser/cold.html?db=${DB}`);
+      const c = await (await p.waitForFunction(() => window.__cold, null, { timeout: 60000 })).jsonValue();
+      await p.close();
+      if (c.error) throw new Error(`cold start: ${c.error}`);
+      log(`cold start ${c.ready.toFixed(0)} ms (module script at ${c.scriptStart.toFixed(0)}, ringi.js imported at ${c.imported.toFixed(0)}; ${c.openTasks} open tasks)`);
+      if (i === 0) continue;
+      cold.push(c.ready);
+    }
+    put('cold_start_ms', stats(cold), 'ms', '≤ 300', (v) => v <= 300);
+
+    // batch10k: 50 batches of 200 back to back, on a freshly loaded 10,000-record database each run.
+    await page.evaluate((db) => bench.open({ database: db }), DB);
+    const tps = [], rps = [], ratio = [], longs = [], late = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.evaluate(() => bench.load('approval', 10000));
+      const all = await page.evaluate(() => bench.openTaskIds());
+      const groups = [];
+      for (let j = 0; j < 50; j++) groups.push(all.slice(j * 200, j * 200 + 200));
+      const r = await page.evaluate((g) => bench.runBatches(g, { watchMainThread: true }), groups);
+      if (r.succeeded !== 10000) throw new Error(`batch10k: ${JSON.stringify({ ...r, longTasks: undefined })}`);
+      const base = await page.evaluate((db) => bench.baseline(db), DB);
+      const t = 10000 / (r.ms / 1000), rr = base.rows / (base.ms / 1000);
+      tps.push(t); rps.push(rr); ratio.push(base.ms / r.ms); longs.push(r.longTasks.length); late.push(r.maxLateMs);
+      detail.batch10k_shape = { txs: r.txs, rows: r.rows };
+      log(`batch10k ${r.ms.toFixed(0)} ms = ${t.toFixed(0)} tasks/s (${r.txs} txs, ${r.rows} rows); idb ${base.ms.toFixed(0)} ms = ${rr.toFixed(0)} rows/s; long tasks ${r.longTasks.length}, max timer lateness ${r.maxLateMs.toFixed(1)} ms`);
+    }
+    put('batch10k_tasks_per_s', stats(tps), '1/s', '—');
+    put('idb10k_rows_per_s', stats(rps), '1/s', '—', null, `${detail.batch10k_shape.rows / 10000} rows per task`);
+    put('batch10k_ratio', stats(ratio), '×', '≥ 0.6', (v) => v >= 0.6, 'idb time / Ringi time for the same rows and transactions (= Ringi tasks/s ÷ baseline tasks/s)');
+    put('longtasks_during_batch10k', stats(longs), 'count', '0', (v) => v === 0);
+    put('max_main_gap_ms', stats(late), 'ms', '≤ 30', (v) => v <= 30);
+    await page.evaluate(() => bench.close());
+
+    // query100k + heap100k: 100,000 records (half waiting for sato), engine in the worker.
+    await page.evaluate(() => bench.open({ database: 'bench-100k', storage: 'memory' }));
+    t = await page.evaluate(() => bench.load('loop', 100000));
+    log(`loaded 100,000 records in ${t.ms.toFixed(0)} ms`);
+    const heap = await page.evaluate(() => bench.heap());
+    const q = await page.evaluate((n) => bench.query(n), RUNS + 5);
+    if (q.status !== 200 || q.totalCount !== '50000') throw new Error(`query: ${JSON.stringify(q)}`);
+    put('query100k_ms', stats(q.workerMs.slice(1)), 'ms', '≤ 10', (v) => v <= 10, `in the worker around ringiCall; totalCount ${q.totalCount}, ${q.returned} records returned`);
+    put('query100k_page_ms', stats(q.pageMs.slice(1)), 'ms', '—', null, 'same call through kintone.api from the page');
+    put('heap100k_mb', heap / 2 ** 20, 'MB', '≤ 100', (v) => v <= 100);
+    await page.evaluate(() => bench.close());
+    await page.close();
+  } finally {
+    await context.close().catch(() => {});
+    await server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+  if (errors.length) log('page errors:', errors.slice(0, 5));
+}
+
+function machine() {
+  const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) || [])[1] || cpus()[0]?.model;
+  let chromium = detail.chromium;
+  try { chromium = execFileSync(CHROMIUM, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || chromium; } catch { /* keep */ }
+  return { nproc: cpus().length, cpu, chromium, node: process.version, date: new Date().toISOString() };
+}
+
+const ORDER = ['batch200_ms', 'idb200_ms', 'batch200_ratio', 'batch10k_tasks_per_s', 'idb10k_rows_per_s', 'batch10k_ratio',
+  'longtasks_during_batch10k', 'max_main_gap_ms', 'api_roundtrip_ms', 'cold_start_ms', 'native_transitions_per_s',
+  'wasm_transitions_per_s', 'wasm_vs_native', 'query100k_ms', 'query100k_page_ms', 'heap100k_mb', 'wasm_gzip_kb', 'js_gzip_kb', 'bundle_gzip_kb'];
+
+function fmt(v) {
+  if (v === undefined || v === null) return '';
+  const a = Math.abs(v);
+  return a >= 1000 ? v.toFixed(0) : a >= 100 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toFixed(3);
+}
+
+function table() {
+  const rows = [['key', 'median', 'min', 'max', 'runs', 'target', '']];
+  for (const k of ORDER) {
+    const r = results[k];
+    if (!r) continue;
+    rows.push([k, `${fmt(r.median)} ${r.unit}`, fmt(r.min), fmt(r.max), String(r.runs), r.target, r.ok === undefined ? '' : r.ok ? 'met' : 'MISSED']);
+  }
+  return rows;
+}
+
+const t0 = Date.now();
+if (ONLY.includes('sizes')) sizes();
+if (ONLY.includes('native')) native();
+if (ONLY.includes('browser')) await browser();
+const m = machine();
+const rows = table();
+const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+console.log(rows.map((r) => r.map((c, i) => c.padEnd(w[i])).join('  ')).join('\n'));
+console.log(`machine: ${m.nproc} cores, ${m.cpu}; ${m.chromium}; node ${m.node}; ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+writeFileSync(path.join(root, 'bench-results.json'), JSON.stringify({ machine: m, results, detail }, null, 2) + '\n');
+const md = [
+  '# Benchmark results', '',
+  `Latest \`npm run bench\` (${m.date}): ${m.nproc} cores (${m.cpu}), ${m.chromium}, Node ${m.node}.`,
+  'Medians of the runs shown, with min and max; bench/README.md says what each figure times.', '',
+  '| key | median | min | max | runs | target | |', '|---|---|---|---|---|---|---|',
+  ...rows.slice(1).map((r) => `| ${r.join(' | ')} |`), '',
+  ...Object.entries(results).filter(([, r]) => r.note).map(([k, r]) => `- \`${k}\`: ${r.note}`), '',
+];
+if (process.env.RINGI_BENCH_NO_RESULTS_MD !== '1') writeFileSync(path.join(root, 'bench', 'RESULTS.md'), md.join('\n'));
