@@ -40,17 +40,41 @@ void Engine::seedIds(uint64_t seed) {
 int64_t Engine::now() const { return now_(); }
 
 // xorshift128+: ids only need to be unique and unguessable enough for a local store.
-std::string Engine::newId() {
-  static const char* hex = "0123456789abcdef";
-  std::string id(32, '0');
-  for (int half = 0; half < 2; ++half) {
+TaskKey Engine::newTaskKey() {
+  uint64_t halves[2];
+  for (auto& half : halves) {
     uint64_t s1 = rng_[0];
     const uint64_t s0 = rng_[1];
     rng_[0] = s0;
     s1 ^= s1 << 23;
     rng_[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
-    uint64_t v = rng_[1] + s0;
-    for (int i = 0; i < 16; ++i, v >>= 4) id[half * 16 + i] = hex[v & 15];
+    half = rng_[1] + s0;
+  }
+  return TaskKey{halves[0], halves[1]};
+}
+
+std::string Engine::newId() { return formatTaskKey(newTaskKey()); }
+
+std::optional<TaskKey> parseTaskKey(const std::string& id) {
+  if (id.size() != 32) return std::nullopt;
+  uint64_t parts[2] = {0, 0};
+  for (size_t i = 0; i < 32; ++i) {
+    const char c = id[i];
+    uint64_t v;
+    if (c >= '0' && c <= '9') v = static_cast<uint64_t>(c - '0');
+    else if (c >= 'a' && c <= 'f') v = static_cast<uint64_t>(c - 'a' + 10);
+    else return std::nullopt;
+    parts[i / 16] = (parts[i / 16] << 4) | v;
+  }
+  return TaskKey{parts[0], parts[1]};
+}
+
+std::string formatTaskKey(const TaskKey& key) {
+  static const char* hex = "0123456789abcdef";
+  std::string id(32, '0');
+  for (int i = 15; i >= 0; --i) {
+    id[static_cast<size_t>(i)] = hex[(key.hi >> ((15 - i) * 4)) & 15];
+    id[static_cast<size_t>(16 + i)] = hex[(key.lo >> ((15 - i) * 4)) & 15];
   }
   return id;
 }
@@ -118,7 +142,7 @@ void Engine::rollbackTo(UndoLog& log, size_t savepoint) {
             }
             s_->setRecord(image.key, std::move(image.before));
           } else if constexpr (std::is_same_v<T, UndoLog::TaskImage>) {
-            s_->setTask(image.id, std::move(image.before));
+            s_->setTask(image.key, std::move(image.before));
           } else if constexpr (std::is_same_v<T, UndoLog::BatchImage>) {
             s_->setBatch(image.number, std::move(image.before));
           } else if constexpr (std::is_same_v<T, UndoLog::CounterImage>) {
@@ -141,7 +165,7 @@ ChangeSet Engine::changesOf(const UndoLog& log) const {
     if (auto* a = std::get_if<UndoLog::AppImage>(&entry)) apps.insert(a->id);
     else if (auto* r = std::get_if<UndoLog::RecordImage>(&entry)) records.insert(r->key);
     else if (auto* rt = std::get_if<UndoLog::RecordTouch>(&entry)) records.insert(rt->key);
-    else if (auto* t = std::get_if<UndoLog::TaskImage>(&entry)) tasks.insert(t->id);
+    else if (auto* t = std::get_if<UndoLog::TaskImage>(&entry)) tasks.insert(formatTaskKey(t->key));
     else if (auto* b = std::get_if<UndoLog::BatchImage>(&entry)) batches.insert(b->number);
     else if (std::holds_alternative<UndoLog::CounterImage>(entry)) c.meta = true;
     else c.reset = true;
@@ -197,14 +221,13 @@ void Engine::eraseRecord(int64_t app, int64_t id) {
   s_->setRecord({app, id}, std::nullopt);
 }
 
-void Engine::putTask(Task t) {
+void Engine::putTask(const TaskKey& key, Task t) {
   if (undo_) {
-    auto old = s_->tasks.find(t.id);
+    auto old = s_->tasks.find(key);
     undo_->entries.push_back(UndoLog::TaskImage{
-        t.id, old == s_->tasks.end() ? std::nullopt : std::optional<Task>(old->second)});
+        key, old == s_->tasks.end() ? std::nullopt : std::optional<Task>(old->second)});
   }
-  std::string id = t.id;
-  s_->setTask(id, std::move(t));
+  s_->setTask(key, std::move(t));
 }
 
 void Engine::putBatch(Batch b) {
@@ -307,9 +330,9 @@ void Engine::load(Snapshot snap) {
     if (deriveTasks && app.process.enable) openTasksFor(*s_->findRecord(key.first, key.second));
   }
   for (auto& t : snap.tasks) {
-    if (t.id.size() != 32 || s_->tasks.count(t.id)) throw invalidWorkspace("bad task id " + t.id);
-    std::string id = t.id;
-    s_->setTask(id, std::move(t));
+    auto key = parseTaskKey(t.id);
+    if (!key || s_->tasks.count(*key)) throw invalidWorkspace("bad or duplicate task id " + t.id);
+    s_->setTask(*key, std::move(t));
   }
   for (auto& b : snap.batches) {
     if (b.number.empty() || s_->batches.count(b.number))

@@ -24,6 +24,7 @@
 namespace ringi::domain {
 
 using RecordKey = std::pair<int64_t, int64_t>;  // (app, record id)
+struct TaskKey;  // a task id as two integers (engine_state.h)
 
 // The entities a committed transaction changed; their current values are read from the engine.
 struct ChangeSet {
@@ -178,10 +179,11 @@ class Engine {
   Record& touchRecord(int64_t app, int64_t id);
   void putRecord(Record r);
   void eraseRecord(int64_t app, int64_t id);
-  void putTask(Task t);
+  void putTask(const TaskKey& key, Task t);
   void putBatch(Batch b);
   void touchNextAppId();
   std::string newId();
+  TaskKey newTaskKey();
 
   // Process management (engine_process.cpp).
   std::vector<std::string> resolveEntities(const std::vector<Entity>& entities,

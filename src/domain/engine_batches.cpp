@@ -8,18 +8,17 @@
 namespace ringi::domain {
 
 const Task* Engine::findTask(const std::string& id) const {
-  auto it = s_->tasks.find(id);
-  return it == s_->tasks.end() ? nullptr : &it->second;
+  return s_->findTask(id);
 }
 
 std::vector<OpenTask> Engine::openTasks(const std::string& user, std::optional<int64_t> app) const {
   std::vector<OpenTask> out;
   auto it = s_->openTasksByUser.find(user);
   if (it == s_->openTasksByUser.end()) return out;
-  for (const auto& [appId, recordId, taskId] : it->second) {
+  for (const auto& [appId, recordId, key] : it->second) {
     if (app && *app != appId) continue;
     const Record* r = s_->findRecord(appId, recordId);
-    if (r) out.push_back(OpenTask{&s_->tasks.at(taskId), r});
+    if (r) out.push_back(OpenTask{&s_->tasks.at(key), r});
   }
   return out;
 }
@@ -146,7 +145,7 @@ std::optional<std::string> Engine::runChunk(size_t maxTasks) {
     const Action* action = nullptr;
     if (result.supported()) result = checkTask(b.user, id, &assignee, &action);
     if (result.supported()) {
-      const Task& t = s_->tasks.at(id);
+      const Task& t = *s_->findTask(id);
       auto step = begin();  // a savepoint: a task that fails leaves no trace
       try {
         changeStatus(b.user, t.app, StatusRequest{t.record, action->name, assignee, std::nullopt});

@@ -100,7 +100,7 @@ void Engine::closeOpenTasks(const Record& record, const std::string& actor,
   auto it = s_->tasksByRecord.find({record.app, record.id});
   if (it == s_->tasksByRecord.end()) return;
   const int64_t now = now_();
-  const std::vector<std::string>& ids = it->second;  // putTask on an existing task keeps it
+  const std::vector<TaskKey>& ids = it->second;  // putTask on an existing task keeps it
   // Tasks are appended in status-entry order and only the current entry's can be open.
   const int64_t currentEntry = static_cast<int64_t>(record.history.size()) - 1;
   for (size_t i = ids.size(); i-- > 0;) {
@@ -111,7 +111,7 @@ void Engine::closeOpenTasks(const Record& record, const std::string& actor,
     closed.state = TaskState::closed;
     closed.closedAt = now;
     closed.closedBy = actor;
-    putTask(std::move(closed));
+    putTask(ids[i], std::move(closed));
   }
 }
 
@@ -120,14 +120,15 @@ void Engine::openTasksFor(const Record& record) {
   const int64_t entry = static_cast<int64_t>(record.history.size()) - 1;
   for (const auto& user : record.assignees) {
     Task t;
-    t.id = newId();
+    const TaskKey key = newTaskKey();
+    t.id = formatTaskKey(key);
     t.app = record.app;
     t.record = record.id;
     t.status = record.status;
     t.assignee = user;
     t.entry = entry;
     t.openedAt = record.history.back().at;
-    putTask(std::move(t));
+    putTask(key, std::move(t));
   }
 }
 

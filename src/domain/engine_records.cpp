@@ -122,12 +122,7 @@ const Record& Engine::record(const std::string&, int64_t appId, int64_t id) cons
 }
 
 std::vector<const Record*> Engine::allRecords(int64_t appId) const {
-  std::vector<const Record*> out;
-  auto it = s_->records.find(appId);
-  if (it == s_->records.end()) return out;
-  out.reserve(it->second.size());
-  for (const auto& [id, r] : it->second) out.push_back(&r);
-  return out;
+  return s_->orderedRecords(appId);
 }
 
 std::vector<const Record*> Engine::findRecords(const std::string& user, int64_t appId,
@@ -135,7 +130,7 @@ std::vector<const Record*> Engine::findRecords(const std::string& user, int64_t 
   const App& a = app(appId);
   Query q = Query::parse(query, a);
   QueryEnv env{&s_->directory, user, now_()};
-  return q.run(allRecords(appId), env, total);
+  return q.run(s_->orderedRecords(appId), env, total);
 }
 
 std::pair<int64_t, int64_t> Engine::addRecord(const std::string& user, int64_t appId,
@@ -209,13 +204,13 @@ void Engine::deleteRecords(const std::string&, int64_t appId, const std::vector<
       throw Error("GAIA_CO02");
     auto taskIds = s_->tasksByRecord.find({appId, ids[i]});
     if (taskIds != s_->tasksByRecord.end()) {
-      for (const auto& tid : std::vector<std::string>(taskIds->second)) {
+      for (const auto& tid : std::vector<TaskKey>(taskIds->second)) {
         const Task& t = s_->tasks.at(tid);
         if (t.state != TaskState::open) continue;
         Task copy = t;
         copy.state = TaskState::deleted;
         copy.closedAt = now_();
-        putTask(std::move(copy));
+        putTask(tid, std::move(copy));
       }
     }
     eraseRecord(appId, ids[i]);

@@ -17,18 +17,52 @@
 
 namespace ringi::domain {
 
+// A task id (32 lowercase hex characters) as two integers: tasks are the engine's most numerous
+// entity and their ids appear in three indexes, so a heap-allocated string there would dominate.
+struct TaskKey {
+  uint64_t hi = 0, lo = 0;
+  bool operator==(const TaskKey& o) const { return hi == o.hi && lo == o.lo; }
+  bool operator<(const TaskKey& o) const { return hi != o.hi ? hi < o.hi : lo < o.lo; }
+};
+struct TaskKeyHash {
+  size_t operator()(const TaskKey& k) const { return static_cast<size_t>(k.hi ^ (k.lo * 0x9e3779b97f4a7c15ULL)); }
+};
+std::optional<TaskKey> parseTaskKey(const std::string& id);  // nullopt unless 32 lowercase hex
+std::string formatTaskKey(const TaskKey& key);
+
 struct Engine::Store {
   Directory directory;
   std::map<int64_t, App> apps;
   std::map<int64_t, std::map<int64_t, Record>> records;  // app -> id -> record
-  std::unordered_map<std::string, Task> tasks;
+  std::unordered_map<TaskKey, Task, TaskKeyHash> tasks;
   std::unordered_map<std::string, Batch> batches;
   int64_t nextAppId = 1;
 
   // Derived from tasks / batches; kept in step by setTask / setBatch.
-  using TaskSlot = std::tuple<int64_t, int64_t, std::string>;  // (app, record, task id)
+  using TaskSlot = std::tuple<int64_t, int64_t, TaskKey>;  // (app, record, task)
   std::unordered_map<std::string, std::set<TaskSlot>> openTasksByUser;
-  std::map<RecordKey, std::vector<std::string>> tasksByRecord;
+  std::map<RecordKey, std::vector<TaskKey>> tasksByRecord;
+  // Per app, its records in ascending id order (std::map nodes do not move): queries scan this
+  // instead of walking the map. Rebuilt lazily after a record is added or removed.
+  mutable std::unordered_map<int64_t, std::vector<const Record*>> recordIndex;
+
+  const std::vector<const Record*>& orderedRecords(int64_t app) const {
+    auto cached = recordIndex.find(app);
+    if (cached != recordIndex.end()) return cached->second;
+    auto& list = recordIndex[app];
+    if (auto a = records.find(app); a != records.end()) {
+      list.reserve(a->second.size());
+      for (const auto& [id, r] : a->second) list.push_back(&r);
+    }
+    return list;
+  }
+
+  const Task* findTask(const std::string& id) const {
+    auto key = parseTaskKey(id);
+    if (!key) return nullptr;
+    auto it = tasks.find(*key);
+    return it == tasks.end() ? nullptr : &it->second;
+  }
   std::set<std::pair<int64_t, std::string>> pendingBatches;  // (createdAt, number)
 
   Record* findRecord(int64_t app, int64_t id) {
@@ -40,39 +74,45 @@ struct Engine::Store {
 
   // Raw setters: replace or (nullopt) remove an entity and update the indices. No undo.
   void setRecord(RecordKey key, std::optional<Record> value) {
+    auto& appRecords = records[key.first];
+    auto it = appRecords.find(key.second);
     if (value) {
-      records[key.first][key.second] = std::move(*value);
-    } else if (auto a = records.find(key.first); a != records.end()) {
-      a->second.erase(key.second);
+      value->values.shrink_to_fit();  // records are built field by field; keep them tight
+      if (it != appRecords.end()) {
+        it->second = std::move(*value);
+        return;
+      }
+      appRecords.emplace(key.second, std::move(*value));
+    } else {
+      if (it == appRecords.end()) return;
+      appRecords.erase(it);
     }
+    recordIndex.erase(key.first);
   }
 
-  void setTask(const std::string& id, std::optional<Task> value) {
-    if (auto old = tasks.find(id); old != tasks.end()) {
+  void setTask(const TaskKey& key, std::optional<Task> value) {
+    if (auto old = tasks.find(key); old != tasks.end()) {
       const Task& t = old->second;
       if (t.state == TaskState::open) {
         auto u = openTasksByUser.find(t.assignee);
-        if (u != openTasksByUser.end()) u->second.erase(TaskSlot{t.app, t.record, t.id});
+        if (u != openTasksByUser.end()) u->second.erase(TaskSlot{t.app, t.record, key});
       }
       if (!value) {
         auto& list = tasksByRecord[{t.app, t.record}];
-        list.erase(std::remove(list.begin(), list.end(), id), list.end());
+        list.erase(std::remove(list.begin(), list.end(), key), list.end());
         if (list.empty()) tasksByRecord.erase({t.app, t.record});
-      }
-      if (value) {
-        old->second = std::move(*value);
-      } else {
         tasks.erase(old);
         return;
       }
+      old->second = std::move(*value);
     } else if (value) {
-      tasksByRecord[{value->app, value->record}].push_back(id);
-      tasks.emplace(id, std::move(*value));
+      tasksByRecord[{value->app, value->record}].push_back(key);
+      tasks.emplace(key, std::move(*value));
     } else {
       return;
     }
-    const Task& t = tasks.at(id);
-    if (t.state == TaskState::open) openTasksByUser[t.assignee].insert(TaskSlot{t.app, t.record, t.id});
+    const Task& t = tasks.at(key);
+    if (t.state == TaskState::open) openTasksByUser[t.assignee].insert(TaskSlot{t.app, t.record, key});
   }
 
   void setBatch(const std::string& number, std::optional<Batch> value) {
@@ -104,7 +144,7 @@ struct Engine::UndoLog {
     size_t historySize;
     std::optional<StatusChange> lastEntry;
   };
-  struct TaskImage { std::string id; std::optional<Task> before; };
+  struct TaskImage { TaskKey key; std::optional<Task> before; };
   struct BatchImage { std::string number; std::optional<Batch> before; };
   struct CounterImage { int64_t nextAppId; };
   struct StateImage { std::unique_ptr<Store> before; };  // load / reset replace everything

@@ -30,6 +30,7 @@ class FlatMap {
   bool empty() const { return items_.empty(); }
   void clear() { items_.clear(); }
   void reserve(size_t n) { items_.reserve(n); }
+  void shrink_to_fit() { items_.shrink_to_fit(); }
 
   iterator find(const K& key) {
     auto it = lower(key);
