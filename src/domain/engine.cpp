@@ -82,7 +82,10 @@ std::string formatTaskKey(const TaskKey& key) {
 // ---- transactions ------------------------------------------------------------------------------
 
 Engine::Transaction Engine::begin() {
-  if (depth_ == 0) undo_ = std::make_unique<UndoLog>();
+  if (depth_ == 0) {
+    undo_ = std::make_unique<UndoLog>();
+    undo_->entries.reserve(8);  // a status change writes ~5 images
+  }
   ++depth_;
   return Transaction(this, undo_->entries.size());
 }
@@ -222,12 +225,11 @@ void Engine::eraseRecord(int64_t app, int64_t id) {
 }
 
 void Engine::putTask(const TaskKey& key, Task t) {
-  if (undo_) {
-    auto old = s_->tasks.find(key);
+  auto old = s_->tasks.find(key);
+  if (undo_)
     undo_->entries.push_back(UndoLog::TaskImage{
         key, old == s_->tasks.end() ? std::nullopt : std::optional<Task>(old->second)});
-  }
-  s_->setTask(key, std::move(t));
+  s_->setTaskAt(old, key, std::move(t));
 }
 
 void Engine::putBatch(Batch b) {

@@ -34,7 +34,7 @@ struct Engine::Store {
   Directory directory;
   std::map<int64_t, App> apps;
   std::map<int64_t, std::map<int64_t, Record>> records;  // app -> id -> record
-  std::unordered_map<TaskKey, Task, TaskKeyHash> tasks;
+  std::unordered_map<TaskKey, Task, TaskKeyHash> tasks;  // see TaskMap
   std::unordered_map<std::string, Batch> batches;
   int64_t nextAppId = 1;
 
@@ -90,8 +90,15 @@ struct Engine::Store {
     recordIndex.erase(key.first);
   }
 
+  using TaskMap = std::unordered_map<TaskKey, Task, TaskKeyHash>;
+
   void setTask(const TaskKey& key, std::optional<Task> value) {
-    if (auto old = tasks.find(key); old != tasks.end()) {
+    setTaskAt(tasks.find(key), key, std::move(value));
+  }
+
+  // `old` is tasks.find(key), passed in so a change costs one hash lookup.
+  void setTaskAt(TaskMap::iterator old, const TaskKey& key, std::optional<Task> value) {
+    if (old != tasks.end()) {
       const Task& t = old->second;
       if (t.state == TaskState::open) {
         auto u = openTasksByUser.find(t.assignee);
@@ -107,11 +114,11 @@ struct Engine::Store {
       old->second = std::move(*value);
     } else if (value) {
       tasksByRecord[{value->app, value->record}].push_back(key);
-      tasks.emplace(key, std::move(*value));
+      old = tasks.emplace(key, std::move(*value)).first;
     } else {
       return;
     }
-    const Task& t = tasks.at(key);
+    const Task& t = old->second;
     if (t.state == TaskState::open) openTasksByUser[t.assignee].insert(TaskSlot{t.app, t.record, key});
   }
 
