@@ -171,7 +171,7 @@ int64_t Engine::changeStatus(const std::string& user, int64_t appId, const Statu
   const bool waitForOthers = from->assigneeType == AssigneeType::ALL &&
                              action->type == ActionType::PRIMARY && isAssignee &&
                              current->assignees.size() > 1;
-  Record& r = touchRecord(appId, req.id);
+  Record& r = touchRecord(appId, req.id);  // `current` stays valid: records do not move
   if (waitForOthers) {
     closeOpenTasks(r, user, &user);
     r.assignees.erase(std::remove(r.assignees.begin(), r.assignees.end(), user), r.assignees.end());

@@ -41,7 +41,12 @@ struct Engine::Store {
   // Derived from tasks / batches; kept in step by setTask / setBatch.
   using TaskSlot = std::tuple<int64_t, int64_t, TaskKey>;  // (app, record, task)
   std::unordered_map<std::string, std::set<TaskSlot>> openTasksByUser;
-  std::map<RecordKey, std::vector<TaskKey>> tasksByRecord;
+  struct RecordKeyHash {
+    size_t operator()(const RecordKey& k) const {
+      return static_cast<size_t>(k.first * 0x9e3779b97f4a7c15ULL ^ k.second);
+    }
+  };
+  std::unordered_map<RecordKey, std::vector<TaskKey>, RecordKeyHash> tasksByRecord;
   // Per app, its records in ascending id order (std::map nodes do not move): queries scan this
   // instead of walking the map. Rebuilt lazily after a record is added or removed.
   mutable std::unordered_map<int64_t, std::vector<const Record*>> recordIndex;
