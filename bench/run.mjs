@@ -19,6 +19,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const RUNS = Math.max(5, Number(process.env.RINGI_BENCH_RUNS || 5));
 const ONLY = (process.env.RINGI_BENCH_ONLY || 'sizes,native,browser').split(',');
+const PARTS = (process.env.RINGI_BENCH_BROWSER || 'batch200,api,cold,batch10k,query100k').split(',');
+const want = (p) => PARTS.includes(p);
 const CHROMIUM = process.env.RINGI_CHROMIUM || '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -107,26 +109,29 @@ async function browser() {
     let next = 0;
     const take = (n) => ids.slice(next, (next += n));
     const b200 = [], i200 = [], r200 = [];
-    for (let i = 0; i < RUNS + 2 + 1; i++) {  // the first run warms up and is dropped
+    for (let i = 0; i < (want('batch200') ? RUNS + 2 + 1 : 0); i++) {  // the first run warms up and is dropped
       const r = await page.evaluate((g) => bench.runBatches([g]), take(200));
       if (r.succeeded !== 200) throw new Error(`batch200: ${JSON.stringify(r)}`);
       const base = await page.evaluate((db) => bench.baseline(db), DB);
-      log(`batch200 ${r.ms.toFixed(1)} ms (${r.txs} txs, ${r.rows} rows) idb ${base.ms.toFixed(1)} ms`);
+      log(`batch200 ${r.ms.toFixed(1)} ms (${r.txs} txs, ${r.rows} rows; worker: engine ${r.profile.engineMs.toFixed(1)} ms in ${r.profile.engineCalls} calls, commits ${r.profile.commitMs.toFixed(1)} ms of which put() ${r.profile.commitSyncMs.toFixed(1)} ms, generation reads ${r.profile.generationMs.toFixed(1)} ms) idb ${base.ms.toFixed(1)} ms (put() ${base.putMs.toFixed(1)} ms)`);
+      (detail.batch200_profile ||= []).push({ ms: r.ms, ...r.profile, idbMs: base.ms, idbPutMs: base.putMs });
       if (i === 0) { detail.batch200_shape = { txs: r.txs, rows: r.rows }; continue; }
       b200.push(r.ms); i200.push(base.ms); r200.push(r.ms / base.ms);
     }
-    put('batch200_ms', stats(b200), 'ms', '≤ 60', (v) => v <= 60);
-    put('idb200_ms', stats(i200), 'ms', '—');
-    put('batch200_ratio', stats(b200).median / stats(i200).median, '×', '≤ 1.5', (v) => v <= 1.5, `per-run ratios ${JSON.stringify(stats(r200))}`);
+    if (want('batch200')) put('batch200_ms', stats(b200), 'ms', '≤ 60', (v) => v <= 60);
+    if (want('batch200')) put('idb200_ms', stats(i200), 'ms', '—');
+    if (want('batch200')) put('batch200_ratio', stats(b200).median / stats(i200).median, '×', '≤ 1.5', (v) => v <= 1.5, `per-run ratios ${JSON.stringify(stats(r200))}`);
 
     // api_roundtrip: single status updates on records no batch touched (the last 1,000 ids).
-    const rt = await page.evaluate((n) => bench.apiRoundtrips(Array.from({ length: n }, (_, i) => 9000 + i + 1)), 5 + 10 * RUNS);
-    put('api_roundtrip_ms', stats(rt.slice(5)), 'ms', '≤ 5', (v) => v <= 5);
+    if (want('api')) {
+      const rt = await page.evaluate((n) => bench.apiRoundtrips(Array.from({ length: n }, (_, i) => 9000 + i + 1)), 5 + 10 * RUNS);
+      put('api_roundtrip_ms', stats(rt.slice(5)), 'ms', '≤ 5', (v) => v <= 5);
+    }
     await page.evaluate(() => bench.close());
 
     // cold_start: new pages on the same database (10,000 records + 10,000 tasks in IndexedDB).
     const cold = [];
-    for (let i = 0; i < RUNS + 2; i++) {
+    for (let i = 0; i < (want('cold') ? RUNS + 2 : 0); i++) {
       const p = await context.newPage();
       await p.goto(`${server.url}/bench/browser/cold.html?db=${DB}`);
       const c = await (await p.waitForFunction(() => window.__cold, null, { timeout: 60000 })).jsonValue();
@@ -136,9 +141,10 @@ async function browser() {
       if (i === 0) continue;
       cold.push(c.ready);
     }
-    put('cold_start_ms', stats(cold), 'ms', '≤ 300', (v) => v <= 300);
+    if (want('cold')) put('cold_start_ms', stats(cold), 'ms', '≤ 300', (v) => v <= 300);
 
     // batch10k: 50 batches of 200 back to back, on a freshly loaded 10,000-record database each run.
+    if (want('batch10k')) {
     await page.evaluate((db) => bench.open({ database: db }), DB);
     const tps = [], rps = [], ratio = [], longs = [], late = [];
     for (let i = 0; i < RUNS; i++) {
@@ -152,7 +158,8 @@ async function browser() {
       const t = 10000 / (r.ms / 1000), rr = base.rows / (base.ms / 1000);
       tps.push(t); rps.push(rr); ratio.push(base.ms / r.ms); longs.push(r.longTasks.length); late.push(r.maxLateMs);
       detail.batch10k_shape = { txs: r.txs, rows: r.rows };
-      log(`batch10k ${r.ms.toFixed(0)} ms = ${t.toFixed(0)} tasks/s (${r.txs} txs, ${r.rows} rows); idb ${base.ms.toFixed(0)} ms = ${rr.toFixed(0)} rows/s; long tasks ${r.longTasks.length}, max timer lateness ${r.maxLateMs.toFixed(1)} ms`);
+      (detail.batch10k_profile ||= []).push({ ms: r.ms, ...r.profile, idbMs: base.ms });
+      log(`batch10k ${r.ms.toFixed(0)} ms = ${t.toFixed(0)} tasks/s (${r.txs} txs, ${r.rows} rows; worker: engine ${r.profile.engineMs.toFixed(0)} ms, commits ${r.profile.commitMs.toFixed(0)} ms); idb ${base.ms.toFixed(0)} ms = ${rr.toFixed(0)} rows/s; long tasks ${r.longTasks.length}, max timer lateness ${r.maxLateMs.toFixed(1)} ms`);
     }
     put('batch10k_tasks_per_s', stats(tps), '1/s', '—');
     put('idb10k_rows_per_s', stats(rps), '1/s', '—', null, `${detail.batch10k_shape.rows / 10000} rows per task`);
@@ -160,8 +167,10 @@ async function browser() {
     put('longtasks_during_batch10k', stats(longs), 'count', '0', (v) => v === 0);
     put('max_main_gap_ms', stats(late), 'ms', '≤ 30', (v) => v <= 30);
     await page.evaluate(() => bench.close());
+    }
 
     // query100k + heap100k: 100,000 records (half waiting for sato), engine in the worker.
+    if (want('query100k')) {
     await page.evaluate(() => bench.open({ database: 'bench-100k', storage: 'memory' }));
     t = await page.evaluate(() => bench.load('loop', 100000));
     log(`loaded 100,000 records in ${t.ms.toFixed(0)} ms`);
@@ -172,13 +181,15 @@ async function browser() {
     put('query100k_page_ms', stats(q.pageMs.slice(1)), 'ms', '—', null, 'same call through kintone.api from the page');
     put('heap100k_mb', heap / 2 ** 20, 'MB', '≤ 100', (v) => v <= 100);
     await page.evaluate(() => bench.close());
+    }
     await page.close();
   } finally {
     await context.close().catch(() => {});
     await server.close();
     rmSync(profile, { recursive: true, force: true });
   }
-  if (errors.length) log('page errors:', errors.slice(0, 5));
+  const real = errors.filter((e) => !/favicon|status of 404/.test(e));
+  if (real.length) log('page errors:', real.slice(0, 5));
 }
 
 function machine() {

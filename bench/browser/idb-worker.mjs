@@ -5,11 +5,12 @@
 //   {cmd: 'run'}                      replay them: one readwrite transaction per ChangeSet over the
 //                                     same stores + 'sync', durability 'strict' like Ringi, put every
 //                                     row / delete every key it listed, put one sync row; wait for
-//                                     `complete`, then the next transaction. Reply {done, rows, txs}.
+//                                     `complete`, then the next transaction. Reply {done, rows, txs, putMs}.
 // The page times 'run' from its postMessage to the reply, as it times Ringi from the kintone.api
 // call to the progress event.
 let db = null;
 let commits = [];
+let putMs = 0;  // the synchronous part of every transaction (the put() calls), for the breakdown
 
 function open(name) {
   return new Promise((resolve, reject) => {
@@ -24,6 +25,7 @@ function apply(c) {
   for (const [s, rows] of Object.entries(c.put || {})) if (rows.length) stores.add(s);
   for (const [s, keys] of Object.entries(c.delete || {})) if (keys.length) stores.add(s);
   return new Promise((resolve, reject) => {
+    const t0 = performance.now();
     const tx = db.transaction([...stores], 'readwrite', { durability: 'strict' });
     tx.oncomplete = () => resolve();
     tx.onerror = tx.onabort = () => reject(tx.error);
@@ -39,6 +41,7 @@ function apply(c) {
     }
     // Ringi writes a generation token per commit; a key of our own, so Ringi's token stays put.
     tx.objectStore('sync').put({ key: 'baseline', value: Date.now().toString(36) + Math.random().toString(16).slice(2) });
+    putMs += performance.now() - t0;
   });
 }
 
@@ -51,13 +54,14 @@ self.onmessage = async (ev) => {
       commits = m.commits;
       self.postMessage({ loaded: commits.length });
     } else if (m.cmd === 'run') {
+      putMs = 0;
       for (const c of commits) await apply(c);
       let rows = 0;
       for (const c of commits) {
         for (const v of Object.values(c.put || {})) rows += v.length;
         for (const v of Object.values(c.delete || {})) rows += v.length;
       }
-      self.postMessage({ done: true, rows, txs: commits.length });
+      self.postMessage({ done: true, rows, txs: commits.length, putMs });
     } else if (m.cmd === 'close') {
       db?.close(); db = null;
       self.postMessage({ closed: true });

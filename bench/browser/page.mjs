@@ -41,9 +41,9 @@ function waitFinished(bn) {
   return new Promise((resolve) => finishWaiters.set(bn, resolve));
 }
 
-async function open({ database, storage = 'indexeddb' }) {
+async function open({ database, storage = 'indexeddb', chunkSize }) {
   if (k) await k.ringi.close();
-  k = await createKintone({ user: 'sato', worker: true, storage, database, workerUrl: '/bench/browser/ringi-worker.mjs' });
+  k = await createKintone({ user: 'sato', worker: true, storage, database, chunkSize, workerUrl: '/bench/browser/ringi-worker.mjs' });
   k.ringi.on('progress', (p) => {
     if (p.state !== 'completed' && p.state !== 'partially_completed' && p.state !== 'cancelled') return;
     const e = { t: performance.now(), p };
@@ -101,7 +101,7 @@ async function runBatches(groups, { watchMainThread = false } = {}) {
   const t1 = Math.max(...ends.map((e) => e.t));
   ticking = false;
   if (observer) { observer.takeRecords().forEach((e) => longTasks.push(e.duration)); observer.disconnect(); }
-  const { commits } = await control('recorded');
+  const { commits, profile } = await control('recorded');
   const tasks = groups.reduce((n, g) => n + g.length, 0);
   const succeeded = ends.reduce((n, e) => n + (e.p.succeeded ?? e.p.processed - e.p.failed_tasks.length), 0);
   let rows = 0;
@@ -109,7 +109,7 @@ async function runBatches(groups, { watchMainThread = false } = {}) {
   lastCommits = commits;
   return {
     ms: t1 - t0, tasks, succeeded, states: [...new Set(ends.map((e) => e.p.state))],
-    txs: commits.length, rows, longTasks, maxLateMs: maxLate,
+    txs: commits.length, rows, longTasks, maxLateMs: maxLate, profile,
   };
 }
 
@@ -118,7 +118,7 @@ async function baseline(database) {
   await idb({ cmd: 'load', database, commits: lastCommits });
   const t0 = performance.now();
   const r = await idb({ cmd: 'run' });
-  return { ms: performance.now() - t0, rows: r.rows, txs: r.txs };
+  return { ms: performance.now() - t0, rows: r.rows, txs: r.txs, putMs: r.putMs };
 }
 
 /** A fresh Waiting record id range for single updates. */

@@ -5,7 +5,11 @@
 //     baseline (idb-worker.mjs) can write exactly the same rows in the same transactions.
 //  2. A control channel (BroadcastChannel 'ringi-bench') for the page:
 //       {id, cmd: 'record'}        start recording commits
-//       {id, cmd: 'recorded'}      stop; reply {commits: [ChangeSet...]}
+//       {id, cmd: 'recorded'}      stop; reply {commits: [ChangeSet...], profile: {engineMs, commitMs,
+//                                  commitSyncMs, generationMs}: time inside engine.ringiCall/
+//                                  ringiRunChunk, inside storage.commit (commitSyncMs: its
+//                                  synchronous part, the put() calls) and storage.generation()
+//                                  while recording (a breakdown, not a figure)}
 //       {id, cmd: 'call', request, runs}  time engine.ringiCall(request) `runs` times, in the worker
 //                                         (performance.now() around the call); reply {ms: [...]}
 //       {id, cmd: 'heap'}          reply {bytes: wasm memory size (HEAP8.buffer.byteLength)}
@@ -17,11 +21,39 @@ import { createStorage } from '/dist/storage/index.js';
 /** @type {any[]|null} */
 let recording = null;
 
+/** Where the worker's time went while recording (performance.now() around each call). */
+let profile = null;
+const newProfile = () => ({ engineMs: 0, engineCalls: 0, commitMs: 0, commitSyncMs: 0, commits: 0, generationMs: 0 });
+
 class RecordingStorage extends IndexedDBStorage {
   /** @param {any} changes */
-  commit(changes) {
-    if (recording) recording.push(changes);
-    return super.commit(changes);
+  async commit(changes) {
+    if (!recording) return super.commit(changes);
+    recording.push(changes);
+    const t0 = performance.now();
+    const done = super.commit(changes);  // runs synchronously up to its first await: the puts
+    profile.commitSyncMs += performance.now() - t0;
+    try { return await done; } finally { profile.commitMs += performance.now() - t0; profile.commits++; }
+  }
+
+  async generation() {
+    if (!profile) return super.generation();
+    const t0 = performance.now();
+    try { return await super.generation(); } finally { profile.generationMs += performance.now() - t0; }
+  }
+}
+
+/** Times the engine's entry points (and the host's JSON.parse of their answers) while recording. */
+function instrument(engine) {
+  if (engine.__benchWrapped) return;
+  engine.__benchWrapped = true;
+  for (const f of ['ringiCall', 'ringiRunChunk']) {
+    const orig = engine[f].bind(engine);
+    engine[f] = (...a) => {
+      if (!profile) return orig(...a);
+      const t0 = performance.now();
+      try { return orig(...a); } finally { profile.engineMs += performance.now() - t0; profile.engineCalls++; }
+    };
   }
 }
 
@@ -39,8 +71,8 @@ ctl.onmessage = (ev) => {
   const reply = (r) => ctl.postMessage({ id, reply: true, ...r });
   const engine = server.host?.engine;
   try {
-    if (cmd === 'record') { recording = []; reply({}); }
-    else if (cmd === 'recorded') { const commits = recording || []; recording = null; reply({ commits }); }
+    if (cmd === 'record') { instrument(engine); recording = []; profile = newProfile(); reply({}); }
+    else if (cmd === 'recorded') { const commits = recording || []; recording = null; const p = profile; profile = null; reply({ commits, profile: p }); }
     else if (cmd === 'heap') reply({ bytes: engine.HEAP8.buffer.byteLength });
     else if (cmd === 'call') {
       const ms = [];
