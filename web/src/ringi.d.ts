@@ -19,6 +19,29 @@ export interface CreateKintoneOptions {
   workerUrl?: string | URL;
   /** Batch tasks per chunk (one IndexedDB transaction each; default 50). */
   chunkSize?: number;
+  /**
+   * Browser only: register Ringi's Service Worker (service-worker.js) so that plain HTTP
+   * clients — XMLHttpRequest, fetch, @kintone/rest-api-client — in this page and its workers
+   * reach this page's engine (docs/http.md). `true` = service-worker.js next to ringi.js with
+   * its default scope. The promise of createKintone resolves once the page is controlled.
+   */
+  serviceWorker?: boolean | ServiceWorkerOptions;
+}
+
+export interface ServiceWorkerOptions {
+  /**
+   * Script URL (default: service-worker.js next to ringi.js). Its directory bounds the scope
+   * unless the server sends `Service-Worker-Allowed`; a one-line script at the site root,
+   * `importScripts('/dist/service-worker.js')`, is the usual way to cover a whole site.
+   */
+  url?: string | URL;
+  /** Registration scope: must cover the page (and worker scripts that should be answered). */
+  scope?: string;
+  /**
+   * kintone origins to answer besides the page's own, e.g. ['https://example.cybozu.com'], so
+   * code with hard-coded kintone URLs runs unchanged.
+   */
+  origins?: string[];
 }
 
 /** kintone's error object: what the errback / rejection receives. */
@@ -85,8 +108,10 @@ export interface RingiSurface {
   readonly transport: 'worker' | 'inprocess';
   on<K extends keyof RingiEvents>(type: K, fn: (payload: RingiEvents[K]) => void): RingiSurface;
   off<K extends keyof RingiEvents>(type: K, fn: (payload: RingiEvents[K]) => void): RingiSurface;
-  /** Stop the worker / close storage. */
+  /** Stop the worker / close storage (and stop answering Service Worker requests). */
   close(): Promise<void>;
+  /** The Service Worker registration when created with `serviceWorker`. */
+  readonly serviceWorker?: ServiceWorkerRegistration;
 }
 
 export interface Kintone {

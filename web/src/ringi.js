@@ -36,6 +36,20 @@ export async function createKintone(opts = {}) {
   }
   const kintone = createFacade(client, { user: opts.user, baseUrl: opts.baseUrl, guestSpaceId: opts.guestSpaceId });
   await kintone.ringi._refreshLoginUser();
+  if (opts.serviceWorker) {
+    // Any HTTP client (XHR, fetch, @kintone/rest-api-client) -> this page's engine; sw-host.js.
+    const { attachServiceWorker } = await import('./sw-host.js');
+    let attached;
+    try {
+      attached = await attachServiceWorker(kintone, client, opts.serviceWorker);
+    } catch (e) {
+      await client.close();
+      throw e;
+    }
+    const close = kintone.ringi.close;
+    kintone.ringi.close = async () => { await attached.detach(); return close(); };
+    /** @type {any} */ (kintone.ringi).serviceWorker = attached.registration;
+  }
   return /** @type {any} */ (kintone);
 }
 
