@@ -10,7 +10,8 @@
 // call to the progress event.
 let db = null;
 let commits = [];
-let putMs = 0;  // the synchronous part of every transaction (the put() calls), for the breakdown
+let putMs = 0;
+let perTx = [];  // the synchronous part of every transaction (the put() calls), for the breakdown
 
 function open(name) {
   return new Promise((resolve, reject) => {
@@ -55,13 +56,18 @@ self.onmessage = async (ev) => {
       self.postMessage({ loaded: commits.length });
     } else if (m.cmd === 'run') {
       putMs = 0;
-      for (const c of commits) await apply(c);
+      perTx = [];
+      for (const c of commits) {
+        const t0 = performance.now();
+        await apply(c);
+        perTx.push(performance.now() - t0);
+      }
       let rows = 0;
       for (const c of commits) {
         for (const v of Object.values(c.put || {})) rows += v.length;
         for (const v of Object.values(c.delete || {})) rows += v.length;
       }
-      self.postMessage({ done: true, rows, txs: commits.length, putMs });
+      self.postMessage({ done: true, rows, txs: commits.length, putMs, perTx });
     } else if (m.cmd === 'close') {
       db?.close(); db = null;
       self.postMessage({ closed: true });

@@ -118,7 +118,7 @@ async function baseline(database) {
   await idb({ cmd: 'load', database, commits: lastCommits });
   const t0 = performance.now();
   const r = await idb({ cmd: 'run' });
-  return { ms: performance.now() - t0, rows: r.rows, txs: r.txs, putMs: r.putMs };
+  return { ms: performance.now() - t0, rows: r.rows, txs: r.txs, putMs: r.putMs, perTx: r.perTx };
 }
 
 /** A fresh Waiting record id range for single updates. */

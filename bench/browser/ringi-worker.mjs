@@ -23,7 +23,7 @@ let recording = null;
 
 /** Where the worker's time went while recording (performance.now() around each call). */
 let profile = null;
-const newProfile = () => ({ engineMs: 0, engineCalls: 0, commitMs: 0, commitSyncMs: 0, commits: 0, generationMs: 0 });
+const newProfile = () => ({ engineMs: 0, engineCalls: 0, commitMs: 0, commitSyncMs: 0, commits: 0, generationMs: 0, perCommitMs: [] });
 
 class RecordingStorage extends IndexedDBStorage {
   /** @param {any} changes */
@@ -33,7 +33,7 @@ class RecordingStorage extends IndexedDBStorage {
     const t0 = performance.now();
     const done = super.commit(changes);  // runs synchronously up to its first await: the puts
     profile.commitSyncMs += performance.now() - t0;
-    try { return await done; } finally { profile.commitMs += performance.now() - t0; profile.commits++; }
+    try { return await done; } finally { const d = performance.now() - t0; profile.commitMs += d; profile.perCommitMs.push(d); profile.commits++; }
   }
 
   async generation() {

@@ -1,5 +1,6 @@
 // Static server for the benchmarks: /dist/ (the shipped bundle, as `npm start` serves it) and
 // /bench/ (bench pages, workers and bench/node/workload.mjs). 127.0.0.1, a free port.
+// onRequest(path) sees every request path (run.mjs: which dist/ files a cold page loads).
 // `cache-control: no-store` like the test server: every new page fetches and compiles the engine
 // again (the cold-start figure is the worst case: no HTTP cache, no cached wasm code).
 import { createServer } from 'node:http';
@@ -11,10 +12,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm' };
 
-export function startServer({ dist = path.join(root, 'dist') } = {}) {
+export function startServer({ dist = path.join(root, 'dist'), onRequest = null } = {}) {
   const mounts = [['/dist/', dist], ['/bench/', path.join(root, 'bench')]];
   const server = createServer(async (req, res) => {
     const p = decodeURIComponent(new URL(req.url || '/', 'http://x').pathname);
+    onRequest?.(p);
     for (const [prefix, dir] of mounts) {
       if (!p.startsWith(prefix)) continue;
       const file = path.resolve(dir, '.' + path.sep + p.slice(prefix.length));
