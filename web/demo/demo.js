@@ -16,7 +16,7 @@ const STRINGS = {
     record: 'Record', subject: 'Subject', amount: 'Amount', status: 'Status', noTasks: 'No open tasks.',
     history: 'Status history', close: 'Close', loading: 'Loading the engine…', ready: 'Ready.',
     tasks: (n) => `${n} open task(s)`, selected: (n) => `${n} selected`, supported: 'OK',
-    progress: (p) => `Batch ${p.batch_number.slice(0, 8)}: ${p.processed} / ${p.total} processed, ${p.failed_tasks.length} failed (${p.state})`,
+    progress: (p) => `Batch ${p.batch_number.slice(0, 8)}: ${p.processed} / ${p.total} processed, ${p.failed_tasks.length} failed (${{ queued: 'queued', running: 'running', completed: 'completed', partially_completed: 'partially completed', cancelled: 'cancelled' }[p.state] ?? p.state})`,
     failed: 'Failed', loaded: 'Demo data loaded.', by: 'by',
   },
   ja: {
@@ -25,7 +25,7 @@ const STRINGS = {
     record: 'レコード', subject: '件名', amount: '金額', status: 'ステータス', noTasks: '未処理のタスクはありません。',
     history: 'ステータスの履歴', close: '閉じる', loading: 'エンジンを読み込んでいます…', ready: '準備完了。',
     tasks: (n) => `未処理のタスク ${n} 件`, selected: (n) => `${n} 件選択`, supported: 'OK',
-    progress: (p) => `バッチ ${p.batch_number.slice(0, 8)}: ${p.total} 件中 ${p.processed} 件処理、失敗 ${p.failed_tasks.length} 件（${p.state}）`,
+    progress: (p) => `バッチ ${p.batch_number.slice(0, 8)}: ${p.total} 件中 ${p.processed} 件処理、失敗 ${p.failed_tasks.length} 件（${({ queued: '待機中', running: '処理中', completed: '完了', partially_completed: '一部失敗', cancelled: '取消済み' })[p.state] ?? p.state}）`,
     failed: '失敗', loaded: 'デモデータを読み込みました。', by: '実行者',
   },
   zh: {
@@ -34,7 +34,7 @@ const STRINGS = {
     record: '记录', subject: '标题', amount: '金额', status: '状态', noTasks: '没有待办任务。',
     history: '状态历史', close: '关闭', loading: '正在加载引擎…', ready: '就绪。',
     tasks: (n) => `待办任务 ${n} 个`, selected: (n) => `已选 ${n} 个`, supported: '支持',
-    progress: (p) => `批次 ${p.batch_number.slice(0, 8)}：已处理 ${p.processed} / ${p.total}，失败 ${p.failed_tasks.length}（${p.state}）`,
+    progress: (p) => `批次 ${p.batch_number.slice(0, 8)}：已处理 ${p.processed} / ${p.total}，失败 ${p.failed_tasks.length}（${({ queued: '排队中', running: '处理中', completed: '已完成', partially_completed: '部分失败', cancelled: '已取消' })[p.state] ?? p.state}）`,
     failed: '失败', loaded: '已加载演示数据。', by: '操作人',
   },
 };
