@@ -263,3 +263,37 @@ test('other requests pass through untouched', async () => {
   assert.equal(other.status, 404);
   assert.equal(other.text, 'not found');
 });
+
+test('two tabs on one database, both answering through the Service Worker: concurrent XHR adds lose nothing', async () => {
+  const open = async () => {
+    const p = await env.page('/tests/browser/pages/sw/');
+    await p.evaluate(async () => {
+      const { createKintone } = await import('/dist/ringi.js');
+      const k = await createKintone({ user: 'Administrator', worker: true, storage: 'indexeddb', database: 'sw-test', serviceWorker: { url: '/tests/browser/pages/sw/ringi-sw.js', scope: '/tests/browser/pages/sw/', origins: ['https://{subdomain}.cybozu.cn', 'https://{subomain}.cybozu.cn'] } });
+      k.install();
+    });
+    return p;
+  };
+  await reload();
+  const b = await open();
+  const add = (p, tag) => p.evaluate(async (t) => {
+    const ids = [];
+    for (let i = 0; i < 20; i++) {
+      const id = await new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('POST', '/k/v1/record.json');
+        xhr.setRequestHeader('X-Requested-With', 'XMLHttpRequest');
+        xhr.setRequestHeader('Content-Type', 'application/json');
+        xhr.onload = () => (xhr.status === 200 ? resolve(JSON.parse(xhr.responseText).id) : reject(new Error(xhr.responseText)));
+        xhr.send(JSON.stringify({ app: 1, record: { 标题: { value: `${t}${i}` } }, __REQUEST_TOKEN__: kintone.getRequestToken() }));
+      });
+      ids.push(id);
+    }
+    return ids;
+  }, tag);
+  const [ia, ib] = await Promise.all([add(page, 'A'), add(b, 'B')]);
+  assert.equal(new Set([...ia, ...ib]).size, 40, 'every add got its own id');
+  const count = await page.evaluate(async () => (await kintone.api('/k/v1/records', 'GET', { app: 1, query: '$id > 1003', totalCount: true })).totalCount);
+  assert.equal(count, '40', 'no add was lost');
+  await b.close();
+});
