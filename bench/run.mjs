@@ -232,19 +232,22 @@ function table() {
   return rows;
 }
 
+const loadavg = () => { try { return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '); } catch { return null; } };
+const loadStart = loadavg();
 const t0 = Date.now();
 if (ONLY.includes('sizes')) sizes();
 if (ONLY.includes('native')) native();
 if (ONLY.includes('browser')) await browser();
-const m = machine();
+const m = { ...machine(), loadavg_start: loadStart, loadavg_end: loadavg() };
 const rows = table();
 const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 console.log(rows.map((r) => r.map((c, i) => c.padEnd(w[i])).join('  ')).join('\n'));
-console.log(`machine: ${m.nproc} cores, ${m.cpu}; ${m.chromium}; node ${m.node}; ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+console.log(`machine: ${m.nproc} cores, ${m.cpu}; ${m.chromium}; node ${m.node}; load average ${m.loadavg_start} -> ${m.loadavg_end}; ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 writeFileSync(path.join(root, 'bench-results.json'), JSON.stringify({ machine: m, results, detail }, null, 2) + '\n');
 const md = [
   '# Benchmark results', '',
   `Latest \`npm run bench\` (${m.date}): ${m.nproc} cores (${m.cpu}), ${m.chromium}, Node ${m.node}.`,
+  `Load average (1/5/15 min) ${m.loadavg_start} at the start, ${m.loadavg_end} at the end: the 2 cores are shared with other jobs, so absolute times move; the ratios are measured run by run against a same-run baseline.`,
   'Medians of the runs shown, with min and max; bench/README.md says what each figure times.', '',
   '| key | median | min | max | runs | target | |', '|---|---|---|---|---|---|---|',
   ...rows.slice(1).map((r) => `| ${r.join(' | ')} |`), '',
