@@ -62,7 +62,7 @@ struct Service::Impl {
   std::string changesText(domain::ChangeSet cs, bool forceReset = false) {
     if (forceReset) cs.reset = true;
     if (cs.empty()) return "";
-    return toText(storage::encodeChanges(engine, cs));
+    return storage::changesText(engine, cs);
   }
 
   Response dispatch(const Request& req, Locale* locale) {
@@ -160,10 +160,13 @@ Response Service::handleJson(const std::string& requestJson) noexcept {
 Response Service::load(const std::string& workspaceJson) noexcept {
   Locale locale = Locale::en;
   return impl_->guarded(&locale, [&] {
-    Json doc = Json::parse(workspaceJson, nullptr, false);
-    if (doc.is_discarded()) throw domain::Error("CB_IJ01");
     auto& engine = impl_->engine;
-    domain::Snapshot snap = codec::importWorkspace(doc, engine.now());
+    domain::Snapshot snap;
+    {  // the document is freed before the engine takes the snapshot
+      Json doc = Json::parse(workspaceJson, nullptr, false);
+      if (doc.is_discarded()) throw domain::Error("CB_IJ01");
+      snap = codec::importWorkspace(doc, engine.now());
+    }
     size_t users = snap.users.size(), apps = snap.apps.size(), records = snap.records.size();
     engine.confirmLast();
     auto tx = engine.begin();
@@ -186,9 +189,7 @@ std::string Service::exportWorkspace() const {
 Response Service::restore(const std::string& stateJson) noexcept {
   Locale locale = Locale::en;
   return impl_->guarded(&locale, [&] {
-    Json rows = Json::parse(stateJson, nullptr, false);
-    if (rows.is_discarded()) throw domain::Error("CB_IJ01");
-    domain::Snapshot snap = storage::decodeRows(rows);
+    domain::Snapshot snap = storage::decodeRowsText(stateJson);
     auto& engine = impl_->engine;
     engine.confirmLast();
     {

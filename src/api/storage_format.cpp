@@ -106,35 +106,54 @@ Json encodeBatch(const Batch& b) {
               {"startedAt", b.startedAt}, {"finishedAt", b.finishedAt}};
 }
 
-Json snapshotRows(const Snapshot& s) {
-  Json put = Json::object();
-  Json users = Json::array(), orgs = Json::array(), groups = Json::array(), apps = Json::array(),
-       records = Json::array(), tasks = Json::array(), batches = Json::array();
-  for (const auto& u : s.users) users.push_back(codec::encodeUser(u));
-  for (const auto& o : s.organizations) orgs.push_back(codec::encodeOrganization(o));
-  for (const auto& g : s.groups) groups.push_back(codec::encodeGroup(g));
-  for (const auto& a : s.apps) apps.push_back(encodeApp(a));
-  for (const auto& r : s.records) records.push_back(encodeRecord(r));
-  for (const auto& t : s.tasks) tasks.push_back(encodeTask(t));
-  for (const auto& b : s.batches) batches.push_back(encodeBatch(b));
-  if (!users.empty()) put["users"] = std::move(users);
-  if (!orgs.empty()) put["organizations"] = std::move(orgs);
-  if (!groups.empty()) put["groups"] = std::move(groups);
-  if (!apps.empty()) put["apps"] = std::move(apps);
-  if (!records.empty()) put["records"] = std::move(records);
-  if (!tasks.empty()) put["tasks"] = std::move(tasks);
-  if (!batches.empty()) put["batches"] = std::move(batches);
-  put["meta"] = Json::array({Json{{"key", "engine"}, {"nextAppId", s.nextAppId}}});
-  return put;
+namespace {
+// Appends `"store":[row,row,...]` (with a leading comma unless first), dumping each row as it is
+// encoded: a reset of 100,000 records never exists as one JSON document in memory.
+template <class Items, class Encode>
+void appendStore(std::string& out, bool& first, const char* store, const Items& items,
+                 Encode encode) {
+  if (items.empty()) return;
+  out += first ? "\"" : ",\"";
+  first = false;
+  out += store;
+  out += "\":[";
+  bool firstRow = true;
+  for (const auto& item : items) {
+    if (!firstRow) out += ',';
+    firstRow = false;
+    out += encode(item).dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  out += ']';
+}
+}  // namespace
+
+std::string snapshotRowsText(const Engine& engine) {
+  const Directory& d = engine.directory();
+  std::string out = "{";
+  bool first = true;
+  appendStore(out, first, "users", d.users(), [](const User& u) { return codec::encodeUser(u); });
+  appendStore(out, first, "organizations", d.organizations(),
+              [](const Organization& o) { return codec::encodeOrganization(o); });
+  appendStore(out, first, "groups", d.groups(), [](const Group& g) { return codec::encodeGroup(g); });
+  const auto apps = engine.apps();
+  appendStore(out, first, "apps", apps, [](const App* a) { return encodeApp(*a); });
+  std::vector<const Record*> records;
+  for (const App* a : apps) {
+    auto list = engine.allRecords(a->id);
+    records.insert(records.end(), list.begin(), list.end());
+  }
+  appendStore(out, first, "records", records, [](const Record* r) { return encodeRecord(*r); });
+  appendStore(out, first, "tasks", engine.allTasks(), [](const Task* t) { return encodeTask(*t); });
+  appendStore(out, first, "batches", engine.allBatches(), [](const Batch* b) { return encodeBatch(*b); });
+  out += first ? "" : ",";
+  out += "\"meta\":[" + Json{{"key", "engine"}, {"nextAppId", engine.nextAppId()}}.dump() + "]}";
+  return out;
 }
 
-Json encodeChanges(const Engine& engine, const ChangeSet& cs) {
+std::string changesText(const Engine& engine, const ChangeSet& cs) {
+  if (cs.reset) return "{\"reset\":true,\"put\":" + snapshotRowsText(engine) + "}";
   Json out = Json::object();
-  out["reset"] = cs.reset;
-  if (cs.reset) {
-    out["put"] = snapshotRows(engine.snapshot());
-    return out;
-  }
+  out["reset"] = false;
   Json put = Json::object();
   Json del = Json::object();
   if (cs.directory) {
@@ -167,33 +186,28 @@ Json encodeChanges(const Engine& engine, const ChangeSet& cs) {
   if (cs.meta || !cs.apps.empty()) {
     int64_t next = 1;
     for (const App* a : engine.apps()) next = std::max(next, a->id + 1);
-    // the engine's counter may be ahead of the largest id; the snapshot knows it
-    if (cs.meta) next = std::max(next, engine.snapshot().nextAppId);
+    next = std::max(next, engine.nextAppId());
     put["meta"] = Json::array({Json{{"key", "engine"}, {"nextAppId", next}}});
   }
   if (!deleted.empty()) del["records"] = std::move(deleted);
   if (!put.empty()) out["put"] = std::move(put);
   if (!del.empty()) out["delete"] = std::move(del);
-  return out;
+  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-Snapshot decodeRows(const Json& rows) {
-  if (!rows.is_object()) throw Error("RINGI_WS01", {"the storage state must be a JSON object"});
+namespace {
+// Decodes storage rows one at a time into a Snapshot.
+struct RowDecoder {
   Validation v;
   Snapshot s;
-  auto each = [&](const char* key, auto fn) {
-    const Json& arr = sub(rows, key);
-    if (arr.is_null()) return;
-    if (!arr.is_array()) {
-      v.fail(key, "not_array");
-      return;
-    }
-    for (size_t i = 0; i < arr.size(); ++i) {
-      std::string k = std::string(key) + "[" + std::to_string(i) + "]";
-      if (!arr[i].is_object()) v.fail(k, "not_object");
-      else fn(arr[i], k);
-    }
-  };
+  std::vector<Json> meta;
+
+  void row(const std::string& store, size_t index, const Json& j) {
+    const std::string k = store + "[" + std::to_string(index) + "]";
+    if (!j.is_object()) return v.fail(k, "not_object");
+    auto each = [&](const char* name, auto fn) {
+      if (store == name) fn(j, k);
+    };
   each("users", [&](const Json& j, const std::string& k) { s.users.push_back(codec::decodeUser(j, v, k)); });
   each("organizations", [&](const Json& j, const std::string& k) {
     s.organizations.push_back(codec::decodeOrganization(j, v, k));
@@ -292,13 +306,52 @@ Snapshot decodeRows(const Json& rows) {
     b.finishedAt = num(j, "finishedAt");
     s.batches.push_back(std::move(b));
   });
-  s.nextAppId = 1;
-  for (const auto& a : s.apps) s.nextAppId = std::max(s.nextAppId, a.id + 1);
-  each("meta", [&](const Json& j, const std::string&) {
-    if (text(j, "key") == "engine") s.nextAppId = std::max(s.nextAppId, num(j, "nextAppId", 1));
-  });
-  v.check();
-  return s;
+    each("meta", [&](const Json& j, const std::string&) { meta.push_back(j); });
+  }
+
+  Snapshot finish() {
+    s.nextAppId = 1;
+    for (const auto& a : s.apps) s.nextAppId = std::max(s.nextAppId, a.id + 1);
+    for (const auto& j : meta)
+      if (text(j, "key") == "engine") s.nextAppId = std::max(s.nextAppId, num(j, "nextAppId", 1));
+    v.check();
+    return std::move(s);
+  }
+};
+}  // namespace
+
+Snapshot decodeRowsText(const std::string& text) {
+  // Each row is decoded as soon as the parser completes it and then dropped from the document
+  // (the callback returns false), so memory holds one row of JSON at a time, not all of them.
+  RowDecoder decoder;
+  std::string store;
+  size_t index = 0;
+  bool topIsObject = false;
+  auto callback = [&](int depth, Json::parse_event_t event, Json& parsed) {
+    using E = Json::parse_event_t;
+    if (depth == 0 && event == E::object_start) topIsObject = true;
+    if (depth == 1 && event == E::key) {
+      store = parsed.get<std::string>();
+      index = 0;
+    }
+    if (depth == 1 && event == E::value && !parsed.is_null()) {
+      decoder.v.fail(store, "not_array");
+      return false;
+    }
+    if (depth == 2 && (event == E::object_end || event == E::value)) {
+      decoder.row(store, index++, parsed);
+      return false;
+    }
+    if (depth == 2 && event == E::array_end) {
+      decoder.v.fail(store + "[" + std::to_string(index++) + "]", "not_object");
+      return false;
+    }
+    return true;
+  };
+  Json rest = Json::parse(text, callback, /*allow_exceptions=*/false);
+  if (rest.is_discarded()) throw Error("CB_IJ01");
+  if (!topIsObject) throw Error("RINGI_WS01", {"the storage state must be a JSON object"});
+  return decoder.finish();
 }
 
 }  // namespace ringi::api::storage

@@ -47,11 +47,12 @@
 namespace ringi::api::storage {
 
 // Rows of everything the engine holds (the "put" object of a reset).
-Json snapshotRows(const domain::Snapshot& s);
+std::string snapshotRowsText(const domain::Engine& engine);
 // ChangeSet -> the JSON above, reading current values from the engine.
-Json encodeChanges(const domain::Engine& engine, const domain::ChangeSet& cs);
+std::string changesText(const domain::Engine& engine, const domain::ChangeSet& cs);
 // The "put" object -> Snapshot. Throws domain::Error (RINGI_WS01 / CB_VA01) on bad rows.
-domain::Snapshot decodeRows(const Json& rows);
+// Parses and decodes the stored rows (the "put" shape), one row in memory at a time.
+domain::Snapshot decodeRowsText(const std::string& text);
 
 Json encodeApp(const domain::App& a);
 Json encodeRecord(const domain::Record& r);

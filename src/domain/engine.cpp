@@ -345,6 +345,27 @@ void Engine::load(Snapshot snap) {
   tx.commit();
 }
 
+std::vector<const Task*> Engine::allTasks() const {
+  std::vector<const Task*> tasks;
+  tasks.reserve(s_->tasks.size());
+  for (const auto& [key, t] : s_->tasks) tasks.push_back(&t);
+  std::sort(tasks.begin(), tasks.end(), [](const Task* a, const Task* b) {
+    return std::tie(a->app, a->record, a->entry, a->id) < std::tie(b->app, b->record, b->entry, b->id);
+  });
+  return tasks;
+}
+
+std::vector<const Batch*> Engine::allBatches() const {
+  std::vector<const Batch*> batches;
+  for (const auto& [n, b] : s_->batches) batches.push_back(&b);
+  std::sort(batches.begin(), batches.end(), [](const Batch* a, const Batch* b) {
+    return std::tie(a->createdAt, a->number) < std::tie(b->createdAt, b->number);
+  });
+  return batches;
+}
+
+int64_t Engine::nextAppId() const { return s_->nextAppId; }
+
 Snapshot Engine::snapshot() const {
   Snapshot snap;
   snap.users = s_->directory.users();
@@ -353,18 +374,8 @@ Snapshot Engine::snapshot() const {
   for (const auto& [id, app] : s_->apps) snap.apps.push_back(app);
   for (const auto& [appId, records] : s_->records)
     for (const auto& [id, r] : records) snap.records.push_back(r);
-  std::vector<const Task*> tasks;
-  for (const auto& [id, t] : s_->tasks) tasks.push_back(&t);
-  std::sort(tasks.begin(), tasks.end(), [](const Task* a, const Task* b) {
-    return std::tie(a->app, a->record, a->entry, a->id) < std::tie(b->app, b->record, b->entry, b->id);
-  });
-  for (const Task* t : tasks) snap.tasks.push_back(*t);
-  std::vector<const Batch*> batches;
-  for (const auto& [n, b] : s_->batches) batches.push_back(&b);
-  std::sort(batches.begin(), batches.end(), [](const Batch* a, const Batch* b) {
-    return std::tie(a->createdAt, a->number) < std::tie(b->createdAt, b->number);
-  });
-  for (const Batch* b : batches) snap.batches.push_back(*b);
+  for (const Task* t : allTasks()) snap.tasks.push_back(*t);
+  for (const Batch* b : allBatches()) snap.batches.push_back(*b);
   snap.nextAppId = s_->nextAppId;
   return snap;
 }

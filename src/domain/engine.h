@@ -105,6 +105,10 @@ class Engine {
   void load(Snapshot s);
   Snapshot snapshot() const;
   void reset();
+  // What snapshot() holds, without copying it (storage encodes rows one at a time).
+  std::vector<const Task*> allTasks() const;     // by app, record, entry
+  std::vector<const Batch*> allBatches() const;  // by submission time
+  int64_t nextAppId() const;
 
   // ---- directory ---------------------------------------------------------------------------
   const Directory& directory() const;

@@ -27,8 +27,7 @@ TEST_F(ApiTest, LoadReportsResetChangesAndRestoreRoundTrips) {
   auto ids = openTaskIds("sato");
   ASSERT_EQ(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(ids)).status, 200);
   // a full snapshot of the current state: load(export) gives reset changes; use the engine rows
-  api::Json rows = api::storage::snapshotRows(svc.engine().snapshot());
-  std::string state = rows.dump();
+  std::string state = api::storage::snapshotRowsText(svc.engine());
   json parsed = json::parse(state);
   EXPECT_TRUE(parsed.contains("tasks"));
   EXPECT_TRUE(parsed.contains("batches"));
@@ -39,7 +38,7 @@ TEST_F(ApiTest, LoadReportsResetChangesAndRestoreRoundTrips) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(r.changes.empty());
   EXPECT_EQ(fresh.exportWorkspace(), svc.exportWorkspace());
-  EXPECT_EQ(api::storage::snapshotRows(fresh.engine().snapshot()).dump(), state);
+  EXPECT_EQ(api::storage::snapshotRowsText(fresh.engine()), state);
   EXPECT_TRUE(fresh.hasPendingBatches());
 
   api::Service loaded;
@@ -92,6 +91,17 @@ TEST_F(ApiTest, RevertLastUndoesTheLastChange) {
   EXPECT_NE(svc.exportWorkspace(), before);
   svc.revertLast();
   EXPECT_EQ(svc.exportWorkspace(), before);
+}
+
+TEST_F(ApiTest, RestoreRejectsMalformedRowsAndChangesNothing) {
+  std::string before = svc.exportWorkspace();
+  for (const char* bad : {"[1,2]", "{\"records\": 5}", "{\"records\": [1]}", "{\"users\": [",
+                          "{\"apps\": [{\"app\": 1}], \"records\": [{\"app\": 9, \"id\": 1}]}"}) {
+    auto r = svc.restore(bad);
+    EXPECT_GE(r.status, 400) << bad;
+    EXPECT_TRUE(r.changes.empty()) << bad;
+    EXPECT_EQ(svc.exportWorkspace(), before) << bad;
+  }
 }
 
 }  // namespace ringi::apitest
