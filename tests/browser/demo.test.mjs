@@ -25,7 +25,8 @@ test('demo: check, submit, progress, record history, escaping, persistence', asy
   assert.ok(ng > 0 && ng < 150, `unsupported: ${ng}`);
   await page.check('#select-all');
   await page.click('#submit');
-  await page.waitForFunction(() => /completed/.test(document.querySelector('#progress-text').textContent), null, { timeout: 60000 });
+  await page.waitForFunction(() => /completed/.test(document.querySelector('#progress-box').dataset.states ?? ''), null, { timeout: 60000 });
+  assert.match(await page.textContent('#progress-text'), /（(完了|一部失敗)）/);  // the state in the page's language
   await waitFor(async () => (await page.locator('#tasks tbody tr').count()) === ng);
   // A record and its status history.
   await page.locator('#tasks tbody a.record').first().click();

@@ -186,6 +186,8 @@ function renderProgress() {
   $('#progress').max = total || 1;
   $('#progress').value = processed;
   $('#progress-text').textContent = list.map((b) => t('progress', b)).join(' · ');
+  // The language-independent states, for scripts and tests: "completed running" etc.
+  box.dataset.states = list.map((b) => b.state).join(' ');
   const failures = list.flatMap((b) => (b.failures && b.failures.length ? b.failures : b.failed_tasks.map((task_id) => ({ task_id }))));
   $('#failures').replaceChildren(...failures.map((f) => {
     const li = document.createElement('li');
