@@ -730,15 +730,21 @@ const Json* member(const Json& j, const char* key) {
   return it == j.end() || it->is_null() ? nullptr : &*it;
 }
 
+// The records of one app: the array in the document, or the texts parseWorkspace captured.
+struct RecordSource {
+  const Json* array = nullptr;
+  const std::vector<std::string>* texts = nullptr;
+};
+
 std::string userCodeOf(const Json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_object()) return str(value, "code");
   return "";
 }
 
-void importRecords(const Json& arr, App& app, Snapshot& snap, int64_t now, Validation& v,
-                   const std::string& key) {
-  if (!arr.is_array()) {
+void importRecords(const RecordSource& source, App& app, Snapshot& snap, int64_t now,
+                   Validation& v, const std::string& key) {
+  if (source.array && !source.array->is_array()) {
     v.fail(key, "not_array");
     return;
   }
@@ -751,9 +757,12 @@ void importRecords(const Json& arr, App& app, Snapshot& snap, int64_t now, Valid
   std::vector<Record> recs;
   std::set<int64_t> ids;
   int64_t maxId = 0;
-  for (size_t i = 0; i < arr.size(); ++i) {
+  const size_t count = source.array ? source.array->size() : source.texts ? source.texts->size() : 0;
+  for (size_t i = 0; i < count; ++i) {
     std::string k = key + "[" + std::to_string(i) + "]";
-    const Json& rj = arr[i];
+    Json parsed;  // a record captured as text is parsed on its own, one at a time
+    if (!source.array) parsed = Json::parse((*source.texts)[i], nullptr, false);
+    const Json& rj = source.array ? (*source.array)[i] : parsed;
     if (!rj.is_object()) {
       v.fail(k, "not_object");
       continue;
@@ -824,7 +833,36 @@ void importRecords(const Json& arr, App& app, Snapshot& snap, int64_t now, Valid
 }
 }  // namespace
 
-Snapshot importWorkspace(const Json& doc, int64_t now) {
+Json parseWorkspace(const std::string& text, RecordTexts* recordTexts) {
+  // Records are the bulk of a workspace: each one is taken out of the document as compact text
+  // the moment the parser completes it (importWorkspace parses them again one at a time), so a
+  // 100,000-record workspace never exists as one DOM.
+  std::string topKey, appKey;
+  size_t appIndex = 0;
+  auto callback = [&](int depth, Json::parse_event_t event, Json& parsed) {
+    using E = Json::parse_event_t;
+    if (event == E::key) {
+      if (depth == 1) topKey = parsed.get<std::string>();
+      if (depth == 3) appKey = parsed.get<std::string>();
+      return true;
+    }
+    if (topKey != "apps") return true;
+    if (depth == 2 && (event == E::object_start || event == E::array_start || event == E::value)) {
+      appIndex = recordTexts->size();
+      recordTexts->emplace_back();
+      appKey.clear();
+    }
+    if (depth == 4 && appKey == "records" &&
+        (event == E::object_end || event == E::array_end || event == E::value)) {
+      (*recordTexts)[appIndex].push_back(parsed.dump());
+      return false;
+    }
+    return true;
+  };
+  return Json::parse(text, callback, /*allow_exceptions=*/false);
+}
+
+Snapshot importWorkspace(const Json& doc, int64_t now, const RecordTexts* recordTexts) {
   if (!doc.is_object()) throw Error("RINGI_WS01", {"the workspace must be a JSON object"});
   Validation v;
   Snapshot snap;
@@ -897,8 +935,15 @@ Snapshot importWorkspace(const Json& doc, int64_t now) {
     for (size_t i = 0, j = 0; i < as->size(); ++i) {
       if (!(*as)[i].is_object()) continue;
       App& app = snap.apps[j++];
-      if (const Json* rs = member((*as)[i], "records"))
-        importRecords(*rs, app, snap, now, v, "apps[" + std::to_string(i) + "].records");
+      RecordSource source;
+      source.array = member((*as)[i], "records");
+      const bool captured = recordTexts && i < recordTexts->size() && !(*recordTexts)[i].empty();
+      if (captured && (!source.array || (source.array->is_array() && source.array->empty()))) {
+        source.array = nullptr;
+        source.texts = &(*recordTexts)[i];
+      }
+      if (source.array || source.texts)
+        importRecords(source, app, snap, now, v, "apps[" + std::to_string(i) + "].records");
     }
   }
   v.check();

@@ -163,9 +163,10 @@ Response Service::load(const std::string& workspaceJson) noexcept {
     auto& engine = impl_->engine;
     domain::Snapshot snap;
     {  // the document is freed before the engine takes the snapshot
-      Json doc = Json::parse(workspaceJson, nullptr, false);
+      codec::RecordTexts records;
+      Json doc = codec::parseWorkspace(workspaceJson, &records);
       if (doc.is_discarded()) throw domain::Error("CB_IJ01");
-      snap = codec::importWorkspace(doc, engine.now());
+      snap = codec::importWorkspace(doc, engine.now(), &records);
     }
     size_t users = snap.users.size(), apps = snap.apps.size(), records = snap.records.size();
     engine.confirmLast();

@@ -224,8 +224,9 @@ void Engine::eraseRecord(int64_t app, int64_t id) {
   s_->setRecord({app, id}, std::nullopt);
 }
 
-void Engine::putTask(const TaskKey& key, Task t) {
-  auto old = s_->tasks.find(key);
+void Engine::putTask(const TaskKey& key, Task t) { putTaskAt(s_->tasks.find(key), key, std::move(t)); }
+
+void Engine::putTaskAt(TaskIterator old, const TaskKey& key, Task t) {
   if (undo_)
     undo_->entries.push_back(UndoLog::TaskImage{
         key, old == s_->tasks.end() ? std::nullopt : std::optional<Task>(old->second)});

@@ -19,12 +19,12 @@
 #include "domain/directory.h"
 #include "domain/error.h"
 #include "domain/query.h"
+#include "domain/task_key.h"
 #include "domain/types.h"
 
 namespace ringi::domain {
 
 using RecordKey = std::pair<int64_t, int64_t>;  // (app, record id)
-struct TaskKey;  // a task id as two integers (engine_state.h)
 
 // The entities a committed transaction changed; their current values are read from the engine.
 struct ChangeSet {
@@ -184,6 +184,8 @@ class Engine {
   void putRecord(Record r);
   void eraseRecord(int64_t app, int64_t id);
   void putTask(const TaskKey& key, Task t);
+  using TaskIterator = std::unordered_map<TaskKey, Task, TaskKeyHash>::iterator;
+  void putTaskAt(TaskIterator found, const TaskKey& key, Task t);  // found = tasks.find(key)
   void putBatch(Batch b);
   void touchNextAppId();
   std::string newId();

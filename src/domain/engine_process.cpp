@@ -104,14 +104,15 @@ void Engine::closeOpenTasks(const Record& record, const std::string& actor,
   // Tasks are appended in status-entry order and only the current entry's can be open.
   const int64_t currentEntry = static_cast<int64_t>(record.history.size()) - 1;
   for (size_t i = ids.size(); i-- > 0;) {
-    const Task& t = s_->tasks.at(ids[i]);
+    auto found = s_->tasks.find(ids[i]);
+    const Task& t = found->second;
     if (t.entry < currentEntry) break;
     if (t.state != TaskState::open || (onlyFor && t.assignee != *onlyFor)) continue;
     Task closed = t;
     closed.state = TaskState::closed;
     closed.closedAt = now;
     closed.closedBy = actor;
-    putTask(ids[i], std::move(closed));
+    putTaskAt(found, ids[i], std::move(closed));
   }
 }
 

@@ -71,7 +71,27 @@ TEST_F(ApiTest, BadWorkspacesAreRejectedAndChangeNothing) {
   EXPECT_TRUE(r.changes.empty());
   r = svc.restore("{\"records\": 5}");
   EXPECT_EQ(r.status, 400);
+  // records are decoded one at a time after parsing; a bad one is still named exactly
+  r = svc.load(R"({"apps":[{"app":1},{"records":[{"t":{"value":"a"}}, 7, [1]],"app":2}]})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("apps[1].records[1]"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("apps[1].records[2]"), std::string::npos) << r.body;
   EXPECT_EQ(svc.exportWorkspace(), before);
+}
+
+TEST_F(ApiTest, RecordsBeforeFieldsAndSeveralAppsLoadInOrder) {
+  api::Service s2;
+  auto r = s2.load(R"({"users":[{"code":"u","name":"U","locale":"en"}],"apps":[
+      {"records":[{"t":{"value":"one"}},{"t":{"value":"two"}}],"app":1,"locale":"en",
+       "fields":{"t":{"type":"SINGLE_LINE_TEXT","code":"t","label":"T"}}},
+      {"app":2,"locale":"en","fields":{"t":{"type":"SINGLE_LINE_TEXT","code":"t","label":"T"}},
+       "records":[{"$id":{"value":"7"},"t":{"value":"seven"}}]}]})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json exported = json::parse(s2.exportWorkspace());
+  ASSERT_EQ(exported["apps"][0]["records"].size(), 2u);
+  EXPECT_EQ(exported["apps"][0]["records"][1]["t"]["value"], "two");
+  EXPECT_EQ(exported["apps"][1]["records"][0]["$id"]["value"], "7");
+  EXPECT_EQ(exported["apps"][1]["records"][0]["t"]["value"], "seven");
 }
 
 TEST_F(ApiTest, RecordsWithoutIdGetNextIdAndInitialStatus) {
