@@ -373,8 +373,8 @@ Snapshot Engine::snapshot() const {
   snap.organizations = s_->directory.organizations();
   snap.groups = s_->directory.groups();
   for (const auto& [id, app] : s_->apps) snap.apps.push_back(app);
-  for (const auto& [appId, records] : s_->records)
-    for (const auto& [id, r] : records) snap.records.push_back(r);
+  for (const auto& [appId, app] : s_->apps)
+    for (const Record* r : s_->orderedRecords(appId)) snap.records.push_back(*r);
   for (const Task* t : allTasks()) snap.tasks.push_back(*t);
   for (const Batch* b : allBatches()) snap.batches.push_back(*b);
   snap.nextAppId = s_->nextAppId;

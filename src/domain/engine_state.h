@@ -17,36 +17,34 @@
 
 namespace ringi::domain {
 
+struct RecordKeyHash {
+  size_t operator()(const RecordKey& k) const {
+    return static_cast<size_t>(static_cast<uint64_t>(k.first) * 0x9e3779b97f4a7c15ULL ^
+                               static_cast<uint64_t>(k.second));
+  }
+};
+
 struct Engine::Store {
   Directory directory;
   std::map<int64_t, App> apps;
-  std::map<int64_t, std::map<int64_t, Record>> records;  // app -> id -> record
+  // Records by (app, id): a hash lookup, where a tree over 100,000 records costs ~17 cache misses
+  // per status change. Nodes never move, so the id-ordered index below can point into them.
+  std::unordered_map<RecordKey, Record, RecordKeyHash> records;
   std::unordered_map<TaskKey, Task, TaskKeyHash> tasks;  // see TaskMap
   std::unordered_map<std::string, Batch> batches;
   int64_t nextAppId = 1;
 
-  // Derived from tasks / batches; kept in step by setTask / setBatch.
+  // Derived indexes, kept in step by setRecord / setTask / setBatch.
+  std::unordered_map<int64_t, std::vector<const Record*>> recordsByApp;  // ascending id
   using TaskSlot = std::tuple<int64_t, int64_t, TaskKey>;  // (app, record, task)
   std::unordered_map<std::string, std::set<TaskSlot>> openTasksByUser;
-  struct RecordKeyHash {
-    size_t operator()(const RecordKey& k) const {
-      return static_cast<size_t>(k.first * 0x9e3779b97f4a7c15ULL ^ k.second);
-    }
-  };
   std::unordered_map<RecordKey, std::vector<TaskKey>, RecordKeyHash> tasksByRecord;
-  // Per app, its records in ascending id order (std::map nodes do not move): queries scan this
-  // instead of walking the map. Rebuilt lazily after a record is added or removed.
-  mutable std::unordered_map<int64_t, std::vector<const Record*>> recordIndex;
+  std::set<std::pair<int64_t, std::string>> pendingBatches;  // (createdAt, number)
 
   const std::vector<const Record*>& orderedRecords(int64_t app) const {
-    auto cached = recordIndex.find(app);
-    if (cached != recordIndex.end()) return cached->second;
-    auto& list = recordIndex[app];
-    if (auto a = records.find(app); a != records.end()) {
-      list.reserve(a->second.size());
-      for (const auto& [id, r] : a->second) list.push_back(&r);
-    }
-    return list;
+    static const std::vector<const Record*> none;
+    auto it = recordsByApp.find(app);
+    return it == recordsByApp.end() ? none : it->second;
   }
 
   const Task* findTask(const std::string& id) const {
@@ -55,31 +53,32 @@ struct Engine::Store {
     auto it = tasks.find(*key);
     return it == tasks.end() ? nullptr : &it->second;
   }
-  std::set<std::pair<int64_t, std::string>> pendingBatches;  // (createdAt, number)
 
   Record* findRecord(int64_t app, int64_t id) {
-    auto a = records.find(app);
-    if (a == records.end()) return nullptr;
-    auto r = a->second.find(id);
-    return r == a->second.end() ? nullptr : &r->second;
+    auto it = records.find({app, id});
+    return it == records.end() ? nullptr : &it->second;
   }
 
   // Raw setters: replace or (nullopt) remove an entity and update the indices. No undo.
   void setRecord(RecordKey key, std::optional<Record> value) {
-    auto& appRecords = records[key.first];
-    auto it = appRecords.find(key.second);
-    if (value) {
+    auto it = records.find(key);
+    if (value && it != records.end()) {
       value->values.shrink_to_fit();  // records are built field by field; keep them tight
-      if (it != appRecords.end()) {
-        it->second = std::move(*value);
-        return;
-      }
-      appRecords.emplace(key.second, std::move(*value));
-    } else {
-      if (it == appRecords.end()) return;
-      appRecords.erase(it);
+      it->second = std::move(*value);
+      return;
     }
-    recordIndex.erase(key.first);
+    auto& ordered = recordsByApp[key.first];
+    auto byId = [](const Record* r, int64_t id) { return r->id < id; };
+    if (value) {
+      value->values.shrink_to_fit();
+      const Record* added = &records.emplace(key, std::move(*value)).first->second;
+      // new ids are the largest, so this is an append except for imported or restored ids
+      if (ordered.empty() || ordered.back()->id < key.second) ordered.push_back(added);
+      else ordered.insert(std::lower_bound(ordered.begin(), ordered.end(), key.second, byId), added);
+    } else if (it != records.end()) {
+      ordered.erase(std::lower_bound(ordered.begin(), ordered.end(), key.second, byId));
+      records.erase(it);
+    }
   }
 
   using TaskMap = std::unordered_map<TaskKey, Task, TaskKeyHash>;
