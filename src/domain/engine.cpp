@@ -83,7 +83,7 @@ std::string formatTaskKey(const TaskKey& key) {
 
 Engine::Transaction Engine::begin() {
   if (depth_ == 0) {
-    undo_ = std::make_unique<UndoLog>();
+    undo_ = spareUndo_ ? std::move(spareUndo_) : std::make_unique<UndoLog>();
     undo_->entries.reserve(8);  // a status change writes ~5 images
   }
   ++depth_;
@@ -123,7 +123,11 @@ ChangeSet Engine::revertLast() {
   return changes;
 }
 
-void Engine::confirmLast() { lastUndo_.reset(); }
+void Engine::confirmLast() {
+  if (!lastUndo_) return;
+  lastUndo_->entries.clear();
+  spareUndo_ = std::move(lastUndo_);
+}
 
 void Engine::rollbackTo(UndoLog& log, size_t savepoint) {
   while (log.entries.size() > savepoint) {
@@ -163,12 +167,13 @@ ChangeSet Engine::changesOf(const UndoLog& log) const {
   ChangeSet c;
   std::set<int64_t> apps;
   std::set<RecordKey> records;
-  std::set<std::string> tasks, batches;
+  std::set<TaskKey> tasks;
+  std::set<std::string> batches;
   for (const auto& entry : log.entries) {
     if (auto* a = std::get_if<UndoLog::AppImage>(&entry)) apps.insert(a->id);
     else if (auto* r = std::get_if<UndoLog::RecordImage>(&entry)) records.insert(r->key);
     else if (auto* rt = std::get_if<UndoLog::RecordTouch>(&entry)) records.insert(rt->key);
-    else if (auto* t = std::get_if<UndoLog::TaskImage>(&entry)) tasks.insert(formatTaskKey(t->key));
+    else if (auto* t = std::get_if<UndoLog::TaskImage>(&entry)) tasks.insert(t->key);
     else if (auto* b = std::get_if<UndoLog::BatchImage>(&entry)) batches.insert(b->number);
     else if (std::holds_alternative<UndoLog::CounterImage>(entry)) c.meta = true;
     else c.reset = true;
@@ -179,7 +184,7 @@ ChangeSet Engine::changesOf(const UndoLog& log) const {
     if (s_->findRecord(key.first, key.second)) c.records.push_back(key);
     else c.deletedRecords.push_back(key);
   }
-  c.tasks.assign(tasks.begin(), tasks.end());
+  for (const TaskKey& key : tasks) c.tasks.push_back(formatTaskKey(key));
   c.batches.assign(batches.begin(), batches.end());
   return c;
 }
@@ -231,6 +236,15 @@ void Engine::putTaskAt(TaskIterator old, const TaskKey& key, Task t) {
     undo_->entries.push_back(UndoLog::TaskImage{
         key, old == s_->tasks.end() ? std::nullopt : std::optional<Task>(old->second)});
   s_->setTaskAt(old, key, std::move(t));
+}
+
+void Engine::endTaskAt(TaskIterator found, TaskState state, const std::string& actor, int64_t at) {
+  Task& t = found->second;
+  if (undo_) undo_->entries.push_back(UndoLog::TaskImage{found->first, t});
+  s_->unindexOpenTask(found->first, t);
+  t.state = state;
+  t.closedAt = at;
+  t.closedBy = actor;
 }
 
 void Engine::putBatch(Batch b) {

@@ -186,6 +186,8 @@ class Engine {
   void putTask(const TaskKey& key, Task t);
   using TaskIterator = std::unordered_map<TaskKey, Task, TaskKeyHash>::iterator;
   void putTaskAt(TaskIterator found, const TaskKey& key, Task t);  // found = tasks.find(key)
+  // Ends an open task in place (closed or deleted): one copy, for the undo image.
+  void endTaskAt(TaskIterator found, TaskState state, const std::string& actor, int64_t at);
   void putBatch(Batch b);
   void touchNextAppId();
   std::string newId();
@@ -213,6 +215,7 @@ class Engine {
   std::unique_ptr<Store> s_;
   std::unique_ptr<UndoLog> undo_;      // the open transaction's before-images
   std::unique_ptr<UndoLog> lastUndo_;  // the last committed transaction's, until confirmed
+  std::unique_ptr<UndoLog> spareUndo_;  // a confirmed log, emptied, kept for its capacity
   int depth_ = 0;
   std::function<int64_t()> now_;
   uint64_t rng_[2] = {0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL};

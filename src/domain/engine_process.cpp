@@ -108,11 +108,7 @@ void Engine::closeOpenTasks(const Record& record, const std::string& actor,
     const Task& t = found->second;
     if (t.entry < currentEntry) break;
     if (t.state != TaskState::open || (onlyFor && t.assignee != *onlyFor)) continue;
-    Task closed = t;
-    closed.state = TaskState::closed;
-    closed.closedAt = now;
-    closed.closedBy = actor;
-    putTaskAt(found, ids[i], std::move(closed));
+    endTaskAt(found, TaskState::closed, actor, now);
   }
 }
 

@@ -204,13 +204,10 @@ void Engine::deleteRecords(const std::string&, int64_t appId, const std::vector<
       throw Error("GAIA_CO02");
     auto taskIds = s_->tasksByRecord.find({appId, ids[i]});
     if (taskIds != s_->tasksByRecord.end()) {
-      for (const auto& tid : std::vector<TaskKey>(taskIds->second)) {
-        const Task& t = s_->tasks.at(tid);
-        if (t.state != TaskState::open) continue;
-        Task copy = t;
-        copy.state = TaskState::deleted;
-        copy.closedAt = now_();
-        putTask(tid, std::move(copy));
+      for (const auto& tid : taskIds->second) {
+        auto found = s_->tasks.find(tid);
+        if (found->second.state == TaskState::open)
+          endTaskAt(found, TaskState::deleted, "", now_());
       }
     }
     eraseRecord(appId, ids[i]);

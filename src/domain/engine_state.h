@@ -87,14 +87,17 @@ struct Engine::Store {
     setTaskAt(tasks.find(key), key, std::move(value));
   }
 
+  void unindexOpenTask(const TaskKey& key, const Task& t) {
+    if (t.state != TaskState::open) return;
+    auto u = openTasksByUser.find(t.assignee);
+    if (u != openTasksByUser.end()) u->second.erase(TaskSlot{t.app, t.record, key});
+  }
+
   // `old` is tasks.find(key), passed in so a change costs one hash lookup.
   void setTaskAt(TaskMap::iterator old, const TaskKey& key, std::optional<Task> value) {
     if (old != tasks.end()) {
       const Task& t = old->second;
-      if (t.state == TaskState::open) {
-        auto u = openTasksByUser.find(t.assignee);
-        if (u != openTasksByUser.end()) u->second.erase(TaskSlot{t.app, t.record, key});
-      }
+      unindexOpenTask(key, t);
       if (!value) {
         auto& list = tasksByRecord[{t.app, t.record}];
         list.erase(std::remove(list.begin(), list.end(), key), list.end());
