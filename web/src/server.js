@@ -25,20 +25,23 @@ export function createServer(post, deps = {}) {
   async function open(p) {
     const database = String(p.database || 'ringi');
     const kind = p.storage || (typeof indexedDB !== 'undefined' ? 'indexeddb' : 'memory');
-    let engine;
-    try {
-      engine = await loadEngine({ engineUrl: p.engineUrl, wasmUrl: p.wasmUrl });
-    } catch (e) {
-      console.error('[ringi] engine load failed', e);
+    // The engine (fetch + compile of the wasm) and the database open are independent: start
+    // both at once, and report whichever failed.
+    const storage = createStorage(kind);
+    const [engineResult, storageResult] = await Promise.allSettled([
+      loadEngine({ engineUrl: p.engineUrl, wasmUrl: p.wasmUrl }),
+      storage.open(database),
+    ]);
+    if (engineResult.status === 'rejected') {
+      console.error('[ringi] engine load failed', engineResult.reason);
+      if (storageResult.status === 'fulfilled') await storage.close().catch(() => {});
       throw makeError('RINGI_EN01', p.locale);
     }
-    const storage = createStorage(kind);
-    try {
-      await storage.open(database);
-    } catch (e) {
-      console.error('[ringi] storage open failed', e);
+    if (storageResult.status === 'rejected') {
+      console.error('[ringi] storage open failed', storageResult.reason);
       throw makeError('RINGI_ST02', p.locale);
     }
+    const engine = engineResult.value;
     const h = new Host({ engine, storage, database, chunkSize: p.chunkSize, emit: (type, payload) => post(event(/** @type {any} */ (type), payload)) });
     host = h;
     return h;
