@@ -91,6 +91,37 @@ void batchTasks(Ctx& ctx, const Json& params, Json& out) {
   out = Json{{"tasks", std::move(tasks)}};
 }
 
+// A record's status history, as kintone.app.record.getStatusHistory() reports it: newest first,
+// offset / limit (≤ 100), plus the action and who ran it.
+void batchHistory(Ctx& ctx, const Json& params, Json& out) {
+  Validation v;
+  Params p(v, params);
+  auto app = p.integer("app", true, 1);
+  auto id = p.integer("id", true, 1);
+  auto offset = p.integer("offset", false, 0).value_or(0);
+  auto limit = p.integer("limit", false, 1, 100).value_or(100);
+  v.check();
+  const Record& r = ctx.engine.record(ctx.user, *app, *id);
+  const Directory& dir = ctx.engine.directory();
+  auto person = [&](const std::string& code) {
+    const User* u = dir.findUser(code);
+    return Json{{"code", code}, {"name", u ? u->name : code}};
+  };
+  Json history = Json::array();
+  const int64_t n = static_cast<int64_t>(r.history.size());
+  for (int64_t i = n - 1 - offset; i >= 0 && n - 1 - i < offset + limit; --i) {
+    const StatusChange& h = r.history[static_cast<size_t>(i)];
+    Json assignees = Json::array();
+    for (const auto& code : h.assignees) assignees.push_back(person(code));
+    history.push_back(Json{{"changedAt", codec::isoTime(h.at)},
+                           {"status", h.status},
+                           {"action", h.action},
+                           {"actor", person(h.actor)},
+                           {"assignees", std::move(assignees)}});
+  }
+  out = Json{{"history", std::move(history)}};
+}
+
 void batchGetSettings(Ctx& ctx, const Json& params, Json& out) {
   Validation v;
   Params p(v, params);

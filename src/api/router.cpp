@@ -162,6 +162,7 @@ const std::map<std::string, Methods>& table() {
       {"batch/_check", {{"POST", batchCheck}}},
       {"batch/_submit", {{"POST", batchSubmit}, {"GET", batchProgress}}},
       {"batch/_tasks", {{"GET", batchTasks}}},
+      {"batch/_history", {{"GET", batchHistory}}},
       {"batch/_cancel", {{"POST", batchCancel}}},
       {"batch/_settings", {{"GET", batchGetSettings}, {"PUT", batchPutSettings}}},
   };

@@ -75,6 +75,7 @@ void batchCheck(Ctx&, const Json&, Json&);
 void batchSubmit(Ctx&, const Json&, Json&);
 void batchProgress(Ctx&, const Json&, Json&);
 void batchTasks(Ctx&, const Json&, Json&);
+void batchHistory(Ctx&, const Json&, Json&);
 void batchCancel(Ctx&, const Json&, Json&);
 void batchGetSettings(Ctx&, const Json&, Json&);
 void batchPutSettings(Ctx&, const Json&, Json&);

@@ -32,6 +32,9 @@ test('demo: check, submit, progress, record history, escaping, persistence', asy
   await page.locator('#tasks tbody a.record').first().click();
   await page.waitForSelector('#record-dialog[open]');
   assert.ok((await page.locator('#record-fields dd').count()) > 3);
+  // its status history, read through the engine (GET /batch_approvals/_history)
+  await page.waitForFunction(() => document.querySelectorAll('#record-history li').length > 0);
+  assert.match(await page.locator('#record-history li').first().textContent(), /承認待ち|部長承認|下書き/);
   await page.keyboard.press('Escape');
   // Reload: still the same state (IndexedDB).
   await page.reload();

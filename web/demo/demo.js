@@ -196,22 +196,6 @@ function renderProgress() {
   }));
 }
 
-/** The record's stored row (with its status history) straight from IndexedDB, read-only. */
-function readStoredRecord(id) {
-  return new Promise((resolve) => {
-    const req = indexedDB.open(DB);
-    req.onsuccess = () => {
-      const db = req.result;
-      try {
-        const get = db.transaction('records', 'readonly').objectStore('records').get([APP, id]);
-        get.onsuccess = () => { resolve(get.result || null); db.close(); };
-        get.onerror = () => { resolve(null); db.close(); };
-      } catch { resolve(null); db.close(); }
-    };
-    req.onerror = () => resolve(null);
-  });
-}
-
 async function openRecord(id) {
   const { record } = await kintone.api('/k/v1/record', 'GET', { app: APP, id });
   $('#record-title').textContent = `#${id} ${record.件名?.value ?? ''}`;
@@ -226,11 +210,11 @@ async function openRecord(id) {
       : v && typeof v === 'object' ? v.name || v.code || JSON.stringify(v) : String(v ?? '');
     dl.append(dt, dd);
   }
-  const row = await readStoredRecord(id);
-  const hist = (row && Array.isArray(row.history) ? row.history : []);
-  $('#record-history').replaceChildren(...hist.map((h) => {
+  const { history } = await kintone.api(`/batch_approvals/_history?user_id=${encodeURIComponent(state.user)}`, 'GET', { app: APP, id });
+  $('#record-history').replaceChildren(...history.reverse().map((h) => {  // oldest first
     const li = document.createElement('li');
-    li.textContent = `${new Date(h.at).toLocaleString(state.lang)} — ${h.action ? `${h.action} → ` : ''}${h.status}${h.actor ? ` (${t('by')} ${h.actor})` : ''}`;
+    const actor = h.actor?.name || h.actor?.code;
+    li.textContent = `${new Date(h.changedAt).toLocaleString(state.lang)} — ${h.action ? `${h.action} → ` : ''}${h.status}${actor ? ` (${t('by')} ${actor})` : ''}`;
     return li;
   }));
   $('#record-dialog').showModal();

@@ -127,4 +127,29 @@ TEST_F(ApiTest, TasksAndSettings) {
               400, "CB_VA01");
 }
 
+TEST_F(ApiTest, StatusHistoryNewestFirstWithPaging) {
+  auto before = call("sato", "GET", "/batch_approvals/_history?app=1&id=1");
+  ASSERT_EQ(before.status, 200) << before.body.dump();
+  const size_t n = before.body["history"].size();
+  ASSERT_GE(n, 1u);
+  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json",
+                 json{{"app", 1}, {"id", 1}, {"action", "承認する"}}).status, 200);
+  auto after = call("sato", "GET", "/batch_approvals/_history?app=1&id=1");
+  ASSERT_EQ(after.body["history"].size(), n + 1);
+  const json& newest = after.body["history"][0];
+  EXPECT_EQ(newest["action"], "承認する");
+  EXPECT_EQ(newest["actor"]["code"], "sato");
+  EXPECT_EQ(newest["status"], call("sato", "GET", "/k/v1/record.json?app=1&id=1").body["record"]["ステータス"]["value"]);
+  EXPECT_EQ(after.body["history"][1], before.body["history"][0]);
+  auto page = call("sato", "GET", "/batch_approvals/_history?app=1&id=1&offset=1&limit=1");
+  ASSERT_EQ(page.body["history"].size(), 1u);
+  EXPECT_EQ(page.body["history"][0], before.body["history"][0]);
+  EXPECT_TRUE(after.changes.empty());
+
+  EXPECT_EQ(call("sato", "GET", "/batch_approvals/_history?app=1").body["errors"].contains("id"), true);
+  EXPECT_EQ(call("sato", "GET", "/batch_approvals/_history?app=1&id=1&limit=101").body["code"], "CB_VA01");
+  EXPECT_EQ(call("sato", "GET", "/batch_approvals/_history?app=1&id=999").body["code"], "GAIA_RE01");
+  EXPECT_EQ(call("sato", "POST", "/batch_approvals/_history?app=1&id=1").status, 405);
+}
+
 }  // namespace ringi::apitest
