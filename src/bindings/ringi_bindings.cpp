@@ -66,17 +66,25 @@ std::string internalError(const char* what) {
          message + "\"},\"changes\":null}";
 }
 
-std::string reply(const ringi::api::Response& r) {
-  std::string out;
-  out.reserve(r.body.size() + r.changes.size() + 48);
-  out += "{\"status\":";
-  out += std::to_string(r.status);
-  out += ",\"body\":";
-  out += r.body.empty() ? std::string("null") : r.body;
-  out += ",\"changes\":";
-  out += r.changes.empty() ? std::string("null") : r.changes;
-  out += '}';
-  return out;
+// {"status":N,"body":...,"changes":...} composed without copying the ChangeSet: after a load it
+// holds every row (tens of MB), and wasm memory keeps its peak for good.
+std::string reply(ringi::api::Response r) {
+  std::string head;
+  head.reserve(r.body.size() + 48);
+  head += "{\"status\":";
+  head += std::to_string(r.status);
+  head += ",\"body\":";
+  if (r.body.empty()) head += "null";
+  else head += r.body;
+  std::string().swap(r.body);
+  head += ",\"changes\":";
+  if (r.changes.empty()) {
+    head += "null}";
+    return head;
+  }
+  r.changes.insert(0, head);  // in place when the buffer has room, as a grown string usually has
+  r.changes += '}';
+  return std::move(r.changes);
 }
 
 template <typename F>

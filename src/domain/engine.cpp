@@ -315,6 +315,7 @@ void Engine::load(Snapshot snap) {
 
   const int64_t now = now_();
   const bool deriveTasks = snap.tasks.empty();
+  s_->tasks.reserve(snap.tasks.empty() ? snap.records.size() : snap.tasks.size());
   for (auto& r : snap.records) {
     auto appIt = s_->apps.find(r.app);
     if (appIt == s_->apps.end())

@@ -27,9 +27,9 @@ struct RecordKeyHash {
 struct Engine::Store {
   Directory directory;
   std::map<int64_t, App> apps;
-  // Records by (app, id): a hash lookup, where a tree over 100,000 records costs ~17 cache misses
-  // per status change. Nodes never move, so the id-ordered index below can point into them.
-  std::unordered_map<RecordKey, Record, RecordKeyHash> records;
+  // Records by (app, id). A tree keeps them in id order in memory as they arrive, which is what
+  // full scans (queries) want; nodes never move, so the index below can point into them.
+  std::map<RecordKey, Record> records;
   std::unordered_map<TaskKey, Task, TaskKeyHash> tasks;  // see TaskMap
   std::unordered_map<std::string, Batch> batches;
   int64_t nextAppId = 1;
