@@ -120,4 +120,16 @@ TEST_F(ApiTest, AssigneesDuplicatesCollapseAndLimits) {
   EXPECT_EQ(c.body["message"], "The specified user (code：ghost) not found.");
 }
 
+TEST_F(ApiTest, SeveralAssigneesForAOneStatusIsRefused) {
+  auto added = call("smith", "POST", "/k/v1/record.json", json{{"app", 1}});  // starts in 未処理 (ONE)
+  ASSERT_EQ(added.status, 200) << added.body.dump();
+  std::string before = svc.exportWorkspace();
+  auto c = call("smith", "PUT", "/k/v1/record/assignees.json",
+                json{{"app", 1}, {"id", added.body["id"]}, {"assignees", {"sato", "smith"}}});
+  expectError(c, 400, "GAIA_TO02");
+  EXPECT_NE(c.body["message"].get<std::string>().find("未処理"), std::string::npos) << c.body.dump();
+  EXPECT_TRUE(c.changes.empty());
+  EXPECT_EQ(svc.exportWorkspace(), before);
+}
+
 }  // namespace ringi::apitest
