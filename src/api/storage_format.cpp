@@ -139,7 +139,7 @@ std::string snapshotRowsText(const Engine& engine) {
   appendStore(out, first, "apps", apps, [](const App* a) { return encodeApp(*a); });
   std::vector<const Record*> records;
   for (const App* a : apps) {
-    auto list = engine.allRecords(a->id);
+    const auto& list = engine.allRecords(a->id);
     records.insert(records.end(), list.begin(), list.end());
   }
   appendStore(out, first, "records", records, [](const Record* r) { return encodeRecord(*r); });

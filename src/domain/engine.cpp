@@ -90,10 +90,6 @@ Engine::Transaction Engine::begin() {
   return Transaction(this, undo_->entries.size());
 }
 
-bool Engine::inTransaction() const { return depth_ > 0; }
-
-size_t Engine::savepoint() const { return undo_ ? undo_->entries.size() : 0; }
-
 Engine::Transaction::Transaction(Transaction&& o) noexcept
     : engine_(o.engine_), savepoint_(o.savepoint_) {
   o.engine_ = nullptr;

@@ -50,14 +50,6 @@ struct StatusRequest {
   std::optional<int64_t> revision;  // nullopt or -1: no check
 };
 
-// What kintone.app.record.getStatusActions() reports for one action.
-struct StatusActionView {
-  std::string name;
-  std::string nextStatus;
-  AssigneeType nextType = AssigneeType::ONE;
-  std::vector<std::string> candidates;  // users the actor may / will hand the record to
-};
-
 struct OpenTask {
   const Task* task;
   const Record* record;
@@ -91,7 +83,6 @@ class Engine {
     size_t savepoint_;
   };
   Transaction begin();  // transactions nest; only the outermost one commits or rolls back
-  bool inTransaction() const;
   // Undoes the most recent committed ChangeSet (storage could not persist it). Returns what it
   // restored, so storage can be told too; empty if there is nothing to undo.
   ChangeSet revertLast();
@@ -135,7 +126,7 @@ class Engine {
   // Records of an app matching `query` (see Query); total receives the unpaged count.
   std::vector<const Record*> findRecords(const std::string& user, int64_t app,
                                          const std::string& query, int64_t* total) const;
-  std::vector<const Record*> allRecords(int64_t app) const;  // ascending id
+  const std::vector<const Record*>& allRecords(int64_t app) const;  // ascending id
 
   // Adds a record; returns (id, revision=1). Unknown field codes are ignored as kintone does;
   // values of system fields -> GAIA_UN10 (STATUS) / CB_VA01.
@@ -154,8 +145,6 @@ class Engine {
   // Replaces the assignees (app administrators only in kintone; here any user); revision +1.
   int64_t setAssignees(const std::string& user, int64_t app, int64_t id,
                        const std::vector<std::string>& assignees, std::optional<int64_t> revision);
-  std::vector<StatusActionView> statusActions(const std::string& user, int64_t app,
-                                              int64_t id) const;
 
   // ---- tasks and batch approvals -----------------------------------------------------------
   const Task* findTask(const std::string& id) const;
@@ -176,7 +165,6 @@ class Engine {
  private:
   struct Store;    // every entity and the indices derived from them (engine_state.h)
   struct UndoLog;  // before-images of what a transaction touched
-  friend struct EngineAccess;  // engine_*.cpp helpers
 
   // Every change goes through these, so the open transaction's undo log sees it.
   App& touchApp(int64_t id);
@@ -210,7 +198,6 @@ class Engine {
 
   void rollbackTo(UndoLog& log, size_t savepoint);
   ChangeSet changesOf(const UndoLog& log) const;
-  size_t savepoint() const;
 
   std::unique_ptr<Store> s_;
   std::unique_ptr<UndoLog> undo_;      // the open transaction's before-images

@@ -225,24 +225,4 @@ int64_t Engine::setAssignees(const std::string& user, int64_t appId, int64_t id,
   return rev;
 }
 
-std::vector<StatusActionView> Engine::statusActions(const std::string& user, int64_t appId,
-                                                    int64_t id) const {
-  const App& a = app(appId);
-  if (!a.process.enable) throw Error("GAIA_ST02");
-  const Record& r = record(user, appId, id);
-  std::vector<StatusActionView> out;
-  const bool isAssignee = r.assignees.empty() || contains(r.assignees, user);
-  for (const Action& action : a.process.actions) {
-    if (action.from != r.status) continue;
-    bool allowed = isAssignee || (action.type == ActionType::SECONDARY &&
-                                  contains(resolveEntities(action.executableUser, r), user));
-    if (!allowed || !conditionHolds(a, action, r, user)) continue;
-    const State* to = a.process.findState(action.to);
-    if (!to) continue;
-    out.push_back(StatusActionView{action.name, to->name, to->assigneeType,
-                                   resolveEntities(to->entities, r)});
-  }
-  return out;
-}
-
 }  // namespace ringi::domain

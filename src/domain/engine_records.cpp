@@ -121,7 +121,7 @@ const Record& Engine::record(const std::string&, int64_t appId, int64_t id) cons
   return *r;
 }
 
-std::vector<const Record*> Engine::allRecords(int64_t appId) const {
+const std::vector<const Record*>& Engine::allRecords(int64_t appId) const {
   return s_->orderedRecords(appId);
 }
 
