@@ -513,6 +513,7 @@ void Engine::deploy(const std::vector<std::pair<int64_t, std::optional<int64_t>>
         enterStatus(rec, initial, "", wasConfigured ? app.creator : rec.creator,
                     cands.empty() ? std::vector<std::string>{}
                                   : std::vector<std::string>{cands.front()});
+        openTasksFor(rec);
       }
     }
   }

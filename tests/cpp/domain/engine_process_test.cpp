@@ -148,6 +148,24 @@ TEST(Status, DisabledProcessManagement) {
             "GAIA_ST02");
 }
 
+TEST(Status, FirstEnableMovesExistingRecordsIntoTheInitialStatus) {
+  Snapshot s = expenseWorkspace();
+  ProcessSettings configured = s.apps[0].process;
+  s.apps[0].process = s.apps[0].previewProcess = ProcessSettings{};  // never enabled
+  Engine e;
+  e.load(s);
+  int64_t id = e.addRecord("smith", 1, {}).first;
+  EXPECT_TRUE(e.record("x", 1, id).status.empty());
+  EXPECT_EQ(codeOf([&] { e.changeStatus("smith", 1, {id, "申請する", {}, {}}); }), "GAIA_ST02");
+  e.updatePreviewProcess(1, configured, std::nullopt);
+  EXPECT_TRUE(e.record("x", 1, id).status.empty());  // preview only until deployed
+  e.deploy({{1, std::nullopt}}, false);
+  EXPECT_EQ(e.record("x", 1, id).status, "未処理");
+  EXPECT_EQ(e.record("x", 1, id).assignees, std::vector<std::string>{"smith"});
+  EXPECT_EQ(e.openTasks("smith", 1).size(), 1u);
+  EXPECT_EQ(e.changeStatus("smith", 1, {id, "申請する", {}, {}}), 3);
+}
+
 TEST(Status, AllNeedsEveryAssignee) {
   Fixture f;
   int64_t id = f.pending();
