@@ -191,6 +191,10 @@ Response Service::restore(const std::string& stateJson) noexcept {
   Locale locale = Locale::en;
   return impl_->guarded(&locale, [&] {
     domain::Snapshot snap = storage::decodeRowsText(stateJson);
+    Json counts{{"users", snap.users.size()},     {"organizations", snap.organizations.size()},
+                {"groups", snap.groups.size()},   {"apps", snap.apps.size()},
+                {"records", snap.records.size()}, {"tasks", snap.tasks.size()},
+                {"batches", snap.batches.size()}};
     auto& engine = impl_->engine;
     engine.confirmLast();
     {
@@ -200,9 +204,17 @@ Response Service::restore(const std::string& stateJson) noexcept {
     }
     engine.confirmLast();
     Response r;
-    r.body = "{}";
+    r.body = toText(counts);
     return r;
   });
+}
+
+std::string Service::snapshotRows() const {
+  try {
+    return storage::snapshotRowsText(impl_->engine);
+  } catch (...) {
+    return std::string();
+  }
 }
 
 Response Service::runChunk(std::size_t maxTasks) noexcept {

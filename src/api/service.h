@@ -39,8 +39,11 @@ class Service {
   Response load(const std::string& workspaceJson) noexcept;
   std::string exportWorkspace() const;
   // Restores from storage rows ({"users": [...], "apps": [...], "records": [...], ...});
-  // reports no changes.
+  // reports no changes; body = how many rows of each kind were restored.
   Response restore(const std::string& stateJson) noexcept;
+  // Every row the engine holds, in the shape restore() takes (storage_format.h); "" on failure.
+  // The browser keeps it as a snapshot so a cold start reads one value instead of every row.
+  std::string snapshotRows() const;
   // Runs one chunk of the oldest waiting batch: body = its progress (or null), plus changes.
   Response runChunk(std::size_t maxTasks) noexcept;
   bool hasPendingBatches() const;

@@ -17,7 +17,11 @@
 //       Replaces everything with a workspace document (DESIGN §2). Reply; changes = full
 //       snapshot (reset).                                                   (Service::load)
 //   ringiRestore(stateJson: string): string
-//       Restores from storage rows. Reply; changes = null.                 (Service::restore)
+//       Restores from storage rows. Reply; body = restored row counts by store, changes = null.
+//                                                                          (Service::restore)
+//   ringiSnapshotRows(): string
+//       Every stored row, in the shape ringiRestore takes: what the worker keeps as its
+//       cold-start snapshot. "" if it failed.                             (Service::snapshotRows)
 //   ringiExport(): string
 //       The workspace document (DESIGN §2). "" (empty string) if the export failed: treat that
 //       as an error.                                                  (Service::exportWorkspace)
@@ -118,6 +122,14 @@ std::string ringiExport() {
   }
 }
 
+std::string ringiSnapshotRows() {
+  try {
+    return service().snapshotRows();
+  } catch (...) {
+    return std::string();
+  }
+}
+
 std::string ringiRunChunk(double maxTasks) {
   std::size_t n = 1;
   if (std::isfinite(maxTasks) && maxTasks > 1) {
@@ -148,6 +160,7 @@ EMSCRIPTEN_BINDINGS(ringi) {
   emscripten::function("ringiLoad", &ringiLoad);
   emscripten::function("ringiRestore", &ringiRestore);
   emscripten::function("ringiExport", &ringiExport);
+  emscripten::function("ringiSnapshotRows", &ringiSnapshotRows);
   emscripten::function("ringiRunChunk", &ringiRunChunk);
   emscripten::function("ringiHasPendingBatches", &ringiHasPendingBatches);
   emscripten::function("ringiRevertLast", &ringiRevertLast);
