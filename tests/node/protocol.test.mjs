@@ -46,7 +46,7 @@ test('server: bad messages, requests before open, open result, a second open', a
   await server.onMessage({ id: 2, type: 'export', payload: {} });
   assert.equal(out.at(-1).error.code, 'RINGI_PR02');
   await server.onMessage({ id: 3, type: 'open', payload: { database: 'p1', storage: 'memory' } });
-  assert.deepEqual(out.at(-1), { id: 3, ok: true, result: { protocol: PROTOCOL_VERSION, database: 'p1', storage: 'memory', restored: { users: 0, organizations: 0, groups: 0, apps: 0, records: 0, tasks: 0, batches: 0, meta: 0 }, pendingBatches: false } });
+  assert.deepEqual(out.at(-1), { id: 3, ok: true, result: { protocol: PROTOCOL_VERSION, database: 'p1', storage: 'memory', restored: { users: 0, records: 0, tasks: 0, batches: 0 }, restoredFrom: 'rows', pendingBatches: false } });
   await server.onMessage({ id: 4, type: 'open', payload: { database: 'p1' } });
   assert.equal(out.at(-1).error.code, 'RINGI_PR02');
   await server.onMessage({ id: 5, type: 'call', payload: { user: 'u', method: 'GET', path: '/k/v1/record.json', body: { app: 1, id: 1 } } });

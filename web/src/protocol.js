@@ -14,7 +14,10 @@
  *       module graph loads). A `protocol` other than PROTOCOL_VERSION makes the client fail.
  *   page → worker  {id, type: 'open', payload: OpenPayload}      (must be the first request)
  *       Loads the engine, opens storage, restores the engine from it and resumes unfinished
- *       batches. Result: {protocol, database, storage, restored: {<store>: count}, pendingBatches}.
+ *       batches. Result: {protocol, database, storage, restored: {<store>: count}, restoredFrom,
+ *       pendingBatches}: `restored` counts the rows the engine restored (users, organizations,
+ *       groups, apps, records, tasks, batches); `restoredFrom` is 'snapshot' (one stored value, see
+ *       host.js "Snapshot") or 'rows' (every row read).
  *
  * ── Requests (page → worker) ─────────────────────────────────────────────────────────────────
  *   {id: number, type: RequestType, payload: object}

@@ -77,7 +77,8 @@ export function createFakeEngine() {
       });
     },
     ringiRestore(json) {
-      const st = JSON.parse(json);
+      let st;
+      try { st = JSON.parse(json); } catch { return err(400, 'CB_IJ01', 'bad JSON'); }
       s = empty();
       s.users = st.users || [];
       for (const r of st.records || []) s.records[`${r.app}:${r.id}`] = r;
@@ -86,8 +87,11 @@ export function createFakeEngine() {
       const m = (st.meta || []).find((x) => x.key === 'engine');
       if (m) { s.nextId = m.nextId; s.order = m.order; }
       undo = null;
-      return reply(200, {}, null);
+      this.restores = (this.restores || 0) + 1;
+      const counts = { users: s.users.length, records: Object.keys(s.records).length, tasks: Object.keys(s.tasks).length, batches: Object.keys(s.batches).length };
+      return reply(200, counts, null);
     },
+    ringiSnapshotRows() { return JSON.stringify(rows()); },
     ringiExport() { return JSON.stringify({ users: s.users, records: Object.values(s.records), tasks: Object.values(s.tasks) }); },
     ringiHasPendingBatches() { return s.order.some((bn) => ['queued', 'running'].includes(s.batches[bn].state)); },
     ringiRunChunk(n) {

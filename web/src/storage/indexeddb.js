@@ -6,16 +6,22 @@
  *   generation()         -> the token of the last commit (null for a fresh database)
  *   commit(changes)      apply a ChangeSet in ONE readwrite transaction; resolves on `complete`
  *                        with the new generation token, rejects when the transaction aborts
+ *   readSnapshot()       -> {generation, text} when the stored snapshot is of the current
+ *                        generation, else null (one readonly transaction)
+ *   writeSnapshot(g, text) keep `text` as the snapshot of generation g, unless the database has
+ *                        moved on since; -> whether it was written
  *   clear()              empty every store (one transaction)
  *   close()
  *
  * Schema versions (onupgradeneeded walks them in order, so any older database is upgraded):
  *   1  one object store per entity kind (see schema.js STORES) + the `sync` store.
+ *   2  + the `snapshot` store (cold-start snapshot, schema.js).
  *
  * Durability: transactions are opened with {durability: 'strict'} (Chromium's default is
- * 'relaxed'), so `complete` means the data reached the disk.
+ * 'relaxed'), so `complete` means the data reached the disk. Snapshot writes are 'relaxed': a lost
+ * snapshot only means the next cold start reads the rows.
  */
-import { STORES, STORE_NAMES, SYNC_STORE, SCHEMA_VERSION, emptyState, newGeneration, touchedStores } from './schema.js';
+import { STORES, STORE_NAMES, SYNC_STORE, SNAPSHOT_STORE, SCHEMA_VERSION, emptyState, newGeneration, touchedStores } from './schema.js';
 
 /** @param {IDBRequest} r @returns {Promise<any>} */
 function reqDone(r) {
@@ -42,6 +48,10 @@ const UPGRADES = [
       if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath });
     }
     if (!db.objectStoreNames.contains(SYNC_STORE)) db.createObjectStore(SYNC_STORE, { keyPath: 'key' });
+  },
+  /** 1 -> 2 */
+  (/** @type {IDBDatabase} */ db) => {
+    if (!db.objectStoreNames.contains(SNAPSHOT_STORE)) db.createObjectStore(SNAPSHOT_STORE, { keyPath: 'key' });
   },
 ];
 
@@ -74,10 +84,10 @@ export class IndexedDBStorage {
     };
   }
 
-  _tx(stores, mode) {
+  _tx(stores, mode, durability = 'strict') {
     if (!this.db) throw new Error('storage not open');
     try {
-      return this.db.transaction(stores, mode, { durability: 'strict' });
+      return this.db.transaction(stores, mode, { durability });
     } catch (e) {
       if (e instanceof TypeError) return this.db.transaction(stores, mode);
       throw e;
@@ -104,6 +114,35 @@ export class IndexedDBStorage {
     const row = await reqDone(tx.objectStore(SYNC_STORE).get('generation'));
     await done;
     return row ? row.value : null;
+  }
+
+  async readSnapshot() {
+    const tx = this._tx([SYNC_STORE, SNAPSHOT_STORE], 'readonly');
+    const done = txDone(tx);
+    const [g, snap] = await Promise.all([
+      reqDone(tx.objectStore(SYNC_STORE).get('generation')),
+      reqDone(tx.objectStore(SNAPSHOT_STORE).get('rows')),
+    ]);
+    await done;
+    if (!g || !snap || snap.generation !== g.value || typeof snap.text !== 'string') return null;
+    return { generation: g.value, text: snap.text };
+  }
+
+  /** @param {string} generation @param {string} text @returns {Promise<boolean>} */
+  async writeSnapshot(generation, text) {
+    const tx = this._tx([SYNC_STORE, SNAPSHOT_STORE], 'readwrite', 'relaxed');
+    const finished = txDone(tx);
+    let written = false;
+    // Check and write in the same transaction, from the request's own callback, so no commit can
+    // slip in between.
+    const get = tx.objectStore(SYNC_STORE).get('generation');
+    get.onsuccess = () => {
+      if (get.result?.value !== generation) return;
+      tx.objectStore(SNAPSHOT_STORE).put({ key: 'rows', generation, text, at: Date.now() });
+      written = true;
+    };
+    await finished;
+    return written;
   }
 
   failNextCommit(n = 1) {
@@ -144,8 +183,8 @@ export class IndexedDBStorage {
 
   async clear() {
     const generation = newGeneration();
-    const tx = this._tx([...STORE_NAMES, SYNC_STORE], 'readwrite');
-    for (const n of STORE_NAMES) tx.objectStore(n).clear();
+    const tx = this._tx([...STORE_NAMES, SYNC_STORE, SNAPSHOT_STORE], 'readwrite');
+    for (const n of [...STORE_NAMES, SNAPSHOT_STORE]) tx.objectStore(n).clear();
     tx.objectStore(SYNC_STORE).put({ key: 'generation', value: generation });
     await txDone(tx);
     return generation;

@@ -7,6 +7,12 @@
  * {key: 'generation', value: <token>}: every commit writes a fresh token in the same transaction,
  * so a host that finds a token it did not write knows another tab changed the database and
  * reloads (see web/src/host.js, "Two tabs").
+ *
+ * Back-ends may also keep a cold-start snapshot (IndexedDB: store `snapshot`, one row
+ * {key: 'rows', generation, text, at}): every row of every store as ONE text, in the shape the
+ * engine's restore takes, tagged with the generation it was taken at. It is only a cache: it is
+ * used when its generation is the current one, so any later commit makes it stale without
+ * touching it (see web/src/host.js, "Snapshot").
  */
 
 /** @type {Readonly<Record<string, string|string[]>>} */
@@ -23,7 +29,8 @@ export const STORES = Object.freeze({
 
 export const STORE_NAMES = Object.freeze(Object.keys(STORES));
 export const SYNC_STORE = 'sync';
-export const SCHEMA_VERSION = 1;
+export const SNAPSHOT_STORE = 'snapshot';
+export const SCHEMA_VERSION = 2;
 
 /** @returns {Record<string, any[]>} an empty state object */
 export function emptyState() {

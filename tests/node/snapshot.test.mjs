@@ -1,0 +1,153 @@
+// The cold-start snapshot (host.js "Snapshot", storage/indexeddb.js): one stored value holding every
+// row, used only when it matches the stored generation. Driven by the fake engine over
+// fake-indexeddb; the real engine and Chromium's IndexedDB are covered in tests/browser.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { IDBFactory } from 'fake-indexeddb';
+import { Host } from '../../web/src/host.js';
+import { IndexedDBStorage } from '../../web/src/storage/indexeddb.js';
+import { SCHEMA_VERSION, SNAPSHOT_STORE } from '../../web/src/storage/schema.js';
+import { createFakeEngine } from './helpers/fake-engine.mjs';
+
+let n = 0;
+
+async function makeHost(idb, database, o = {}) {
+  const storage = new IndexedDBStorage(idb);
+  await storage.open(database);
+  const engine = createFakeEngine();
+  const events = [];
+  const host = new Host({ engine, storage, database, chunkSize: 10, broadcast: false, snapshotDelay: -1, ...o, emit: (type, payload) => events.push({ type, payload }) });
+  const opened = await host.open();
+  return { host, engine, storage, opened, events };
+}
+
+const call = (host, method, path, body) => host.request('call', { user: 'sato', method, path, body });
+const addRecord = async (host) => (await call(host, 'POST', '/k/v1/record.json', { app: 1 })).body.id;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(pred, ms = 5000) {
+  const t0 = Date.now();
+  while (!(await pred())) {
+    if (Date.now() - t0 > ms) throw new Error('timeout');
+    await sleep(5);
+  }
+}
+
+test('close() leaves a snapshot of the last commit; the next open restores from it alone', async () => {
+  const idb = new IDBFactory();
+  const db = `s${++n}`;
+  const a = await makeHost(idb, db, { snapshotDelay: 60000 });
+  assert.equal(a.opened.restoredFrom, 'rows');
+  for (let i = 0; i < 3; i++) await addRecord(a.host);
+  assert.equal(await a.storage.readSnapshot(), null, 'no snapshot before the host is idle or closed');
+  await a.host.close();
+  assert.equal(a.host.stats.snapshots, 1);
+
+  const probe = new IndexedDBStorage(idb);
+  await probe.open(db);
+  const snap = await probe.readSnapshot();
+  assert.equal(snap.generation, await probe.generation());
+  assert.equal(JSON.parse(snap.text).records.length, 3);
+  await probe.close();
+
+  const b = await makeHost(idb, db);
+  assert.equal(b.opened.restoredFrom, 'snapshot');
+  assert.deepEqual(b.opened.restored, { users: 0, records: 3, tasks: 3, batches: 0 });
+  assert.equal((await call(b.host, 'GET', '/k/v1/record.json', { app: 1, id: 3 })).status, 200);
+  await b.host.close();
+});
+
+test('a commit after the snapshot makes it stale: the next open reads the rows and sees the commit', async () => {
+  const idb = new IDBFactory();
+  const db = `s${++n}`;
+  const a = await makeHost(idb, db);
+  await addRecord(a.host);
+  assert.equal(await a.host.writeSnapshot(), true);
+  assert.equal(await a.host.writeSnapshot(), false, 'already current');
+  await addRecord(a.host);
+  a.host.closed = true;  // the tab dies: no snapshot at close
+  const b = await makeHost(idb, db);
+  assert.equal(b.opened.restoredFrom, 'rows');
+  assert.equal(b.opened.restored.records, 2);
+  assert.equal((await call(b.host, 'GET', '/k/v1/record.json', { app: 1, id: 2 })).status, 200);
+  await b.host.close();
+});
+
+test('a snapshot the engine rejects is ignored: the open falls back to the rows', async (t) => {
+  const idb = new IDBFactory();
+  const db = `s${++n}`;
+  const a = await makeHost(idb, db);
+  await addRecord(a.host);
+  await a.host.close();
+  // Corrupt the stored text but keep its (current) generation.
+  const probe = new IndexedDBStorage(idb);
+  await probe.open(db);
+  const g = await probe.generation();
+  assert.equal(await probe.writeSnapshot(g, '{"records": [torn'), true);
+  assert.equal(await probe.writeSnapshot('not-the-current-generation', '{}'), false);
+  await probe.close();
+  const warn = t.mock.method(console, 'warn', () => {});
+  const b = await makeHost(idb, db);
+  assert.equal(b.opened.restoredFrom, 'rows');
+  assert.equal(b.opened.restored.records, 1);
+  assert.match(String(warn.mock.calls[0].arguments[0]), /snapshot rejected/);
+  assert.equal((await call(b.host, 'GET', '/k/v1/record.json', { app: 1, id: 1 })).status, 200);
+  await b.host.close();
+});
+
+test('idle after commits -> one snapshot; none while a batch waits; snapshotDelay < 0 -> none', async () => {
+  const idb = new IDBFactory();
+  const db = `s${++n}`;
+  const a = await makeHost(idb, db, { snapshotDelay: 30 });
+  // the first open read the rows of an empty database (generation null): nothing to snapshot
+  const ids = [];
+  for (let i = 0; i < 25; i++) ids.push(`t1-${await addRecord(a.host)}`);
+  await waitFor(() => a.host.stats.snapshots === 1);
+  await call(a.host, 'POST', '/batch_approvals/_submit?user_id=sato', ids);
+  await waitFor(() => a.events.some((e) => e.type === 'progress' && e.payload.state === 'completed'));
+  await waitFor(() => a.host.stats.snapshots === 2);
+  const snap = await a.storage.readSnapshot();
+  assert.equal(JSON.parse(snap.text).batches[0].state, 'completed');
+  await a.host.close();
+  assert.equal(a.host.stats.snapshots, 2, 'close() found the snapshot current');
+
+  const off = await makeHost(idb, `s${++n}`, { snapshotDelay: -1 });
+  await addRecord(off.host);
+  await sleep(50);
+  await off.host.close();
+  assert.equal(off.host.stats.snapshots, 0);
+  assert.equal(await off.storage.readSnapshot().catch(() => 'closed'), 'closed');
+});
+
+test('schema upgrade 1 -> 2 keeps every row and adds the snapshot store', async () => {
+  const idb = new IDBFactory();
+  const db = `s${++n}`;
+  // A version-1 database, as Ringi 0.x wrote it.
+  await new Promise((resolve, reject) => {
+    const req = idb.open(db, 1);
+    req.onupgradeneeded = () => {
+      const d = req.result;
+      for (const [name, keyPath] of Object.entries({ users: 'code', organizations: 'code', groups: 'code', apps: 'app', records: ['app', 'id'], tasks: 'id', batches: 'batch_number', meta: 'key' })) d.createObjectStore(name, { keyPath });
+      d.createObjectStore('sync', { keyPath: 'key' });
+      const tx = req.transaction;
+      tx.objectStore('records').put({ app: 1, id: 7, revision: 1, history: [] });
+      tx.objectStore('tasks').put({ id: 't1-7', app: 1, record_id: 7, user: 'sato', open: true });
+      tx.objectStore('meta').put({ key: 'engine', nextId: 8, order: [] });
+      tx.objectStore('sync').put({ key: 'generation', value: 'v1-gen' });
+    };
+    req.onsuccess = () => { req.result.close(); resolve(undefined); };
+    req.onerror = () => reject(req.error);
+  });
+  const a = await makeHost(idb, db, { snapshotDelay: 60000 });
+  assert.equal(SCHEMA_VERSION, 2);
+  assert.equal(a.storage.db.version, 2);
+  assert.ok(a.storage.db.objectStoreNames.contains(SNAPSHOT_STORE));
+  assert.equal(a.opened.restoredFrom, 'rows');
+  assert.equal(a.opened.restored.records, 1);
+  assert.equal(await addRecord(a.host), '8');
+  await a.host.close();
+  const b = await makeHost(idb, db);
+  assert.equal(b.opened.restoredFrom, 'snapshot');
+  assert.equal(b.opened.restored.records, 2);
+  await b.host.close();
+});
