@@ -161,7 +161,21 @@ async function readCount(database, store, pred) {
   });
 }
 
+/** Delete the cold-start snapshot of `database` (raw IndexedDB), so the next open reads every row. */
+function dropSnapshot(database) {
+  return new Promise((resolve, reject) => {
+    const r = indexedDB.open(database);
+    r.onerror = () => reject(r.error);
+    r.onsuccess = () => {
+      const tx = r.result.transaction('snapshot', 'readwrite');
+      tx.objectStore('snapshot').clear();
+      tx.oncomplete = () => { r.result.close(); resolve(undefined); };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+}
+
 async function close() { if (k) await k.ringi.close(); k = null; idbWorker?.terminate(); idbWorker = null; }
 
-window.bench = { open, load, openTaskIds, runBatches, baseline, apiRoundtrips, query, heap, readCount, close };
+window.bench = { open, load, openTaskIds, runBatches, baseline, apiRoundtrips, query, heap, readCount, dropSnapshot, close };
 window.benchReady = true;

@@ -12,6 +12,16 @@ const mk = async (extra = {}) => {
   return { k, engine };
 };
 
+test('kintone.ringi.opened reports what opening the database found', async () => {
+  const { k } = await mk();
+  assert.equal(k.ringi.opened.storage, 'memory');
+  assert.equal(k.ringi.opened.restoredFrom, 'rows');
+  assert.deepEqual(k.ringi.opened.restored, { users: 0, records: 0, tasks: 0, batches: 0 });
+  assert.equal(k.ringi.opened.pendingBatches, false);
+  assert.ok(Object.isFrozen(k.ringi.opened));
+  await k.ringi.close();
+});
+
 test('urlForGet uses qs-style bracket encoding', () => {
   assert.equal(encodeQuery({ app: 4, fields: ['recordId'] }), 'app=4&fields%5B0%5D=recordId');
   assert.equal(encodeQuery({ a: { b: 'c d' }, n: null, u: undefined }), 'a%5Bb%5D=c%20d&n=');

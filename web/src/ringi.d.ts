@@ -112,6 +112,20 @@ export interface RingiSurface {
   close(): Promise<void>;
   /** The Service Worker registration when created with `serviceWorker`. */
   readonly serviceWorker?: ServiceWorkerRegistration;
+  /** What opening the database found (the worker protocol's `open` result). */
+  readonly opened: OpenResult;
+}
+
+export interface OpenResult {
+  protocol: number;
+  database: string;
+  storage: 'indexeddb' | 'memory';
+  /** Rows the engine restored, by store. */
+  restored: Partial<Record<'users' | 'organizations' | 'groups' | 'apps' | 'records' | 'tasks' | 'batches', number>>;
+  /** 'snapshot': one stored value held every row (fast); 'rows': every row was read. */
+  restoredFrom: 'snapshot' | 'rows';
+  /** Unfinished batches were found and resume in the background. */
+  pendingBatches: boolean;
 }
 
 export interface Kintone {

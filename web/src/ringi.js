@@ -28,13 +28,15 @@ export async function createKintone(opts = {}) {
     ? createWorkerTransport(opts.workerUrl ?? new URL('./worker.js', import.meta.url))
     : createInProcessTransport(opts.engine ? { loadEngine: async () => opts.engine } : {});
   const client = new Client(transport);
+  let opened;
   try {
-    await client.request('open', { database, storage, engineUrl, chunkSize: opts.chunkSize });
+    opened = await client.request('open', { database, storage, engineUrl, chunkSize: opts.chunkSize });
   } catch (e) {
     transport.terminate();
     throw e;
   }
   const kintone = createFacade(client, { user: opts.user, baseUrl: opts.baseUrl, guestSpaceId: opts.guestSpaceId });
+  /** @type {any} */ (kintone.ringi).opened = Object.freeze(opened);
   await kintone.ringi._refreshLoginUser();
   if (opts.serviceWorker) {
     // Any HTTP client (XHR, fetch, @kintone/rest-api-client) -> this page's engine; sw-host.js.
