@@ -86,3 +86,43 @@ test('reload mid-batch: the batch resumes and each task is applied exactly once'
   }
   await page.close();
 });
+
+test('snapshot: an idle page leaves one; the reload restores from it; a later commit makes it stale', async () => {
+  const page = await env.page();
+  await openRingi(page, { user: 'sato', database: 'snap1' });
+  const first = await page.evaluate(async (ws) => {
+    await kintone.ringi.load(ws);
+    await kintone.api('/k/v1/record/status', 'PUT', { app: 1, id: 3, action: 'Approve' });
+    return kintone.ringi.opened.restoredFrom;
+  }, approvalWorkspace(120));
+  assert.equal(first, 'rows', 'a new database has no snapshot');
+  // written about a second after the last commit (host.js snapshotDelay), with the current generation
+  const snap = await waitFor(async () => (await readStore(page, 'snapshot', 'snap1'))[0], { timeout: 15000, interval: 100 });
+  const [gen] = await readStore(page, 'sync', 'snap1');
+  assert.equal(snap.generation, gen.value);
+  assert.equal(JSON.parse(snap.text).records.length, 120);
+
+  await page.reload();
+  await openRingi(page, { user: 'sato', database: 'snap1' });
+  const fromSnapshot = await page.evaluate(async () => ({
+    opened: kintone.ringi.opened,
+    status: (await kintone.api('/k/v1/record', 'GET', { app: 1, id: 3 })).record.Status.value,
+    tasks: (await kintone.api('/batch_approvals/_tasks?user_id=sato', 'GET', {})).tasks.length,
+  }));
+  assert.equal(fromSnapshot.opened.restoredFrom, 'snapshot');
+  assert.equal(fromSnapshot.opened.restored.records, 120);
+  assert.equal(fromSnapshot.status, 'Approved');
+  assert.equal(fromSnapshot.tasks, 119);
+
+  // A commit, then a reload at once (before the page is idle): the snapshot is stale.
+  await page.evaluate(() => kintone.api('/k/v1/record/status', 'PUT', { app: 1, id: 4, action: 'Approve' }));
+  await page.reload();
+  await openRingi(page, { user: 'sato', database: 'snap1' });
+  const fromRows = await page.evaluate(async () => ({
+    opened: kintone.ringi.opened,
+    status: (await kintone.api('/k/v1/record', 'GET', { app: 1, id: 4 })).record.Status.value,
+  }));
+  assert.equal(fromRows.opened.restoredFrom, 'rows');
+  assert.equal(fromRows.status, 'Approved');
+  await page.close();
+});
