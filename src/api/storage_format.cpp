@@ -1,8 +1,11 @@
 #include "api/storage_format.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
 
 #include "api/json_codec.h"
+#include "api/json_reader.h"
 #include "api/messages.h"
 #include "api/params.h"
 
@@ -36,6 +39,9 @@ const Json& sub(const Json& j, const char* key) {
 }
 const char* taskStateName(TaskState s) {
   return s == TaskState::open ? "open" : s == TaskState::closed ? "closed" : "deleted";
+}
+TaskState parseTaskState(const std::string& s) {
+  return s == "closed" ? TaskState::closed : s == "deleted" ? TaskState::deleted : TaskState::open;
 }
 CheckReason parseReason(const std::string& s) {
   for (int i = 0; i <= static_cast<int>(CheckReason::cancelled); ++i)
@@ -282,8 +288,7 @@ struct RowDecoder {
     t.status = text(j, "status");
     t.assignee = text(j, "assignee");
     t.entry = num(j, "entry");
-    std::string st = text(j, "state");
-    t.state = st == "closed" ? TaskState::closed : st == "deleted" ? TaskState::deleted : TaskState::open;
+    t.state = parseTaskState(text(j, "state"));
     t.openedAt = num(j, "openedAt");
     t.closedAt = num(j, "closedAt");
     t.closedBy = text(j, "closedBy");
@@ -320,7 +325,8 @@ struct RowDecoder {
 };
 }  // namespace
 
-Snapshot decodeRowsText(const std::string& text) {
+// The reference decoder: nlohmann's parser, every error reported (CB_IJ01, RINGI_WS01, CB_VA01).
+Snapshot decodeRowsTextChecked(const std::string& text) {
   // Each row is decoded as soon as the parser completes it and then dropped from the document
   // (the callback returns false), so memory holds one row of JSON at a time, not all of them.
   RowDecoder decoder;
@@ -352,6 +358,164 @@ Snapshot decodeRowsText(const std::string& text) {
   if (rest.is_discarded()) throw Error("CB_IJ01");
   if (!topIsObject) throw Error("RINGI_WS01", {"the storage state must be a JSON object"});
   return decoder.finish();
+}
+
+namespace {
+// The fast path: records and tasks (nearly all of a snapshot) are read straight into the domain
+// types by a JsonReader. Every helper reads one value and returns false when it is not in the
+// shape snapshotRowsText writes; the reader's failure is sticky, so a caller may read on and test
+// once. Anything unusual (a wrong type, bad JSON) ends the fast path, never a guess.
+using Kind = JsonReader::Kind;
+
+// num(): a number, or the default when it is not an integer toInt64 accepts.
+bool readNum(JsonReader& r, int64_t* out, int64_t def) {
+  if (!r.readInt64(out)) {
+    if (!r.ok()) return false;
+    *out = def;
+  }
+  return true;
+}
+
+bool readStrings(JsonReader& r, std::vector<std::string>* out) {
+  out->clear();  // a repeated key replaces the earlier value, as in the parsed object
+  if (!r.beginArray()) return false;
+  while (r.nextElement()) r.readString(&out->emplace_back());
+  return r.ok();
+}
+
+// "text" | ["items"] | {"text", "items"}
+bool readFieldValue(JsonReader& r, FieldValue* fv) {
+  switch (r.peek()) {
+    case Kind::string: return r.readString(&fv->text);
+    case Kind::array: return readStrings(r, &fv->items);
+    case Kind::object:
+      r.beginObject();
+      for (std::string_view k; r.nextKey(&k);) {
+        if (k == "text") r.readString(&fv->text);
+        else if (k == "items") readStrings(r, &fv->items);
+        else r.skipValue();
+      }
+      return r.ok();
+    default: return r.fail();
+  }
+}
+
+bool readValues(JsonReader& r, FieldValues* values) {
+  values->clear();
+  r.beginObject();
+  for (std::string_view k; r.nextKey(&k);) {
+    std::string code(k);  // the key's view does not outlive the value's nested keys
+    FieldValue fv;
+    if (!readFieldValue(r, &fv)) return false;
+    values->insert_or_assign(code, std::move(fv));
+  }
+  return r.ok();
+}
+
+bool readHistory(JsonReader& r, std::vector<StatusChange>* history) {
+  history->clear();
+  r.beginArray();
+  while (r.nextElement()) {
+    if (r.peek() != Kind::object) return r.fail();
+    StatusChange& c = history->emplace_back();
+    r.beginObject();
+    for (std::string_view k; r.nextKey(&k);) {
+      if (k == "at") readNum(r, &c.at, 0);
+      else if (k == "status") r.readString(&c.status);
+      else if (k == "action") r.readString(&c.action);
+      else if (k == "actor") r.readString(&c.actor);
+      else if (k == "assignees") readStrings(r, &c.assignees);
+      else r.skipValue();
+    }
+  }
+  return r.ok();
+}
+
+bool readRecord(JsonReader& r, Record* rec) {
+  r.beginObject();
+  for (std::string_view k; r.nextKey(&k);) {
+    if (k == "app") readNum(r, &rec->app, 0);
+    else if (k == "id") readNum(r, &rec->id, 0);
+    else if (k == "revision") readNum(r, &rec->revision, 1);
+    else if (k == "values") readValues(r, &rec->values);
+    else if (k == "status") r.readString(&rec->status);
+    else if (k == "assignees") readStrings(r, &rec->assignees);
+    else if (k == "actedBy") readStrings(r, &rec->actedBy);
+    else if (k == "creator") r.readString(&rec->creator);
+    else if (k == "modifier") r.readString(&rec->modifier);
+    else if (k == "createdAt") readNum(r, &rec->createdAt, 0);
+    else if (k == "updatedAt") readNum(r, &rec->updatedAt, 0);
+    else if (k == "history") readHistory(r, &rec->history);
+    else r.skipValue();
+  }
+  return r.ok();
+}
+
+bool readTask(JsonReader& r, Task* t) {
+  r.beginObject();
+  std::string state;
+  for (std::string_view k; r.nextKey(&k);) {
+    if (k == "id") r.readString(&t->id);
+    else if (k == "app") readNum(r, &t->app, 0);
+    else if (k == "record") readNum(r, &t->record, 0);
+    else if (k == "status") r.readString(&t->status);
+    else if (k == "assignee") r.readString(&t->assignee);
+    else if (k == "entry") readNum(r, &t->entry, 0);
+    else if (k == "state") {
+      if (r.readString(&state)) t->state = parseTaskState(state);
+    } else if (k == "openedAt") readNum(r, &t->openedAt, 0);
+    else if (k == "closedAt") readNum(r, &t->closedAt, 0);
+    else if (k == "closedBy") r.readString(&t->closedBy);
+    else r.skipValue();
+  }
+  return r.ok();
+}
+
+// Stores with few rows: each row is parsed by nlohmann and decoded by RowDecoder as before.
+bool fewRows(const std::string& store) {
+  for (const char* s : {"users", "organizations", "groups", "apps", "batches", "meta"})
+    if (store == s) return true;
+  return false;
+}
+}  // namespace
+
+std::optional<Snapshot> decodeRowsFast(std::string_view text) {
+  try {
+    JsonReader r(text);
+    RowDecoder decoder;
+    if (!r.beginObject()) return std::nullopt;
+    for (std::string_view key; r.nextKey(&key);) {
+      const std::string store(key);
+      if (r.peek() == Kind::null) {  // ignored by the checked decoder too
+        r.readNull();
+        continue;
+      }
+      if (!r.beginArray()) return std::nullopt;
+      for (size_t index = 0; r.nextElement(); ++index) {
+        if (r.peek() != Kind::object) return std::nullopt;  // the checked decoder names it
+        if (store == "records") {
+          readRecord(r, &decoder.s.records.emplace_back());
+        } else if (store == "tasks") {
+          readTask(r, &decoder.s.tasks.emplace_back());
+        } else if (fewRows(store)) {
+          const size_t from = r.offset();
+          if (!r.skipValue()) return std::nullopt;
+          decoder.row(store, index, Json::parse(text.data() + from, text.data() + r.offset()));
+        } else {
+          r.skipValue();  // an unknown store's rows are ignored
+        }
+      }
+    }
+    if (!r.finish() || !decoder.v.ok()) return std::nullopt;
+    return decoder.finish();
+  } catch (...) {
+    return std::nullopt;  // whatever it was, the checked decoder meets it again and reports it
+  }
+}
+
+Snapshot decodeRowsText(const std::string& text) {
+  if (auto snapshot = decodeRowsFast(text)) return std::move(*snapshot);
+  return decodeRowsTextChecked(text);
 }
 
 }  // namespace ringi::api::storage

@@ -1,0 +1,378 @@
+#include "api/json_reader.h"
+
+#include <array>
+#include <clocale>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+
+namespace ringi::api {
+
+namespace {
+
+// Nesting allowed in skipValue(): deeper documents make the reader fail (the caller falls back to
+// nlohmann), which keeps the recursion well inside wasm's small stack.
+constexpr int kMaxDepth = 128;
+
+// Bytes a string may contain as they are: printable ASCII except '"' and '\'.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+  return t;
+}();
+
+bool plain(char c) { return kPlain[static_cast<unsigned char>(c)]; }
+bool digit(char c) { return c >= '0' && c <= '9'; }
+bool inRange(const char* p, unsigned lo, unsigned hi) {
+  const auto c = static_cast<unsigned char>(*p);
+  return c >= lo && c <= hi;
+}
+
+// End of the UTF-8 sequence starting at p (a byte >= 0x80), or nullptr when it is ill-formed:
+// the RFC 3629 table nlohmann checks (no overlongs, no surrogates, nothing above U+10FFFF).
+const char* utf8End(const char* p, const char* end) {
+  const auto c = static_cast<unsigned char>(*p);
+  unsigned lo = 0x80, hi = 0xBF;
+  int tail;
+  if (c >= 0xC2 && c <= 0xDF) tail = 1;
+  else if (c == 0xE0) tail = 2, lo = 0xA0;
+  else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) tail = 2;
+  else if (c == 0xED) tail = 2, hi = 0x9F;
+  else if (c == 0xF0) tail = 3, lo = 0x90;
+  else if (c >= 0xF1 && c <= 0xF3) tail = 3;
+  else if (c == 0xF4) tail = 3, hi = 0x8F;
+  else return nullptr;
+  if (end - p <= tail) return nullptr;
+  if (!inRange(p + 1, lo, hi)) return nullptr;  // the second byte has the narrowed range
+  for (int i = 2; i <= tail; ++i)
+    if (!inRange(p + i, 0x80, 0xBF)) return nullptr;
+  return p + 1 + tail;
+}
+
+void appendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// nlohmann hands strtod the token with the locale's decimal point; so do we, to get its double.
+char decimalPoint() {
+  const std::lconv* loc = std::localeconv();
+  return loc && loc->decimal_point && *loc->decimal_point ? *loc->decimal_point : '.';
+}
+
+}  // namespace
+
+JsonReader::JsonReader(std::string_view text)
+    : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()) {}
+
+bool JsonReader::fail() {
+  ok_ = false;
+  p_ = end_;  // every later read sees the end and fails too
+  return false;
+}
+
+void JsonReader::skipSpace() {
+  while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+}
+
+bool JsonReader::expect(char c) {
+  skipSpace();
+  if (p_ == end_ || *p_ != c) return fail();
+  ++p_;
+  return true;
+}
+
+JsonReader::Kind JsonReader::peek() {
+  skipSpace();
+  if (p_ == end_) return Kind::invalid;
+  switch (*p_) {
+    case '{': return Kind::object;
+    case '[': return Kind::array;
+    case '"': return Kind::string;
+    case 't':
+    case 'f': return Kind::boolean;
+    case 'n': return Kind::null;
+    default: return *p_ == '-' || digit(*p_) ? Kind::number : Kind::invalid;
+  }
+}
+
+bool JsonReader::beginObject() {
+  if (peek() != Kind::object) return fail();
+  ++p_;
+  first_ = true;
+  return true;
+}
+
+bool JsonReader::nextKey(std::string_view* key) {
+  if (!ok_) return false;
+  skipSpace();
+  if (p_ == end_) return fail();
+  if (*p_ == '}') {
+    ++p_;
+    first_ = false;  // the object was a value of its parent
+    return false;
+  }
+  if (!first_) {
+    if (*p_ != ',') return fail();
+    ++p_;
+    skipSpace();
+  }
+  if (p_ == end_ || *p_ != '"') return fail();  // also rejects a trailing ',' before '}'
+  if (!scanString(key, keyScratch_) || !expect(':')) return false;
+  first_ = false;
+  return true;
+}
+
+bool JsonReader::beginArray() {
+  if (peek() != Kind::array) return fail();
+  ++p_;
+  first_ = true;
+  return true;
+}
+
+bool JsonReader::nextElement() {
+  if (!ok_) return false;
+  skipSpace();
+  if (p_ == end_) return fail();
+  if (*p_ == ']') {
+    ++p_;
+    first_ = false;
+    return false;
+  }
+  if (!first_) {
+    if (*p_ != ',') return fail();
+    ++p_;  // a ']' right after it is then read as a value, and fails
+  }
+  first_ = false;
+  return true;
+}
+
+bool JsonReader::scanString(std::string_view* out, std::string& scratch) {
+  const char* start = ++p_;
+  // Common case: no escape, so the result is a view of the source.
+  for (;;) {
+    while (p_ < end_ && plain(*p_)) ++p_;
+    if (p_ == end_) return fail();
+    const auto c = static_cast<unsigned char>(*p_);
+    if (c == '"') {
+      *out = std::string_view(start, static_cast<size_t>(p_ - start));
+      ++p_;
+      return true;
+    }
+    if (c == '\\') break;
+    if (c < 0x20) return fail();  // raw control characters are not allowed
+    const char* next = utf8End(p_, end_);
+    if (!next) return fail();
+    p_ = next;
+  }
+  scratch.assign(start, static_cast<size_t>(p_ - start));
+  auto hex4 = [&](uint32_t* v) {
+    if (end_ - p_ < 4) return false;
+    uint32_t x = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char h = *p_++;
+      x <<= 4;
+      if (digit(h)) x |= static_cast<uint32_t>(h - '0');
+      else if (h >= 'a' && h <= 'f') x |= static_cast<uint32_t>(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F') x |= static_cast<uint32_t>(h - 'A' + 10);
+      else return false;
+    }
+    *v = x;
+    return true;
+  };
+  for (;;) {
+    if (p_ == end_) return fail();
+    const auto c = static_cast<unsigned char>(*p_);
+    if (c == '"') {
+      ++p_;
+      *out = scratch;
+      return true;
+    }
+    if (c == '\\') {
+      if (++p_ == end_) return fail();
+      switch (*p_++) {
+        case '"': scratch += '"'; break;
+        case '\\': scratch += '\\'; break;
+        case '/': scratch += '/'; break;
+        case 'b': scratch += '\b'; break;
+        case 'f': scratch += '\f'; break;
+        case 'n': scratch += '\n'; break;
+        case 'r': scratch += '\r'; break;
+        case 't': scratch += '\t'; break;
+        case 'u': {
+          uint32_t cp;
+          if (!hex4(&cp)) return fail();
+          if (cp >= 0xD800 && cp <= 0xDBFF) {  // a high surrogate needs its low half next
+            uint32_t low;
+            if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return fail();
+            p_ += 2;
+            if (!hex4(&low) || low < 0xDC00 || low > 0xDFFF) return fail();
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return fail();  // a lone low surrogate
+          }
+          appendUtf8(scratch, cp);
+          break;
+        }
+        default: return fail();
+      }
+    } else if (c < 0x20) {
+      return fail();
+    } else if (c < 0x80) {
+      const char* run = p_;
+      while (p_ < end_ && plain(*p_)) ++p_;
+      scratch.append(run, static_cast<size_t>(p_ - run));
+    } else {
+      const char* next = utf8End(p_, end_);
+      if (!next) return fail();
+      scratch.append(p_, static_cast<size_t>(next - p_));
+      p_ = next;
+    }
+  }
+}
+
+bool JsonReader::scanNumber(bool* integer, double* value) {
+  const char* start = p_;
+  const char* p = p_;
+  if (p < end_ && *p == '-') ++p;
+  if (p == end_) return fail();
+  if (*p == '0') {
+    ++p;  // no leading zeros: "01" leaves '1', which nothing accepts after a value
+  } else if (digit(*p)) {
+    while (p < end_ && digit(*p)) ++p;
+  } else {
+    return fail();
+  }
+  const size_t digits = static_cast<size_t>(p - start);
+  *integer = true;
+  if (p < end_ && *p == '.') {
+    ++p;
+    if (p == end_ || !digit(*p)) return fail();
+    while (p < end_ && digit(*p)) ++p;
+    *integer = false;
+  }
+  if (p < end_ && (*p == 'e' || *p == 'E')) {
+    ++p;
+    if (p < end_ && (*p == '+' || *p == '-')) ++p;
+    if (p == end_ || !digit(*p)) return fail();
+    while (p < end_ && digit(*p)) ++p;
+    *integer = false;
+  }
+  p_ = p;
+  // nlohmann turns a float, or an integer too long for 64 bits, into a double and rejects it
+  // when that overflows ("number overflow parsing '1e400'").
+  if (!*integer || digits > 19) {
+    numberScratch_.assign(start, static_cast<size_t>(p - start));
+    if (const size_t dot = numberScratch_.find('.'); dot != std::string::npos)
+      numberScratch_[dot] = decimalPoint();  // as nlohmann does, so strtod reads the same double
+    *value = std::strtod(numberScratch_.c_str(), nullptr);
+    if (!std::isfinite(*value)) return fail();
+  }
+  return true;
+}
+
+bool JsonReader::readInt64(int64_t* out) {
+  if (peek() != Kind::number) return fail();
+  const char* start = p_;
+  bool integer;
+  double d = 0;
+  if (!scanNumber(&integer, &d)) return false;
+  if (integer) {
+    // nlohmann keeps integers that fit int64 / uint64 exactly and turns longer ones into doubles
+    // beyond +-9e15, so toInt64 refuses them as it refuses uint64 above INT64_MAX.
+    const bool negative = *start == '-';
+    const uint64_t limit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + (negative ? 1 : 0);
+    uint64_t n = 0;
+    for (const char* c = start + (negative ? 1 : 0); c < p_; ++c) {
+      const auto v = static_cast<uint64_t>(*c - '0');
+      if (n > (limit - v) / 10) return false;
+      n = n * 10 + v;
+    }
+    *out = negative ? static_cast<int64_t>(0 - n) : static_cast<int64_t>(n);
+    return true;
+  }
+  // A fraction or an exponent: a double, taken when integral and within +-9e15 (toInt64).
+  if (d < -9.0e15 || d > 9.0e15 || static_cast<double>(static_cast<int64_t>(d)) != d) return false;
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+
+bool JsonReader::literal(std::string_view word) {
+  if (static_cast<size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()) != 0)
+    return fail();
+  p_ += word.size();
+  return true;
+}
+
+bool JsonReader::readString(std::string* out) {
+  if (peek() != Kind::string) return fail();
+  std::string_view v;
+  if (!scanString(&v, valueScratch_)) return false;
+  out->assign(v.data(), v.size());
+  return true;
+}
+
+bool JsonReader::readBool(bool* out) {
+  if (peek() != Kind::boolean) return fail();
+  *out = *p_ == 't';
+  return literal(*out ? "true" : "false");
+}
+
+bool JsonReader::readNull() {
+  if (peek() != Kind::null) return fail();
+  return literal("null");
+}
+
+bool JsonReader::skipValue() { return skipValue(0); }
+
+bool JsonReader::skipValue(int depth) {
+  switch (peek()) {
+    case Kind::object:
+      if (depth >= kMaxDepth) return fail();
+      beginObject();
+      for (std::string_view key; nextKey(&key);) skipValue(depth + 1);
+      return ok_;
+    case Kind::array:
+      if (depth >= kMaxDepth) return fail();
+      beginArray();
+      while (nextElement()) skipValue(depth + 1);
+      return ok_;
+    case Kind::string: {
+      std::string_view v;
+      return scanString(&v, valueScratch_);
+    }
+    case Kind::number: {
+      bool integer;
+      double d;
+      return scanNumber(&integer, &d);
+    }
+    case Kind::boolean: {
+      bool b;
+      return readBool(&b);
+    }
+    case Kind::null: return readNull();
+    default: return fail();
+  }
+}
+
+bool JsonReader::finish() {
+  if (!ok_) return false;
+  skipSpace();
+  return p_ == end_ || fail();
+}
+
+}  // namespace ringi::api
