@@ -147,7 +147,7 @@ async function query(runs) {
   return { workerMs: inWorker.ms, status: inWorker.status, pageMs: page, totalCount: total, returned };
 }
 
-async function heap() { return (await control('heap')).bytes; }
+async function heap() { return control('heap'); }
 
 async function readCount(database, store, pred) {
   return new Promise((resolve, reject) => {

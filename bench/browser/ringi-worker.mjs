@@ -12,7 +12,8 @@
 //                                  while recording (a breakdown, not a figure)}
 //       {id, cmd: 'call', request, runs}  time engine.ringiCall(request) `runs` times, in the worker
 //                                         (performance.now() around the call); reply {ms: [...]}
-//       {id, cmd: 'heap'}          reply {bytes: wasm memory size (HEAP8.buffer.byteLength)}
+//       {id, cmd: 'heap'}          reply {bytes: wasm memory size (HEAP8.buffer.byteLength, the peak),
+//                                    live: bytes allocated now (ringiMemoryInUse)}
 import { createServer } from '/dist/server.js';
 import { readyMessage } from '/dist/protocol.js';
 import { IndexedDBStorage } from '/dist/storage/indexeddb.js';
@@ -73,7 +74,7 @@ ctl.onmessage = (ev) => {
   try {
     if (cmd === 'record') { instrument(engine); recording = []; profile = newProfile(); reply({}); }
     else if (cmd === 'recorded') { const commits = recording || []; recording = null; const p = profile; profile = null; reply({ commits, profile: p }); }
-    else if (cmd === 'heap') reply({ bytes: engine.HEAP8.buffer.byteLength });
+    else if (cmd === 'heap') reply({ bytes: engine.HEAP8.buffer.byteLength, live: engine.ringiMemoryInUse() });
     else if (cmd === 'call') {
       const ms = [];
       let status = 0;

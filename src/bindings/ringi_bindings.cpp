@@ -29,6 +29,9 @@
 //       Runs one chunk (at most maxTasks tasks; non-finite or < 1 means 1) of the oldest waiting
 //       batch. Reply; body = that batch's progress, or null when none waits. (Service::runChunk)
 //   ringiHasPendingBatches(): boolean                          (Service::hasPendingBatches)
+//   ringiMemoryInUse(): number
+//       Bytes the engine's allocator has handed out and not freed (mallinfo uordblks). Wasm
+//       memory only grows, so HEAP8.buffer.byteLength is the peak; this is what is live now.
 //   ringiRevertLast(): void
 //       Storage could not persist the last Reply's changes: undo them in memory.
 //                                                                      (Service::revertLast)
@@ -40,6 +43,7 @@
 //   The string is assembled by concatenation from api::Response (no re-parse in C++); an
 //   internal failure in the bindings yields status 500 with an error body of code "RINGI_IE01".
 #include <emscripten/bind.h>
+#include <malloc.h>
 
 #include <cmath>
 #include <cstddef>
@@ -146,6 +150,10 @@ bool ringiHasPendingBatches() {
   }
 }
 
+double ringiMemoryInUse() {
+  return static_cast<double>(mallinfo().uordblks);
+}
+
 void ringiRevertLast() {
   try {
     service().revertLast();
@@ -163,5 +171,6 @@ EMSCRIPTEN_BINDINGS(ringi) {
   emscripten::function("ringiSnapshotRows", &ringiSnapshotRows);
   emscripten::function("ringiRunChunk", &ringiRunChunk);
   emscripten::function("ringiHasPendingBatches", &ringiHasPendingBatches);
+  emscripten::function("ringiMemoryInUse", &ringiMemoryInUse);
   emscripten::function("ringiRevertLast", &ringiRevertLast);
 }
