@@ -7,7 +7,6 @@
  *   kintone.install();   // globalThis.kintone = kintone
  */
 import { Client, createWorkerTransport } from './client.js';
-import { createInProcessTransport } from './inprocess.js';
 import { createFacade } from './facade.js';
 
 export { PROTOCOL_VERSION } from './protocol.js';
@@ -24,9 +23,11 @@ export async function createKintone(opts = {}) {
   const storage = opts.storage ?? (isNode || typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb');
   const database = opts.database ?? 'ringi';
   const engineUrl = new URL(String(opts.engineUrl ?? './ringi-engine.js'), import.meta.url).href;
+  // The in-process transport pulls in the whole engine host (server, host, storage); a page that
+  // runs the engine in a worker never loads it.
   const transport = useWorker
     ? createWorkerTransport(opts.workerUrl ?? new URL('./worker.js', import.meta.url))
-    : createInProcessTransport(opts.engine ? { loadEngine: async () => opts.engine } : {});
+    : (await import('./inprocess.js')).createInProcessTransport(opts.engine ? { loadEngine: async () => opts.engine } : {});
   const client = new Client(transport);
   let opened;
   try {
