@@ -1,11 +1,15 @@
-// Native benchmarks of the domain engine (npm run bench:native). Figures, not assertions.
+// Native benchmarks of the domain engine, and of restoring storage rows through the api Service
+// (npm run bench:native). Figures, not assertions.
 #include <benchmark/benchmark.h>
 
 #include <malloc.h>
 
 #include <fstream>
+#include <memory>
 #include <string>
 
+#include "api/service.h"
+#include "api/storage_format.h"
 #include "domain/engine.h"
 
 using namespace ringi::domain;
@@ -132,6 +136,29 @@ void BM_Import100k(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Import100k)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Service::restore of the storage rows of 10,000 records and their 10,000 open tasks: the
+// browser's cold start, where the worker hands the engine its stored snapshot. Building and
+// destroying the Service is not timed.
+void BM_RestoreRows10k(benchmark::State& state) {
+  Engine e;
+  e.load(loopWorkspace(10000));
+  e.confirmLast();
+  const std::string rows = ringi::api::storage::snapshotRowsText(e);
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto service = std::make_unique<ringi::api::Service>();
+    state.ResumeTiming();
+    auto r = service->restore(rows);
+    state.PauseTiming();
+    if (r.status != 200) state.SkipWithError(r.body.c_str());
+    service.reset();
+    state.ResumeTiming();
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * rows.size()));
+  state.counters["rows_MB"] = static_cast<double>(rows.size()) / 1e6;
+}
+BENCHMARK(BM_RestoreRows10k)->Unit(benchmark::kMillisecond);
 
 // Bytes the allocator has handed out: unlike RSS, this does not depend on what glibc kept
 // from earlier benchmarks in the same process.

@@ -87,6 +87,30 @@ TEST(JsonReader, BadStringsFailLikeNlohmann) {
   }
 }
 
+// Plain runs are skipped 8 bytes at a time: a special byte is found at any offset.
+TEST(JsonReader, SpecialBytesAreFoundAtEveryOffset) {
+  for (size_t at = 0; at < 20; ++at) {
+    for (size_t len = at + 1; len < 24; ++len) {
+      const std::string pad(len, 'a');
+      std::string s;
+      std::string text = "\"" + pad.substr(0, at) + "\\n" + pad.substr(at) + "\"";
+      ASSERT_TRUE(readString(text, &s)) << text;
+      EXPECT_EQ(s, pad.substr(0, at) + "\n" + pad.substr(at));
+      text = "\"" + pad.substr(0, at) + "\xC3\xA9" + pad.substr(at) + "\"";
+      ASSERT_TRUE(readString(text, &s)) << text;
+      EXPECT_EQ(s, text.substr(1, text.size() - 2));
+      text = "\"" + pad.substr(0, at) + "\"" + pad.substr(at) + "\"";  // ends early
+      EXPECT_FALSE(readString(text, &s)) << text;
+      for (char bad : {'\x01', '\x1f', '\n', '\0', '\xff'}) {
+        text = "\"" + pad.substr(0, at) + bad + pad.substr(at) + "\"";
+        EXPECT_FALSE(readString(text, &s)) << at << " " << len << " " << int(bad);
+      }
+      text = "\"" + pad.substr(0, at) + "\x7f " + pad.substr(at) + "\"";
+      ASSERT_TRUE(readString(text, &s)) << text;
+    }
+  }
+}
+
 // readInt64 takes what toInt64 takes from the value nlohmann parses.
 TEST(JsonReader, IntegersMatchToInt64) {
   for (const char* text : {"0", "-0", "7", "-42", "1795323424280", "9223372036854775807",
