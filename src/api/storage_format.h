@@ -41,6 +41,9 @@
 // Deleted records are removed from "records"; their tasks stay (state "deleted").
 #pragma once
 
+#include <optional>
+#include <string_view>
+
 #include "api/json.h"
 #include "domain/engine.h"
 
@@ -53,6 +56,10 @@ std::string changesText(const domain::Engine& engine, const domain::ChangeSet& c
 // The "put" object -> Snapshot. Throws domain::Error (RINGI_WS01 / CB_VA01) on bad rows.
 // Parses and decodes the stored rows (the "put" shape), one row in memory at a time.
 domain::Snapshot decodeRowsText(const std::string& text);
+// Its two halves: the hand-written reader for rows in exactly the shape above (nullopt on anything
+// else), and the nlohmann decoder that reports kintone-shaped errors.
+std::optional<domain::Snapshot> decodeRowsFast(std::string_view text);
+domain::Snapshot decodeRowsTextChecked(const std::string& text);
 
 Json encodeApp(const domain::App& a);
 Json encodeRecord(const domain::Record& r);

@@ -11,12 +11,6 @@
 #include "api_fixture.h"
 #include "domain/error.h"
 
-namespace ringi::api::storage {
-// The two halves of decodeRowsText, defined in storage_format.cpp next to it.
-std::optional<domain::Snapshot> decodeRowsFast(std::string_view text);
-domain::Snapshot decodeRowsTextChecked(const std::string& text);
-}  // namespace ringi::api::storage
-
 namespace ringi::apitest {
 
 namespace storage = api::storage;
