@@ -47,7 +47,7 @@ test('close() leaves a snapshot of the last commit; the next open restores from 
   await probe.open(db);
   const snap = await probe.readSnapshot();
   assert.equal(snap.generation, await probe.generation());
-  assert.equal(JSON.parse(snap.text).records.length, 3);
+  assert.equal(JSON.parse(new TextDecoder().decode(snap.bytes)).records.length, 3);
   await probe.close();
 
   const b = await makeHost(idb, db);
@@ -83,8 +83,9 @@ test('a snapshot the engine rejects is ignored: the open falls back to the rows'
   const probe = new IndexedDBStorage(idb);
   await probe.open(db);
   const g = await probe.generation();
-  assert.equal(await probe.writeSnapshot(g, '{"records": [torn'), true);
-  assert.equal(await probe.writeSnapshot('not-the-current-generation', '{}'), false);
+  const enc = (t) => new TextEncoder().encode(t);
+  assert.equal(await probe.writeSnapshot(g, enc('{"records": [torn')), true);
+  assert.equal(await probe.writeSnapshot('not-the-current-generation', enc('{}')), false);
   await probe.close();
   const warn = t.mock.method(console, 'warn', () => {});
   const b = await makeHost(idb, db);
@@ -107,7 +108,7 @@ test('idle after commits -> one snapshot; none while a batch waits; snapshotDela
   await waitFor(() => a.events.some((e) => e.type === 'progress' && e.payload.state === 'completed'));
   await waitFor(() => a.host.stats.snapshots === 2);
   const snap = await a.storage.readSnapshot();
-  assert.equal(JSON.parse(snap.text).batches[0].state, 'completed');
+  assert.equal(JSON.parse(new TextDecoder().decode(snap.bytes)).batches[0].state, 'completed');
   await a.host.close();
   assert.equal(a.host.stats.snapshots, 2, 'close() found the snapshot current');
 

@@ -2,8 +2,8 @@
 /**
  * Loads the Emscripten engine (build-wasm/ringi-engine.js + .wasm, shipped next to this file in
  * dist/) in a browser page, a module Worker or Node 20, and returns the module instance with
- * ringiCall, ringiLoad, ringiRestore, ringiExport, ringiRunChunk, ringiHasPendingBatches,
- * ringiRevertLast.
+ * ringiCall, ringiLoad, ringiRestore, ringiRestoreBytes, ringiSnapshotBytes, ringiExport,
+ * ringiRunChunk, ringiHasPendingBatches, ringiRevertLast (src/bindings/ringi_bindings.cpp).
  *
  * Node needs `globalThis.require` and `globalThis.__dirname` before the factory module is
  * evaluated, and the wasm bytes passed as `wasmBinary` (Node's global fetch cannot load file:
@@ -58,7 +58,7 @@ export async function loadEngine(opts = {}) {
     moduleArgs.wasmBinary = await readFile(new URL(wasmUrl));
   }
   const engine = await factory(moduleArgs);
-  for (const f of ['ringiCall', 'ringiLoad', 'ringiRestore', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
+  for (const f of ['ringiCall', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
     if (typeof engine[f] !== 'function') throw new Error(`engine lacks ${f}`);
   }
   return engine;

@@ -35,8 +35,9 @@
  *
  * Snapshot (storage back-ends that have readSnapshot/writeSnapshot: IndexedDB)
  *  - Reading every row is the slow part of a cold start (getAll of 20,000 rows ~150 ms, plus a
- *    JSON.stringify of them), so the host also keeps one value holding every row as text
- *    (ringiSnapshotRows), tagged with the generation it matches.
+ *    JSON.stringify of them), so the host also keeps one value holding every row as UTF-8 JSON
+ *    (ringiSnapshotBytes), tagged with the generation it matches. Bytes, not a string: IndexedDB
+ *    reads an ArrayBuffer as one copy, and it enters wasm as one copy (ringiRestoreBytes).
  *  - A restore uses the snapshot only when its generation is the stored one; otherwise, or when
  *    the engine rejects it, it reads the rows. Correctness never depends on the snapshot.
  *  - It is written when this host has been idle for `snapshotDelay` ms after its own commits (and
@@ -82,6 +83,8 @@ function defaultYield(ms = 0) {
   }
   return new Promise((r) => setTimeout(r, 0));
 }
+
+const utf8 = new TextEncoder();
 
 const EMPTY_WORKSPACE = JSON.stringify({ users: [], organizations: [], groups: [], apps: [] });
 
@@ -246,7 +249,7 @@ export class Host {
         console.warn('[ringi] snapshot unreadable; restoring from the rows', e);
       }
       if (snap && snap.generation === g) {
-        const resp = this._parse(this.engine.ringiRestore(snap.text), 'en');
+        const resp = this._parse(this.engine.ringiRestoreBytes(snap.bytes), 'en');
         if (resp.status < 400) {
           this.snapshotGeneration = g;
           this.stats.restoredFrom = 'snapshot';
@@ -256,7 +259,7 @@ export class Host {
       }
     }
     const state = await this.storage.loadAll();
-    const resp = this._parse(this.engine.ringiRestore(JSON.stringify(state)), 'en');
+    const resp = this._parse(this.engine.ringiRestoreBytes(utf8.encode(JSON.stringify(state))), 'en');
     if (resp.status >= 400) throw toKintoneError({ ...resp.body, status: resp.status });
     this.stats.restoredFrom = 'rows';
     // Another tab's commit: that tab keeps the snapshot. Our first open: we keep it.
@@ -289,9 +292,9 @@ export class Host {
     return this._enqueue(async () => {
       if (this.generation === null || this.generation === this.snapshotGeneration) return false;
       if (this.engine.ringiHasPendingBatches()) return false;
-      const text = this.engine.ringiSnapshotRows();
-      if (!text) return false;
-      const written = await this.storage.writeSnapshot(this.generation, text);
+      const bytes = this.engine.ringiSnapshotBytes();
+      if (!bytes.length) return false;
+      const written = await this.storage.writeSnapshot(this.generation, bytes);
       if (written) {
         this.snapshotGeneration = this.generation;
         this.stats.snapshots++;

@@ -91,7 +91,8 @@ export function createFakeEngine() {
       const counts = { users: s.users.length, records: Object.keys(s.records).length, tasks: Object.keys(s.tasks).length, batches: Object.keys(s.batches).length };
       return reply(200, counts, null);
     },
-    ringiSnapshotRows() { return JSON.stringify(rows()); },
+    ringiRestoreBytes(bytes) { return this.ringiRestore(new TextDecoder().decode(bytes)); },
+    ringiSnapshotBytes() { return new TextEncoder().encode(JSON.stringify(rows())); },
     ringiExport() { return JSON.stringify({ users: s.users, records: Object.values(s.records), tasks: Object.values(s.tasks) }); },
     ringiHasPendingBatches() { return s.order.some((bn) => ['queued', 'running'].includes(s.batches[bn].state)); },
     ringiRunChunk(n) {

@@ -6,10 +6,10 @@
  *   generation()         -> the token of the last commit (null for a fresh database)
  *   commit(changes)      apply a ChangeSet in ONE readwrite transaction; resolves on `complete`
  *                        with the new generation token, rejects when the transaction aborts
- *   readSnapshot()       -> {generation, text} when the stored snapshot is of the current
+ *   readSnapshot()       -> {generation, bytes} when the stored snapshot is of the current
  *                        generation, else null (one readonly transaction)
- *   writeSnapshot(g, text) keep `text` as the snapshot of generation g, unless the database has
- *                        moved on since; -> whether it was written
+ *   writeSnapshot(g, bytes) keep `bytes` (Uint8Array) as the snapshot of generation g, unless the
+ *                        database has moved on since; -> whether it was written
  *   clear()              empty every store (one transaction)
  *   close()
  *
@@ -124,12 +124,12 @@ export class IndexedDBStorage {
       reqDone(tx.objectStore(SNAPSHOT_STORE).get('rows')),
     ]);
     await done;
-    if (!g || !snap || snap.generation !== g.value || typeof snap.text !== 'string') return null;
-    return { generation: g.value, text: snap.text };
+    if (!g || !snap || snap.generation !== g.value || !(snap.bytes instanceof Uint8Array)) return null;
+    return { generation: g.value, bytes: snap.bytes };
   }
 
-  /** @param {string} generation @param {string} text @returns {Promise<boolean>} */
-  async writeSnapshot(generation, text) {
+  /** @param {string} generation @param {Uint8Array} bytes @returns {Promise<boolean>} */
+  async writeSnapshot(generation, bytes) {
     const tx = this._tx([SYNC_STORE, SNAPSHOT_STORE], 'readwrite', 'relaxed');
     const finished = txDone(tx);
     let written = false;
@@ -138,7 +138,7 @@ export class IndexedDBStorage {
     const get = tx.objectStore(SYNC_STORE).get('generation');
     get.onsuccess = () => {
       if (get.result?.value !== generation) return;
-      tx.objectStore(SNAPSHOT_STORE).put({ key: 'rows', generation, text, at: Date.now() });
+      tx.objectStore(SNAPSHOT_STORE).put({ key: 'rows', generation, bytes, at: Date.now() });
       written = true;
     };
     await finished;

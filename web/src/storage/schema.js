@@ -9,8 +9,8 @@
  * reloads (see web/src/host.js, "Two tabs").
  *
  * Back-ends may also keep a cold-start snapshot (IndexedDB: store `snapshot`, one row
- * {key: 'rows', generation, text, at}): every row of every store as ONE text, in the shape the
- * engine's restore takes, tagged with the generation it was taken at. It is only a cache: it is
+ * {key: 'rows', generation, bytes, at}): every row of every store as ONE UTF-8 JSON document
+ * (a Uint8Array), in the shape the engine's restore takes, tagged with the generation it was taken at. It is only a cache: it is
  * used when its generation is the current one, so any later commit makes it stale without
  * touching it (see web/src/host.js, "Snapshot").
  */
