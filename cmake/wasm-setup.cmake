@@ -1,7 +1,7 @@
 # WebAssembly build prelude (emcmake only). Included by CMakeLists.txt right after the options,
 # before any target or find_package, because it decides things every target must share:
 #
-#   1. The C++ exception mode (compile AND link, all targets incl. GoogleTest).
+#   1. The C++ exception mode and -flto (compile AND link, all targets incl. GoogleTest).
 #   2. nlohmann/json as an INTERFACE target pointing at a staged -isystem directory.
 #   3. GoogleTest built from Debian's source tree (/usr/src/googletest), when RINGI_TESTS.
 #
@@ -15,13 +15,44 @@
 #   - Debian's prebuilt (frozen) emscripten cache holds the wasm-EH variants of libc++/libc++abi
 #     and embind, so no cache rebuild is needed (never set EM_CACHE).
 #
-# Optimisation: -O2 for compile and link (-O2 beats -Os here: same gzip size, faster).
-
+# Optimisation: -O2 + -flto for compile and link, every target. Measured 2025-11 on the engine:
+# gzip -9 (Node zlib) of ringi-engine.wasm; speed = bench/node/transitions.mjs (7 paired runs,
+# median) and ringiLoad/ringiExport of a 20k-record approvalWorkspace (best of 3):
+#   -O2                      260.6 KB   the reference
+#   -O2 -flto                254.8 KB   same speed (8404 vs 8351 transitions/s; load, export
+#                                       within +-3%): KEPT. Cross-TU inlining/DCE of ringi_api +
+#                                       ringi_domain. The GoogleTest wasm suites link the same
+#                                       bitcode (LTO at their link too; all pass).
+#   -Os -finline-functions   221.8 KB   with -flto; real clang -Os: -10% transitions, +11..16%
+#     -flto                             load, +5..15% export. Not kept (speed loss); it is the
+#                                       RINGI_WASM_SIZE=ON build below, for when bytes matter more.
+#   -Os / -Oz (compile)      -30% size  2.8x SLOWER (earlier sources): emscripten 3.1.6 turns
+#                                       -Os/-Oz into INLINING_LIMIT=1 = -fno-inline-functions, so
+#                                       even std::string::size() becomes a call. Never plain -Os.
+# On the sources of a few commits earlier (-O2 = 253.1 KB then):
+#   -O2 -mllvm -inline-threshold=100 / =30     244.8 / 222.7 KB, -6% / -15% transitions: not kept.
+#   -Os/-Oz on the cold files only (codec, storage format, app/directory/bulk handlers, ...), -O2
+#     on the request path, with -flto: 252.8 KB: the bytes are in the request path. Not kept.
+#   -O2 objects, link -Os/-Oz/-O3 (wasm-opt)   254.5 / 254.0 / 254.9 KB: larger gzip, not kept
+#     (link -Os does trim ~1.1 KB of the minified JS glue: a wash).
+#   wasm-opt post-pass on the linked module: -Os/-Oz -1.5 KB, --converge nothing more: not kept.
+#   -sEVAL_CTORS=1           no change: the ctors call embind imports, which cannot be evaluated.
+#   -O1                      259.2 KB: larger.
+# (bench/README.md "bundle size" read "-Os gives the same gzip as -O2": true only at link.)
+option(RINGI_WASM_SIZE "wasm: optimise for size (-Os -finline-functions: -33 KB gzip, ~10% slower)"
+       OFF)
 set(RINGI_WASM_EXCEPTIONS "-fwasm-exceptions")
-add_compile_options(${RINGI_WASM_EXCEPTIONS})
-add_link_options(${RINGI_WASM_EXCEPTIONS})
-set(CMAKE_CXX_FLAGS_RELEASE "-O2 -DNDEBUG" CACHE STRING "Release flags (wasm: -O2)" FORCE)
-set(CMAKE_C_FLAGS_RELEASE "-O2 -DNDEBUG" CACHE STRING "Release flags (wasm: -O2)" FORCE)
+add_compile_options(${RINGI_WASM_EXCEPTIONS} -flto)
+add_link_options(${RINGI_WASM_EXCEPTIONS} -flto)
+if(RINGI_WASM_SIZE)
+  # -finline-functions undoes the -fno-inline-functions that emcc adds for -Os (see above).
+  set(RINGI_WASM_OPT "-Os -finline-functions")
+else()
+  set(RINGI_WASM_OPT "-O2")
+endif()
+# CMake puts these on the em++ link line too, so they also pick the LTO code generation level.
+set(CMAKE_CXX_FLAGS_RELEASE "${RINGI_WASM_OPT} -DNDEBUG" CACHE STRING "Release flags (wasm)" FORCE)
+set(CMAKE_C_FLAGS_RELEASE "${RINGI_WASM_OPT} -DNDEBUG" CACHE STRING "Release flags (wasm)" FORCE)
 
 # ---- nlohmann/json ---------------------------------------------------------------------------
 # The emscripten sysroot hides /usr/include, and -I/usr/include would drag glibc headers into the

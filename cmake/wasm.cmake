@@ -1,10 +1,14 @@
 # The WebAssembly engine module (emcmake only; included from CMakeLists.txt when EMSCRIPTEN).
-# Exception mode, -O2 and nlohmann are set up for every target in cmake/wasm-setup.cmake.
+# Exception mode, -O2, -flto and nlohmann are set up for every target in cmake/wasm-setup.cmake
+# (which also records the size/speed measurements behind those flags).
 #
 # Output: ringi-engine.js (ES module factory `createRingiEngine`) + ringi-engine.wasm.
 #
 # Link flags, and why:
-#   -O2                              wasm-opt at link; -O2 beats -Os here (same gzip, faster)
+#   -O2                              wasm-opt at link (and the LTO code generation level);
+#                                    link -Os/-Oz/-O3 give a larger gzip here (wasm-setup.cmake)
+#                                    (RINGI_WASM_SIZE=ON: the -Os from CMAKE_CXX_FLAGS_RELEASE,
+#                                    which CMake also puts on this line, makes it wasm-opt -Os)
 #   -fwasm-exceptions                (from wasm-setup.cmake) domain::Error is thrown and caught
 #                                    inside C++; native wasm EH: ~19% size, near-native speed
 #   -lembind (--bind)                the free functions in src/bindings/ringi_bindings.cpp

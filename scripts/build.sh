@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run build`: the WebAssembly engine (build-wasm/, emcmake, -j2) and dist/:
 #   dist/ringi-engine.js + dist/ringi-engine.wasm   the engine module (cmake/wasm.cmake)
-#   dist/**                                          web/src/ copied as is (dist/ringi.js = entry)
+#   dist/**                                          web/src/, JS minified by esbuild with .js.map
+#                                                    source maps (dist/ringi.js = entry; scripts/lib.sh)
 # Runs emsdk-setup.sh first (installs what is missing). Only the ringi_engine target is built
 # (the wasm test suites are built by `npm test`).
 set -euo pipefail
