@@ -142,11 +142,7 @@ std::string ringiRestoreBytes(const emscripten::val& stateUtf8) {
 }
 
 emscripten::val ringiSnapshotBytes() {
-  std::string rows;
-  try {
-    rows = service().snapshotRows();
-  } catch (...) {
-  }
+  const std::string rows = service().snapshotRows();  // "" on failure; never throws
   // new Uint8Array(view) copies out of wasm memory before `rows` is freed.
   return emscripten::val::global("Uint8Array")
       .new_(emscripten::typed_memory_view(rows.size(),

@@ -96,6 +96,22 @@ test('a snapshot the engine rejects is ignored: the open falls back to the rows'
   await b.host.close();
 });
 
+test('a snapshot that cannot be read (storage error) is skipped: the open reads the rows', async (t) => {
+  const idb = new IDBFactory();
+  const db = `s${++n}`;
+  const a = await makeHost(idb, db);
+  await addRecord(a.host);
+  assert.equal(await a.host.writeSnapshot(), true);
+  await a.host.close();
+  const warn = t.mock.method(console, 'warn', () => {});
+  t.mock.method(IndexedDBStorage.prototype, 'readSnapshot', async () => { throw new Error('disk error'); });
+  const b = await makeHost(idb, db);
+  assert.equal(b.opened.restoredFrom, 'rows');
+  assert.equal(b.opened.restored.records, 1);
+  assert.match(String(warn.mock.calls[0].arguments[0]), /snapshot unreadable/);
+  await b.host.close();
+});
+
 test('idle after commits -> one snapshot; none while a batch waits; snapshotDelay < 0 -> none', async () => {
   const idb = new IDBFactory();
   const db = `s${++n}`;
