@@ -227,7 +227,8 @@ const guard = (fn) => async (...args) => {
 async function main() {
   say(t('loading'));
   applyLanguage();
-  kintone = await createKintone({ user: state.user, storage: 'indexeddb', database: DB, worker: true });
+  // Small chunks so a person can watch the progress bar move (the default is one chunk per batch).
+  kintone = await createKintone({ user: state.user, storage: 'indexeddb', database: DB, worker: true, chunkSize: 20 });
   kintone.install();
   const existing = await kintone.ringi.export();
   if (!existing.apps || !existing.apps.length) {

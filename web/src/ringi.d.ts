@@ -17,7 +17,7 @@ export interface CreateKintoneOptions {
   engineUrl?: string | URL;
   /** URL of worker.js (default: next to ringi.js). */
   workerUrl?: string | URL;
-  /** Batch tasks per chunk (one IndexedDB transaction each; default 50). */
+  /** Batch tasks per chunk (one IndexedDB transaction each; default 200, the most one `_submit` takes). */
   chunkSize?: number;
   /**
    * Browser only: register Ringi's Service Worker (service-worker.js) so that plain HTTP
