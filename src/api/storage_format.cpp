@@ -6,6 +6,7 @@
 
 #include "api/json_codec.h"
 #include "api/json_reader.h"
+#include "api/json_writer.h"
 #include "api/messages.h"
 #include "api/params.h"
 
@@ -74,131 +75,143 @@ Json encodeApp(const App& a) {
   return j;
 }
 
-Json encodeRecord(const Record& r) {
-  Json values = Json::object();
+void writeRecordRow(JsonWriter& w, const Record& r) {
+  w.beginObject().key("app").value(r.app).key("id").value(r.id).key("revision").value(r.revision);
+  w.key("values").beginObject();
   for (const auto& [code, fv] : r.values) {
-    if (!fv.text.empty() && !fv.items.empty()) values[code] = Json{{"text", fv.text}, {"items", fv.items}};
-    else if (!fv.items.empty()) values[code] = fv.items;
-    else values[code] = fv.text;
+    w.key(code);
+    if (!fv.text.empty() && !fv.items.empty())
+      w.beginObject().key("text").value(fv.text).key("items").value(fv.items).endObject();
+    else if (!fv.items.empty()) w.value(fv.items);
+    else w.value(fv.text);
   }
-  Json history = Json::array();
-  for (const auto& h : r.history)
-    history.push_back(Json{{"at", h.at}, {"status", h.status}, {"action", h.action},
-                           {"actor", h.actor}, {"assignees", h.assignees}});
-  return Json{{"app", r.app},           {"id", r.id},
-              {"revision", r.revision}, {"values", std::move(values)},
-              {"status", r.status},     {"assignees", r.assignees},
-              {"actedBy", r.actedBy},   {"creator", r.creator},
-              {"modifier", r.modifier}, {"createdAt", r.createdAt},
-              {"updatedAt", r.updatedAt}, {"history", std::move(history)}};
+  w.endObject();
+  w.key("status").value(r.status).key("assignees").value(r.assignees);
+  w.key("actedBy").value(r.actedBy).key("creator").value(r.creator);
+  w.key("modifier").value(r.modifier).key("createdAt").value(r.createdAt);
+  w.key("updatedAt").value(r.updatedAt).key("history").beginArray();
+  for (const auto& h : r.history) {
+    w.beginObject().key("at").value(h.at).key("status").value(h.status);
+    w.key("action").value(h.action).key("actor").value(h.actor);
+    w.key("assignees").value(h.assignees).endObject();
+  }
+  w.endArray().endObject();
 }
 
-Json encodeTask(const Task& t) {
-  return Json{{"id", t.id},         {"app", t.app},
-              {"record", t.record}, {"status", t.status},
-              {"assignee", t.assignee}, {"entry", t.entry},
-              {"state", taskStateName(t.state)}, {"openedAt", t.openedAt},
-              {"closedAt", t.closedAt}, {"closedBy", t.closedBy}};
+void writeTaskRow(JsonWriter& w, const Task& t) {
+  w.beginObject().key("id").value(t.id).key("app").value(t.app).key("record").value(t.record);
+  w.key("status").value(t.status).key("assignee").value(t.assignee).key("entry").value(t.entry);
+  w.key("state").value(taskStateName(t.state)).key("openedAt").value(t.openedAt);
+  w.key("closedAt").value(t.closedAt).key("closedBy").value(t.closedBy).endObject();
 }
 
-Json encodeBatch(const Batch& b) {
-  Json failures = Json::array();
+void writeBatchRow(JsonWriter& w, const Batch& b) {
+  w.beginObject().key("batch_number").value(b.number).key("user").value(b.user);
+  w.key("task_ids").value(b.taskIds);
+  w.key("processed").value(static_cast<uint64_t>(b.processed));
+  w.key("succeeded").value(static_cast<uint64_t>(b.succeeded)).key("failures").beginArray();
   for (const auto& f : b.failures)
-    failures.push_back(Json{{"task_id", f.taskId}, {"reason_code", reasonCode(f.reason)}});
-  return Json{{"batch_number", b.number}, {"user", b.user},
-              {"task_ids", b.taskIds},    {"processed", b.processed},
-              {"succeeded", b.succeeded}, {"failures", std::move(failures)},
-              {"state", batchStateName(b.state)}, {"createdAt", b.createdAt},
-              {"startedAt", b.startedAt}, {"finishedAt", b.finishedAt}};
+    w.beginObject().key("task_id").value(f.taskId).key("reason_code").value(reasonCode(f.reason)).endObject();
+  w.endArray().key("state").value(batchStateName(b.state)).key("createdAt").value(b.createdAt);
+  w.key("startedAt").value(b.startedAt).key("finishedAt").value(b.finishedAt).endObject();
 }
 
 namespace {
-// Appends `"store":[row,row,...]` (with a leading comma unless first), dumping each row as it is
-// encoded: a reset of 100,000 records never exists as one JSON document in memory.
-template <class Items, class Encode>
-void appendStore(std::string& out, bool& first, const char* store, const Items& items,
-                 Encode encode) {
+// A row of a rarely written store, built with nlohmann.
+void writeJsonRow(JsonWriter& w, const Json& j) {
+  w.raw(j.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+// Writes `"store":[row,row,...]` unless `items` is empty, each row as it is encoded: a reset of
+// 100,000 records never exists as one JSON document in memory.
+template <class Items, class Write>
+void writeStore(JsonWriter& w, const char* store, const Items& items, Write write) {
   if (items.empty()) return;
-  out += first ? "\"" : ",\"";
-  first = false;
-  out += store;
-  out += "\":[";
-  bool firstRow = true;
-  for (const auto& item : items) {
-    if (!firstRow) out += ',';
-    firstRow = false;
-    out += encode(item).dump(-1, ' ', false, Json::error_handler_t::replace);
-  }
-  out += ']';
+  w.key(store).beginArray();
+  for (const auto& item : items) write(w, item);
+  w.endArray();
+}
+
+void writeMeta(JsonWriter& w, int64_t nextAppId) {
+  w.key("meta").beginArray().beginObject().key("key").value("engine");
+  w.key("nextAppId").value(nextAppId).endObject().endArray();
+}
+
+void writeDirectory(JsonWriter& w, const Directory& d) {
+  writeStore(w, "users", d.users(), [](JsonWriter& w, const User& u) { writeJsonRow(w, codec::encodeUser(u)); });
+  writeStore(w, "organizations", d.organizations(),
+             [](JsonWriter& w, const Organization& o) { writeJsonRow(w, codec::encodeOrganization(o)); });
+  writeStore(w, "groups", d.groups(), [](JsonWriter& w, const Group& g) { writeJsonRow(w, codec::encodeGroup(g)); });
 }
 }  // namespace
 
 std::string snapshotRowsText(const Engine& engine) {
-  const Directory& d = engine.directory();
-  std::string out = "{";
-  bool first = true;
-  appendStore(out, first, "users", d.users(), [](const User& u) { return codec::encodeUser(u); });
-  appendStore(out, first, "organizations", d.organizations(),
-              [](const Organization& o) { return codec::encodeOrganization(o); });
-  appendStore(out, first, "groups", d.groups(), [](const Group& g) { return codec::encodeGroup(g); });
+  std::string out;
+  JsonWriter w(out);
+  w.beginObject();
+  writeDirectory(w, engine.directory());
   const auto apps = engine.apps();
-  appendStore(out, first, "apps", apps, [](const App* a) { return encodeApp(*a); });
+  writeStore(w, "apps", apps, [](JsonWriter& w, const App* a) { writeJsonRow(w, encodeApp(*a)); });
   std::vector<const Record*> records;
   for (const App* a : apps) {
     const auto& list = engine.allRecords(a->id);
     records.insert(records.end(), list.begin(), list.end());
   }
-  appendStore(out, first, "records", records, [](const Record* r) { return encodeRecord(*r); });
-  appendStore(out, first, "tasks", engine.allTasks(), [](const Task* t) { return encodeTask(*t); });
-  appendStore(out, first, "batches", engine.allBatches(), [](const Batch* b) { return encodeBatch(*b); });
-  out += first ? "" : ",";
-  out += "\"meta\":[" + Json{{"key", "engine"}, {"nextAppId", engine.nextAppId()}}.dump() + "]}";
+  writeStore(w, "records", records, [](JsonWriter& w, const Record* r) { writeRecordRow(w, *r); });
+  writeStore(w, "tasks", engine.allTasks(), [](JsonWriter& w, const Task* t) { writeTaskRow(w, *t); });
+  writeStore(w, "batches", engine.allBatches(), [](JsonWriter& w, const Batch* b) { writeBatchRow(w, *b); });
+  writeMeta(w, engine.nextAppId());
+  w.endObject();
   return out;
 }
 
 std::string changesText(const Engine& engine, const ChangeSet& cs) {
   if (cs.reset) return "{\"reset\":true,\"put\":" + snapshotRowsText(engine) + "}";
-  Json out = Json::object();
-  out["reset"] = false;
-  Json put = Json::object();
-  Json del = Json::object();
-  if (cs.directory) {
-    const Directory& d = engine.directory();
-    Json users = Json::array(), orgs = Json::array(), groups = Json::array();
-    for (const auto& u : d.users()) users.push_back(codec::encodeUser(u));
-    for (const auto& o : d.organizations()) orgs.push_back(codec::encodeOrganization(o));
-    for (const auto& g : d.groups()) groups.push_back(codec::encodeGroup(g));
-    if (!users.empty()) put["users"] = std::move(users);
-    if (!orgs.empty()) put["organizations"] = std::move(orgs);
-    if (!groups.empty()) put["groups"] = std::move(groups);
-  }
-  Json apps = Json::array(), records = Json::array(), tasks = Json::array(),
-       batches = Json::array(), deleted = Json::array();
+  std::vector<const App*> apps;
+  std::vector<const Record*> records;
+  std::vector<const Task*> tasks;
+  std::vector<const Batch*> batches;
+  std::vector<RecordKey> deleted;
   for (int64_t id : cs.apps)
-    if (const App* a = engine.findApp(id)) apps.push_back(encodeApp(*a));
+    if (const App* a = engine.findApp(id)) apps.push_back(a);
   for (const auto& [app, id] : cs.records) {
-    if (const Record* r = engine.findRecord(app, id)) records.push_back(encodeRecord(*r));
-    else deleted.push_back(Json::array({app, id}));
+    if (const Record* r = engine.findRecord(app, id)) records.push_back(r);
+    else deleted.push_back({app, id});
   }
-  for (const auto& [app, id] : cs.deletedRecords) deleted.push_back(Json::array({app, id}));
+  for (const auto& key : cs.deletedRecords) deleted.push_back(key);
   for (const auto& id : cs.tasks)
-    if (const Task* t = engine.findTask(id)) tasks.push_back(encodeTask(*t));
+    if (const Task* t = engine.findTask(id)) tasks.push_back(t);
   for (const auto& n : cs.batches)
-    if (const Batch* b = engine.findBatch(n)) batches.push_back(encodeBatch(*b));
-  if (!apps.empty()) put["apps"] = std::move(apps);
-  if (!records.empty()) put["records"] = std::move(records);
-  if (!tasks.empty()) put["tasks"] = std::move(tasks);
-  if (!batches.empty()) put["batches"] = std::move(batches);
-  if (cs.meta || !cs.apps.empty()) {
-    int64_t next = 1;
-    for (const App* a : engine.apps()) next = std::max(next, a->id + 1);
-    next = std::max(next, engine.nextAppId());
-    put["meta"] = Json::array({Json{{"key", "engine"}, {"nextAppId", next}}});
+    if (const Batch* b = engine.findBatch(n)) batches.push_back(b);
+  const Directory& d = engine.directory();
+  const bool directory = cs.directory && (!d.users().empty() || !d.organizations().empty() ||
+                                          !d.groups().empty());
+  const bool meta = cs.meta || !cs.apps.empty();
+
+  std::string out;
+  JsonWriter w(out);
+  w.beginObject().key("reset").value(false);
+  if (directory || meta || !apps.empty() || !records.empty() || !tasks.empty() || !batches.empty()) {
+    w.key("put").beginObject();
+    if (cs.directory) writeDirectory(w, d);
+    writeStore(w, "apps", apps, [](JsonWriter& w, const App* a) { writeJsonRow(w, encodeApp(*a)); });
+    writeStore(w, "records", records, [](JsonWriter& w, const Record* r) { writeRecordRow(w, *r); });
+    writeStore(w, "tasks", tasks, [](JsonWriter& w, const Task* t) { writeTaskRow(w, *t); });
+    writeStore(w, "batches", batches, [](JsonWriter& w, const Batch* b) { writeBatchRow(w, *b); });
+    if (meta) {
+      int64_t next = 1;
+      for (const App* a : engine.apps()) next = std::max(next, a->id + 1);
+      writeMeta(w, std::max(next, engine.nextAppId()));
+    }
+    w.endObject();
   }
-  if (!deleted.empty()) del["records"] = std::move(deleted);
-  if (!put.empty()) out["put"] = std::move(put);
-  if (!del.empty()) out["delete"] = std::move(del);
-  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (!deleted.empty()) {
+    w.key("delete").beginObject().key("records").beginArray();
+    for (const auto& [app, id] : deleted) w.beginArray().value(app).value(id).endArray();
+    w.endArray().endObject();
+  }
+  w.endObject();
+  return out;
 }
 
 namespace {

@@ -45,6 +45,7 @@
 #include <string_view>
 
 #include "api/json.h"
+#include "api/json_writer.h"
 #include "domain/engine.h"
 
 namespace ringi::api::storage {
@@ -62,8 +63,9 @@ std::optional<domain::Snapshot> decodeRowsFast(std::string_view text);
 domain::Snapshot decodeRowsTextChecked(const std::string& text);
 
 Json encodeApp(const domain::App& a);
-Json encodeRecord(const domain::Record& r);
-Json encodeTask(const domain::Task& t);
-Json encodeBatch(const domain::Batch& b);
+// The rows of the stores every commit writes, straight to text (no nlohmann values in between).
+void writeRecordRow(JsonWriter& w, const domain::Record& r);
+void writeTaskRow(JsonWriter& w, const domain::Task& t);
+void writeBatchRow(JsonWriter& w, const domain::Batch& b);
 
 }  // namespace ringi::api::storage

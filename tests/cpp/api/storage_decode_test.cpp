@@ -29,9 +29,16 @@ std::string describe(const Snapshot& s) {
   for (const auto& o : s.organizations) add("organization", api::codec::encodeOrganization(o));
   for (const auto& g : s.groups) add("group", api::codec::encodeGroup(g));
   for (const auto& a : s.apps) add("app", storage::encodeApp(a));
-  for (const auto& r : s.records) add("record", storage::encodeRecord(r));
-  for (const auto& t : s.tasks) add("task", storage::encodeTask(t));
-  for (const auto& b : s.batches) add("batch", storage::encodeBatch(b));
+  auto row = [&](const char* what, auto write, const auto& item) {
+    std::string text;
+    api::JsonWriter w(text);
+    write(w, item);
+    out += what;
+    out += ' ' + text + '\n';
+  };
+  for (const auto& r : s.records) row("record", storage::writeRecordRow, r);
+  for (const auto& t : s.tasks) row("task", storage::writeTaskRow, t);
+  for (const auto& b : s.batches) row("batch", storage::writeBatchRow, b);
   out += "nextAppId " + std::to_string(s.nextAppId) + "\n";
   return out;
 }

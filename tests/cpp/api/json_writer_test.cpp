@@ -1,0 +1,90 @@
+// JsonWriter (the storage rows' encoder) against nlohmann's dump(-1, ' ', false, replace), which
+// wrote every stored row before it: the same values give the same bytes, invalid UTF-8 included.
+#include "api/json_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "api/storage_format.h"
+
+namespace ringi::apitest {
+
+using api::JsonWriter;
+using Ordered = nlohmann::ordered_json;
+
+std::string dumped(const Ordered& j) {
+  return j.dump(-1, ' ', false, Ordered::error_handler_t::replace);
+}
+
+std::string written(const std::string& s) {
+  std::string out;
+  JsonWriter(out).value(s);
+  return out;
+}
+
+TEST(JsonWriter, StringsAreEscapedExactlyAsNlohmannDoes) {
+  std::vector<std::string> cases = {
+      "", "plain", "quote \" and backslash \\", "slash / stays", "\b\f\n\r\t", "del \x7f stays",
+      "出張 東京→大阪", "emoji 😀", "承認待ち", std::string("nul \0 inside", 12),
+      // invalid UTF-8: lone continuation, truncated sequences, overlong, surrogate, > U+10FFFF
+      "\x80", "a\xC3", "\xE3\x81", "\xF0\x9F\x98", "\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80",
+      "\xF4\x90\x80\x80", "\xFF", "ok\xE3\x81\x82\xE3\x81", "\xC3\x28", "\xE3\x28\xA1x",
+  };
+  for (int c = 0; c < 0x20; ++c) cases.push_back(std::string("c") + static_cast<char>(c) + "c");
+  for (const auto& s : cases) EXPECT_EQ(written(s), dumped(Ordered(s))) << s;
+}
+
+TEST(JsonWriter, EveryTwoByteSequenceMatchesNlohmann) {
+  // All 65,536 two-byte strings: every lead/continuation combination, valid or not.
+  for (int a = 0; a < 256; ++a)
+    for (int b = 0; b < 256; ++b) {
+      const std::string s{static_cast<char>(a), static_cast<char>(b)};
+      ASSERT_EQ(written(s), dumped(Ordered(s))) << a << ' ' << b;
+    }
+}
+
+TEST(JsonWriter, NestingNumbersAndCommas) {
+  std::string out;
+  JsonWriter w(out);
+  w.beginObject().key("a").value(int64_t{-9223372036854775807 - 1}).key("b").value(UINT64_MAX);
+  w.key("c").beginArray().endArray().key("d").beginObject().endObject();
+  w.key("e").value(std::vector<std::string>{"x", "y"}).key("f").value(true).key("g").value(false);
+  w.key("h").null().key("k\"ey").raw(R"({"r":[1]})").key("i").beginArray();
+  w.beginArray().value(int64_t{1}).value(int64_t{2}).endArray().value("z").endArray().endObject();
+  Ordered expected = {{"a", INT64_MIN}, {"b", UINT64_MAX}, {"c", Ordered::array()},
+                      {"d", Ordered::object()}, {"e", {"x", "y"}}, {"f", true}, {"g", false},
+                      {"h", nullptr}, {"k\"ey", {{"r", {1}}}}, {"i", {{1, 2}, "z"}}};
+  EXPECT_EQ(out, dumped(expected));
+}
+
+TEST(JsonWriter, RecordRowHasTheDocumentedShape) {
+  domain::Record r;
+  r.app = 2;
+  r.id = 7;
+  r.revision = 3;
+  r.values["t"].text = "a\"b";
+  r.values["m"].items = {"x", "y"};
+  r.values["both"] = domain::FieldValue{"txt", {"i"}};
+  r.status = "承認待ち";
+  r.assignees = {"sato"};
+  r.creator = r.modifier = "li";
+  r.createdAt = 1;
+  r.updatedAt = 2;
+  r.history.push_back(domain::StatusChange{5, "申請中", "", "li", {"sato"}});
+  std::string out;
+  JsonWriter w(out);
+  api::storage::writeRecordRow(w, r);
+  Ordered expected = {{"app", 2}, {"id", 7}, {"revision", 3},
+                      {"values", {{"both", {{"text", "txt"}, {"items", {"i"}}}}, {"m", {"x", "y"}}, {"t", "a\"b"}}},
+                      {"status", "承認待ち"}, {"assignees", {"sato"}}, {"actedBy", Ordered::array()},
+                      {"creator", "li"}, {"modifier", "li"}, {"createdAt", 1}, {"updatedAt", 2},
+                      {"history", {{{"at", 5}, {"status", "申請中"}, {"action", ""}, {"actor", "li"},
+                                    {"assignees", {"sato"}}}}}};
+  EXPECT_EQ(out, dumped(expected));
+}
+
+}  // namespace ringi::apitest
