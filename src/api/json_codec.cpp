@@ -568,41 +568,6 @@ Json encodeValue(const App& app, const std::string& code, const FieldValue& fv,
   }
 }
 
-Json encodeRecord(const App& app, const Record& r, const Directory& dir,
-                  const std::vector<std::string>& only) {
-  Json out = Json::object();
-  auto want = [&](const std::string& code) {
-    return only.empty() || std::find(only.begin(), only.end(), code) != only.end();
-  };
-  auto put = [&](const std::string& code, const char* type, Json value) {
-    if (want(code)) out[code] = Json{{"type", type}, {"value", std::move(value)}};
-  };
-  static const FieldValue empty;
-  for (const auto& f : app.fields) {
-    if (isSystemField(f.type)) continue;
-    auto it = r.values.find(f.code);
-    put(f.code, fieldTypeName(f.type), encodeValue(app, f.code, it == r.values.end() ? empty : it->second, &dir));
-  }
-  for (const auto& [code, fv] : r.values)
-    if (!app.findField(code)) put(code, fv.items.empty() ? "SINGLE_LINE_TEXT" : "MULTI_SELECT", encodeValue(app, code, fv, &dir));
-  std::string id = std::to_string(r.id);
-  put(systemFieldCode(app, FieldType::RECORD_NUMBER), "RECORD_NUMBER", id);
-  put("$id", "__ID__", id);
-  put("$revision", "__REVISION__", std::to_string(r.revision));
-  put(systemFieldCode(app, FieldType::CREATOR), "CREATOR", entityRef(r.creator, FieldType::CREATOR, &dir));
-  put(systemFieldCode(app, FieldType::CREATED_TIME), "CREATED_TIME", isoTime(r.createdAt));
-  put(systemFieldCode(app, FieldType::MODIFIER), "MODIFIER",
-      entityRef(r.modifier.empty() ? r.creator : r.modifier, FieldType::MODIFIER, &dir));
-  put(systemFieldCode(app, FieldType::UPDATED_TIME), "UPDATED_TIME", isoTime(r.updatedAt));
-  if (app.process.enable) {
-    put(app.statusFieldCode(), "STATUS", r.status);
-    Json as = Json::array();
-    for (const auto& u : r.assignees) as.push_back(entityRef(u, FieldType::STATUS_ASSIGNEE, &dir));
-    put(app.assigneeFieldCode(), "STATUS_ASSIGNEE", std::move(as));
-  }
-  return out;
-}
-
 FieldValue decodeValue(const Json& value, bool* ok) {
   FieldValue fv;
   *ok = true;

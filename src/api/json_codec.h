@@ -67,9 +67,7 @@ domain::BatchApprovalSettings decodeBatchSettings(const Json& j, Validation& v,
                                                   const std::string& key);
 
 // ---- records ---------------------------------------------------------------------------------
-// kintone record object with system fields; `only`, when non-empty, limits the fields returned.
-Json encodeRecord(const domain::App& app, const domain::Record& r, const domain::Directory& dir,
-                  const std::vector<std::string>& only = {});
+// (kintone record objects for the record APIs: record_writer.h)
 // {code: {"value": ...}} -> values; problems under `key` + ".<code>.value".
 domain::FieldValues decodeValues(const Json& record, Validation& v,
                                                        const std::string& key);

@@ -4,12 +4,19 @@
 #include "api/handler_util.h"
 #include "api/json_codec.h"
 #include "api/params.h"
+#include "api/record_writer.h"
 
 namespace ringi::api::handlers {
 
 using domain::Error;
 
 namespace {
+// A handler's answer written as text: the response body as is, or parsed where a Json is wanted.
+void answer(Ctx& ctx, std::string text, Json& out) {
+  if (ctx.rawOut) *ctx.rawOut = std::move(text);
+  else out = Json::parse(text);
+}
+
 // id directly, or through updateKey {field, value}.
 std::optional<int64_t> targetId(Params& p, bool* viaKey, std::string* keyField,
                                 std::string* keyValue) {
@@ -41,7 +48,12 @@ void getRecord(Ctx& ctx, const Json& params, Json& out) {
   v.check();
   const auto& a = appOf(ctx, *app);
   const auto& r = ctx.engine.record(ctx.user, *app, *id);
-  out = Json{{"record", codec::encodeRecord(a, r, ctx.engine.directory())}};
+  std::string text;
+  JsonWriter w(text);
+  w.beginObject().key("record");
+  RecordWriter(a, ctx.engine.directory()).write(w, r);
+  w.endObject();
+  answer(ctx, std::move(text), out);
 }
 
 void addRecord(Ctx& ctx, const Json& params, Json& out) {
@@ -92,12 +104,19 @@ void getRecords(Ctx& ctx, const Json& params, Json& out) {
   v.check();
   const auto& a = appOf(ctx, *app);
   int64_t total = 0;
-  auto recs = ctx.engine.findRecords(ctx.user, *app, query.value_or(""), &total);
-  Json arr = Json::array();
-  for (const auto* r : recs) arr.push_back(codec::encodeRecord(a, *r, ctx.engine.directory(), fields));
-  out = Json::object();
-  out["records"] = std::move(arr);
-  out["totalCount"] = totalCount.value_or(false) ? Json(std::to_string(total)) : Json(nullptr);
+  // Without totalCount the scan stops at the last record of the page.
+  auto recs = ctx.engine.findRecords(ctx.user, *app, query.value_or(""),
+                                     totalCount.value_or(false) ? &total : nullptr);
+  std::string text;
+  JsonWriter w(text);
+  w.beginObject().key("records").beginArray();
+  const RecordWriter records(a, ctx.engine.directory(), fields);
+  for (const auto* r : recs) records.write(w, *r);
+  w.endArray().key("totalCount");
+  if (totalCount.value_or(false)) w.value(std::to_string(total));
+  else w.null();
+  w.endObject();
+  answer(ctx, std::move(text), out);
 }
 
 void addRecords(Ctx& ctx, const Json& params, Json& out) {

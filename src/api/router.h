@@ -24,6 +24,9 @@ struct Ctx {
   std::string user;
   domain::Locale locale = domain::Locale::en;
   std::optional<int64_t> guestSpace;
+  // When set, a handler may put its whole answer here as JSON text instead of filling `out`:
+  // record reads write their records straight to text (RecordWriter). Null inside bulkRequest.
+  std::string* rawOut = nullptr;
 };
 
 using Handler = void (*)(Ctx& ctx, const Json& params, Json& out);

@@ -110,7 +110,8 @@ struct Service::Impl {
     }
     params.erase("__REQUEST_TOKEN__");
 
-    Ctx ctx{engine, user, *locale, pp.guestSpace};
+    std::string raw;
+    Ctx ctx{engine, user, *locale, pp.guestSpace, &raw};
     Json out;
     Response resp;
     if (method == "GET") {
@@ -121,7 +122,7 @@ struct Service::Impl {
       handler(ctx, params, out);
       resp.changes = changesText(tx.commit());
     }
-    resp.body = toText(out);
+    resp.body = raw.empty() ? toText(out) : std::move(raw);
     return resp;
   }
 };
