@@ -47,6 +47,25 @@ std::string toLower(std::string_view s) {
 }
 
 // Case-insensitive (ASCII) substring search; `needle` is already lower-case.
+// String equality without a call to memcmp: in wasm memcmp is a byte loop behind a call, and
+// the approval query compares a status and an assignee per record (a quarter of its scan time).
+RINGI_HOT_INLINE bool sameText(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t u, v;
+    std::memcpy(&u, x + i, 8);
+    std::memcpy(&v, y + i, 8);
+    if (u != v) return false;
+  }
+  for (; i < n; ++i)
+    if (x[i] != y[i]) return false;
+  return true;
+}
+
 bool containsCi(std::string_view hay, std::string_view needle) {
   if (needle.empty()) return true;
   if (needle.size() > hay.size()) return false;
@@ -535,7 +554,7 @@ RINGI_HOT_INLINE bool evalCond(const Node& n, const Record& r, const Ctx& ctx) {
       if (op == Op::LIKE || op == Op::NOT_LIKE) return containsCi(v, n.operands.front().str) != neg;
       bool any = false;
       for (const Operand& o : n.operands) {
-        if (v == o.str) { any = true; break; }
+        if (sameText(v, o.str)) { any = true; break; }
       }
       return any != neg;
     }
@@ -565,7 +584,7 @@ RINGI_HOT_INLINE bool evalCond(const Node& n, const Record& r, const Ctx& ctx) {
           continue;
         }
         for (size_t i = 0; i < count; ++i) {
-          if (items[i] == *want) { any = true; break; }
+          if (sameText(items[i], *want)) { any = true; break; }
         }
         if (any) break;
       }
@@ -884,13 +903,46 @@ bool usesFn(const Node& n, Fn fn) {
   return false;
 }
 
-// Records are scattered on the heap; scanning is bound by cache misses, so fetch ahead.
-inline void prefetch(const Record* r) {
-#if defined(__GNUC__) || defined(__clang__)
-  __builtin_prefetch(&r->status);
-  __builtin_prefetch(&r->assignees);
+// Calls visit(r) for every record in scan order (descending when `desc`) until it returns false.
+// Records are scattered on the heap, so a scan is bound by cache misses and fetches ahead.
+// Natively: prefetch instructions 8 records on. wasm has no prefetch instruction; there the scan
+// first reads a word of each of the next 16 records (loads that do not depend on each other, so
+// they are in flight together), then a word of what those point to (status text, assignees),
+// then evaluates the 16 from cache. The approval query's scan of 100,000 records in Node:
+// 11.0 -> 3.7 ms. (Touching the field values too cost more than it saved.)
+template <class Visit>
+void scan(const std::vector<const Record*>& records, bool desc, Visit visit) {
+  const size_t n = records.size();
+  auto at = [&](size_t i) { return records[desc ? n - 1 - i : i]; };
+#if defined(__EMSCRIPTEN__)
+  constexpr size_t kBlock = 16;
+  uintptr_t sum = 0;  // depends on every load, so the compiler keeps them
+  for (size_t start = 0; start < n; start += kBlock) {
+    const size_t stop = std::min(n, start + kBlock);
+    for (size_t i = start; i < stop; ++i) {
+      const Record* r = at(i);
+      sum += reinterpret_cast<uintptr_t>(r->assignees.data()) + r->status.size();
+    }
+    for (size_t i = start; i < stop; ++i) {
+      const Record* r = at(i);
+      sum += static_cast<unsigned char>(r->status.data()[0]);
+      if (!r->assignees.empty()) sum += r->assignees.front().size();
+    }
+    static volatile uintptr_t sink;
+    sink = sum;
+    for (size_t i = start; i < stop; ++i)
+      if (!visit(at(i))) return;
+  }
 #else
-  (void)r;
+  for (size_t i = 0; i < n; ++i) {
+#if defined(__GNUC__) || defined(__clang__)
+    if (i + 8 < n) {
+      __builtin_prefetch(&at(i + 8)->status);
+      __builtin_prefetch(&at(i + 8)->assignees);
+    }
+#endif
+    if (!visit(at(i))) return;
+  }
 #endif
 }
 
@@ -1027,23 +1079,22 @@ std::vector<const Record*> Query::run(const std::vector<const Record*>& records,
   if (im.idDirection != 0) {
     out.reserve(std::min(limit, records.size()));
     size_t matched = 0;
-    const size_t n = records.size();
-    for (size_t i = 0; i < n; ++i) {
-      const Record* r = records[im.idDirection < 0 ? n - 1 - i : i];
-      if (i + 8 < n) prefetch(records[im.idDirection < 0 ? n - 9 - i : i + 8]);
-      if (cond && !eval(*cond, *r, ctx)) continue;
+    scan(records, im.idDirection < 0, [&](const Record* r) {
+      if (cond && !eval(*cond, *r, ctx)) return true;
       if (matched >= offset && matched < end) out.push_back(r);
       ++matched;
-      if (matched >= end && !total) break;
-    }
+      return matched < end || total != nullptr;
+    });
     if (total) *total = static_cast<int64_t>(matched);
     return out;
   }
 
   std::vector<const Record*> hits;
   if (cond) {
-    for (const Record* r : records)
+    scan(records, false, [&](const Record* r) {
       if (eval(*cond, *r, ctx)) hits.push_back(r);
+      return true;
+    });
   } else {
     hits = records;
   }
