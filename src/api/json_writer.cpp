@@ -1,5 +1,7 @@
 #include "api/json_writer.h"
 
+#include <charconv>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "api/json.h"
@@ -33,23 +35,47 @@ size_t utf8Length(std::string_view s, size_t i) {
 }
 }  // namespace
 
+void JsonWriter::flush() {
+  out_.append(buf_, len_);
+  len_ = 0;
+}
+
+void JsonWriter::put(const char* p, size_t n) {
+  if (len_ + n > sizeof buf_) {
+    flush();
+    if (n > sizeof buf_) {
+      out_.append(p, n);
+      return;
+    }
+  }
+  std::memcpy(buf_ + len_, p, n);
+  len_ += n;
+}
+
+JsonWriter& JsonWriter::done() {
+  if (depth_ == 0) flush();
+  return *this;
+}
+
 JsonWriter& JsonWriter::open(char c) {
   comma();
-  out_ += c;
+  put(c);
+  ++depth_;
   needComma_ = false;
   return *this;
 }
 
 JsonWriter& JsonWriter::close(char c) {
-  out_ += c;
+  put(c);
+  --depth_;
   needComma_ = true;
-  return *this;
+  return done();
 }
 
 JsonWriter& JsonWriter::key(std::string_view k) {
   comma();
   string(k);
-  out_ += ':';
+  put(':');
   needComma_ = false;
   return *this;
 }
@@ -57,25 +83,30 @@ JsonWriter& JsonWriter::key(std::string_view k) {
 JsonWriter& JsonWriter::value(std::string_view s) {
   comma();
   string(s);
-  return *this;
+  return done();
 }
 
 JsonWriter& JsonWriter::value(int64_t n) {
   comma();
-  out_ += std::to_string(n);
-  return *this;
+  char digits[24];
+  const auto r = std::to_chars(digits, digits + sizeof digits, n);
+  put(digits, static_cast<size_t>(r.ptr - digits));
+  return done();
 }
 
 JsonWriter& JsonWriter::value(uint64_t n) {
   comma();
-  out_ += std::to_string(n);
-  return *this;
+  char digits[24];
+  const auto r = std::to_chars(digits, digits + sizeof digits, n);
+  put(digits, static_cast<size_t>(r.ptr - digits));
+  return done();
 }
 
 JsonWriter& JsonWriter::value(bool b) {
   comma();
-  out_ += b ? "true" : "false";
-  return *this;
+  if (b) put("true", 4);
+  else put("false", 5);
+  return done();
 }
 
 JsonWriter& JsonWriter::value(const std::vector<std::string>& items) {
@@ -86,53 +117,64 @@ JsonWriter& JsonWriter::value(const std::vector<std::string>& items) {
 
 JsonWriter& JsonWriter::null() {
   comma();
-  out_ += "null";
-  return *this;
+  put("null", 4);
+  return done();
 }
 
 JsonWriter& JsonWriter::raw(std::string_view json) {
   comma();
-  out_ += json;
-  return *this;
+  put(json.data(), json.size());
+  return done();
 }
 
 void JsonWriter::string(std::string_view s) {
   static const char hex[] = "0123456789abcdef";
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t plain = 0;  // printable ASCII needing no escape: most codes, numbers, ids, dates
+  while (plain < n && p[plain] >= 0x20 && p[plain] < 0x80 && p[plain] != '"' && p[plain] != '\\')
+    ++plain;
+  if (plain == n) {
+    put('"');
+    put(s.data(), n);
+    put('"');
+    return;
+  }
   // Invalid UTF-8 is rare (text that came in through JSON is valid): leave it to nlohmann, whose
   // replacement rules the stored rows have always followed.
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) { ++i; continue; }
-    const size_t n = utf8Length(s, i);
-    if (n == 0) {
-      out_ += Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
+  for (size_t i = plain; i < n;) {
+    if (p[i] < 0x80) { ++i; continue; }
+    const size_t len = utf8Length(s, i);
+    if (len == 0) {
+      const std::string text = Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
+      put(text.data(), text.size());
       return;
     }
-    i += n;
+    i += len;
   }
-  out_ += '"';
+  put('"');
   size_t run = 0;  // start of the bytes not yet copied
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = plain; i < n; ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out_.append(s.data() + run, i - run);
+    put(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\b': out_ += "\\b"; break;
-      case '\f': out_ += "\\f"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
-      default:
-        out_ += "\\u00";
-        out_ += hex[c >> 4];
-        out_ += hex[c & 0xF];
+      case '"': put("\\\"", 2); break;
+      case '\\': put("\\\\", 2); break;
+      case '\b': put("\\b", 2); break;
+      case '\f': put("\\f", 2); break;
+      case '\n': put("\\n", 2); break;
+      case '\r': put("\\r", 2); break;
+      case '\t': put("\\t", 2); break;
+      default: {
+        const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
+        put(esc, 6);
+      }
     }
   }
-  out_.append(s.data() + run, s.size() - run);
-  out_ += '"';
+  put(s.data() + run, n - run);
+  put('"');
 }
 
 }  // namespace ringi::api

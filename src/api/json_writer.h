@@ -5,6 +5,10 @@
 //
 //   JsonWriter w(out);
 //   w.beginObject().key("id").value(int64_t{7}).key("tags").value(tags).endObject();
+//
+// Bytes are staged in a small buffer and appended to `out` in blocks: in wasm every
+// std::string::push_back is a call into the prebuilt libc++ (it cannot be inlined), which made
+// single characters the writer's main cost. `out` is complete once the outermost value is.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +21,10 @@ namespace ringi::api {
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
+
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
+  ~JsonWriter() { flush(); }
 
   JsonWriter& beginObject() { return open('{'); }
   JsonWriter& endObject() { return close('}'); }
@@ -40,12 +48,22 @@ class JsonWriter {
   JsonWriter& open(char c);
   JsonWriter& close(char c);
   void comma() {
-    if (needComma_) out_ += ',';
+    if (needComma_) put(',');
     needComma_ = true;
   }
+  void put(char c) {
+    if (len_ == sizeof buf_) flush();
+    buf_[len_++] = c;
+  }
+  void put(const char* p, size_t n);
   void string(std::string_view s);
+  JsonWriter& done();  // after a value: flushes when it was the outermost one
+  void flush();
 
   std::string& out_;
+  char buf_[2048];
+  size_t len_ = 0;
+  int depth_ = 0;
   bool needComma_ = false;  // a value was written at this level: the next one needs a ','
 };
 

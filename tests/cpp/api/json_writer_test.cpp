@@ -61,6 +61,25 @@ TEST(JsonWriter, NestingNumbersAndCommas) {
   EXPECT_EQ(out, dumped(expected));
 }
 
+TEST(JsonWriter, LongOutputCrossesItsStagingBufferIntact) {
+  // Values of every length around and beyond the 2 KB staging buffer, escapes at the seams.
+  std::string out;
+  Ordered expected = Ordered::array();
+  {
+    JsonWriter w(out);
+    w.beginArray();
+    for (size_t n = 0; n < 5000; n += 37) {
+      std::string s(n, 'x');
+      for (size_t i = 0; i < n; i += 101) s[i] = i % 2 ? '"' : '\n';
+      w.beginObject().key(s.substr(0, n % 50)).value(s).key("n").value(static_cast<int64_t>(n)).endObject();
+      expected.push_back({{s.substr(0, n % 50), s}, {"n", n}});
+    }
+    w.endArray();
+    EXPECT_EQ(out, dumped(expected));  // complete as soon as the outermost value is closed
+  }
+  EXPECT_EQ(out, dumped(expected));  // and nothing more is written at destruction
+}
+
 TEST(JsonWriter, RecordRowHasTheDocumentedShape) {
   domain::Record r;
   r.app = 2;
