@@ -65,7 +65,8 @@ struct Service::Impl {
     return storage::changesText(engine, cs);
   }
 
-  Response dispatch(const Request& req, Locale* locale) {
+  // `parsedBody`, when given, is req.body already parsed (handleJson has it as a value).
+  Response dispatch(const Request& req, Locale* locale, Json* parsedBody = nullptr) {
     const std::string& method = req.method;
     *locale = engine.localeOf(req.user);
     // kintone's list, exactly (the facade rejects other spellings the same way)
@@ -93,15 +94,15 @@ struct Service::Impl {
     if (!engine.directory().findUser(user)) throw domain::Error("CB_AU01");
     *locale = engine.localeOf(user);
 
-    bool hasBody = req.body.find_first_not_of(" \t\r\n") != std::string::npos;
+    bool hasBody = parsedBody || req.body.find_first_not_of(" \t\r\n") != std::string::npos;
     if (hasBody) {
-      Json body = Json::parse(req.body, nullptr, false);
+      Json body = parsedBody ? std::move(*parsedBody) : Json::parse(req.body, nullptr, false);
       if (body.is_discarded()) {
         if (idListBody) throw domain::invalidInput("task_ids", "not_array");
         throw domain::Error("CB_IJ01");
       }
       if (body.is_object()) {
-        for (auto it = body.begin(); it != body.end(); ++it) params[it.key()] = it.value();
+        for (auto it = body.begin(); it != body.end(); ++it) params[it.key()] = std::move(it.value());
       } else if (idListBody) {
         params["task_ids"] = std::move(body);
       } else if (!body.is_null()) {
@@ -153,7 +154,7 @@ Response Service::handleJson(const std::string& requestJson) noexcept {
     field("method", req.method);
     field("path", req.path);
     auto b = j.find("body");
-    if (b != j.end() && !b->is_null()) req.body = toText(*b);
+    if (b != j.end() && !b->is_null()) return impl_->dispatch(req, &locale, &*b);
     return impl_->dispatch(req, &locale);
   });
 }
