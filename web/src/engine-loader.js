@@ -3,7 +3,8 @@
  * Loads the Emscripten engine (build-wasm/ringi-engine.js + .wasm, shipped next to this file in
  * dist/) in a browser page, a module Worker or Node 20, and returns the module instance with
  * ringiCall, ringiLoad, ringiRestore, ringiRestoreBytes, ringiSnapshotBytes, ringiExport,
- * ringiRunChunk, ringiHasPendingBatches, ringiRevertLast (src/bindings/ringi_bindings.cpp).
+ * ringiRunChunk, ringiHasPendingBatches, ringiRevertLast (src/bindings/ringi_bindings.cpp);
+ * ringiCall and ringiRunChunk are built here on the bindings' *View functions.
  *
  * Node needs `globalThis.require` and `globalThis.__dirname` before the factory module is
  * evaluated, and the wasm bytes passed as `wasmBinary` (Node's global fetch cannot load file:
@@ -58,8 +59,14 @@ export async function loadEngine(opts = {}) {
     moduleArgs.wasmBinary = await readFile(new URL(wasmUrl));
   }
   const engine = await factory(moduleArgs);
-  for (const f of ['ringiCall', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
+  for (const f of ['ringiCallView', 'ringiRunChunkView', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
     if (typeof engine[f] !== 'function') throw new Error(`engine lacks ${f}`);
   }
+  // Replies are read through a view of wasm memory and one TextDecoder call: embind's string
+  // return scans every byte in JS first (src/bindings/ringi_bindings.cpp, "view").
+  const utf8 = new TextDecoder();
+  const callView = engine.ringiCallView, chunkView = engine.ringiRunChunkView;
+  engine.ringiCall = (/** @type {string} */ request) => utf8.decode(callView(request));
+  engine.ringiRunChunk = (/** @type {number} */ maxTasks) => utf8.decode(chunkView(maxTasks));
   return engine;
 }
