@@ -13,7 +13,8 @@ const approveCount = (rec) => (rec.history || []).filter((h) => h.action === 'Ap
 
 test('check -> submit -> progress to completion, then reload: everything as it was', async () => {
   const page = await env.page();
-  await openRingi(page, { user: 'sato', database: 'batch1' });
+  // 50-task chunks (the default is one chunk per batch), so progress arrives in several steps.
+  await openRingi(page, { user: 'sato', database: 'batch1', chunkSize: 50 });
   const r = await page.evaluate(async (ws) => {
     await kintone.ringi.load(ws);
     const { tasks } = await kintone.api('/batch_approvals/_tasks?user_id=sato', 'GET', {});

@@ -12,12 +12,12 @@ import { createFakeEngine } from './helpers/fake-engine.mjs';
 const idb = new IDBFactory();
 let n = 0;
 
-async function makeHost(database, { storage = 'memory', chunkSize = 10 } = {}) {
+async function makeHost(database, { storage = 'memory', chunkSize = 10, defaultChunk = false } = {}) {
   const st = storage === 'memory' ? new MemoryStorage() : new IndexedDBStorage(idb);
   await st.open(database);
   const engine = createFakeEngine();
   const events = [];
-  const host = new Host({ engine, storage: st, database, chunkSize, broadcast: false, emit: (type, payload) => events.push({ type, payload }) });
+  const host = new Host({ engine, storage: st, database, chunkSize: defaultChunk ? undefined : chunkSize, broadcast: false, emit: (type, payload) => events.push({ type, payload }) });
   await host.open();
   return { host, engine, storage: st, events };
 }
@@ -92,6 +92,19 @@ for (const storage of ['memory', 'indexeddb']) {
     const rows = await a.storage.loadAll();
     assert.ok(rows.records.every((r) => r.history.length === 1));
     assert.equal(rows.batches[0].state, 'completed');
+    await a.host.close();
+  });
+
+  test(`${storage}: by default a 200-task batch is one chunk: one transaction after the submit`, async () => {
+    const db = `h${++n}`;
+    const a = await makeHost(db, { storage, defaultChunk: true });
+    const ids = await addRecords(a.host, 200);
+    const commits = a.host.stats.commits;
+    await call(a.host, 'sato', 'POST', '/batch_approvals/_submit?user_id=sato', ids);
+    await waitFor(() => a.events.some((e) => e.type === 'progress' && e.payload.state === 'completed'));
+    assert.deepEqual(a.events.filter((e) => e.type === 'progress').map((e) => e.payload.processed), [200]);
+    assert.equal(a.host.stats.chunks, 1);
+    assert.equal(a.host.stats.commits - commits, 2, 'the submit, then the chunk');
     await a.host.close();
   });
 
