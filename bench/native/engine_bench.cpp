@@ -105,7 +105,7 @@ void BM_Batch200(benchmark::State& state) {
     }
     state.ResumeTiming();
     e.submit("sato", ids);
-    while (e.runChunk(50)) {
+    while (e.runChunk(200)) {  // the worker's default chunk
     }
     e.confirmLast();
   }
