@@ -71,9 +71,10 @@ TEST_F(RecordWriterTest, EveryFieldInKintoneOrderWithNames) {
       {"title", typed("SINGLE_LINE_TEXT", "a \"quoted\"\ntitle")},
       {"tags", typed("CHECK_BOX", {"x", "y"})},
       {"who", typed("USER_SELECT", {ref("sato", "佐藤"), ref("gone", "gone")})},
-      {"org", typed("ORGANIZATION_SELECT", {ref("sales", "営業部")})},
-      {"grp", typed("GROUP_SELECT", {ref("mgr", "Managers")})},
-      {"old", typed("MULTI_SELECT", {"p"})},
+      // one-element arrays spelled out: {x} alone is a copy of x for some compilers
+      {"org", typed("ORGANIZATION_SELECT", Ordered::array({ref("sales", "営業部")}))},
+      {"grp", typed("GROUP_SELECT", Ordered::array({ref("mgr", "Managers")}))},
+      {"old", typed("MULTI_SELECT", Ordered::array({"p"}))},
       {"Record_number", typed("RECORD_NUMBER", "42")},
       {"$id", typed("__ID__", "42")},
       {"$revision", typed("__REVISION__", "5")},
