@@ -1,4 +1,5 @@
 // /k/v1/record.json and /k/v1/records.json.
+#include "api/router.h"
 #include "api_fixture.h"
 
 namespace ringi::apitest {
@@ -87,6 +88,23 @@ TEST_F(ApiTest, GetRecordsQueryFieldsTotalCount) {
   e = call("sato", "GET", "/k/v1/records.json?app=1&query=%28%28");
   expectError(e, 400, "CB_VA01");
   EXPECT_EQ(messagesOf(e, "query"), std::vector<std::string>{"クエリ記法が間違っています。"});
+}
+
+// Record reads write their answer as text; where no text answer is taken (inside bulkRequest's
+// handler loop) they fill the Json instead, and the two agree.
+TEST_F(ApiTest, RecordReadsAnswerTheSameAsJsonWithoutARawBody) {
+  for (const char* path : {"/k/v1/record.json", "/k/v1/records.json"}) {
+    api::ParsedPath pp;
+    ASSERT_TRUE(api::parsePath(path, &pp));
+    api::Handler h = nullptr;
+    ASSERT_EQ(api::route(pp.api, "GET", &h), api::RouteResult::ok);
+    api::Ctx ctx{svc.engine(), "sato", domain::Locale::ja, std::nullopt};  // rawOut: null
+    api::Json out;
+    h(ctx, api::Json{{"app", 1}, {"id", 1}, {"query", "order by $id asc"}, {"totalCount", true}}, out);
+    auto c = call("sato", "GET", std::string(path) + "?app=1&id=1&query=order%20by%20%24id%20asc&totalCount=true");
+    ASSERT_EQ(c.status, 200);
+    EXPECT_EQ(json::parse(out.dump()), c.body) << path;
+  }
 }
 
 TEST_F(ApiTest, AddRecordsLimitAndAllOrNothing) {
