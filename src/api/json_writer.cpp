@@ -86,7 +86,8 @@ JsonWriter& JsonWriter::value(std::string_view s) {
   return done();
 }
 
-JsonWriter& JsonWriter::value(int64_t n) {
+template <class Integer>
+JsonWriter& JsonWriter::integer(Integer n) {
   comma();
   char digits[24];
   const auto r = std::to_chars(digits, digits + sizeof digits, n);
@@ -94,13 +95,8 @@ JsonWriter& JsonWriter::value(int64_t n) {
   return done();
 }
 
-JsonWriter& JsonWriter::value(uint64_t n) {
-  comma();
-  char digits[24];
-  const auto r = std::to_chars(digits, digits + sizeof digits, n);
-  put(digits, static_cast<size_t>(r.ptr - digits));
-  return done();
-}
+JsonWriter& JsonWriter::value(int64_t n) { return integer(n); }
+JsonWriter& JsonWriter::value(uint64_t n) { return integer(n); }
 
 JsonWriter& JsonWriter::value(bool b) {
   comma();

@@ -57,6 +57,8 @@ class JsonWriter {
   }
   void put(const char* p, size_t n);
   void string(std::string_view s);
+  template <class Integer>
+  JsonWriter& integer(Integer n);
   JsonWriter& done();  // after a value: flushes when it was the outermost one
   void flush();
 
