@@ -432,6 +432,25 @@ TEST_F(QueryTest, StringEscapes) {
   EXPECT_EQ(ids("文字列 = \"C:\\\\temp\"\n\tor $id = 1"), (Ids{2, 1}));
 }
 
+// More records than the scan's block (16 in wasm, which fetches a block ahead before evaluating
+// it): pages that start and stop inside blocks, in both directions, with and without the total.
+TEST_F(QueryTest, ScanAcrossBlocksStopsAtThePageAndCountsEverything) {
+  for (int i = 1; i <= 40; ++i) add([&](Record& r) { r.values["数値"].text = std::to_string(i); });
+  int64_t total = 0;
+  EXPECT_EQ(ids("数値 > 10 order by $id asc limit 5 offset 3"), (Ids{14, 15, 16, 17, 18}));
+  EXPECT_EQ(ids("数値 > 10 order by $id asc limit 5 offset 3", &total), (Ids{14, 15, 16, 17, 18}));
+  EXPECT_EQ(total, 30);
+  EXPECT_EQ(ids("数値 <= 20 order by $id desc limit 3 offset 2"), (Ids{18, 17, 16}));
+  EXPECT_EQ(ids("数値 <= 20 order by $id desc limit 3 offset 2", &total), (Ids{18, 17, 16}));
+  EXPECT_EQ(total, 20);
+  EXPECT_EQ(ids("数値 in (1, 17, 33, 40) order by $id desc", &total), (Ids{40, 33, 17, 1}));
+  EXPECT_EQ(total, 4);
+  EXPECT_EQ(ids("数値 > 100 order by 数値 desc", &total), (Ids{}));  // the sorting path
+  EXPECT_EQ(total, 0);
+  EXPECT_EQ(ids("数値 >= 39 order by 数値 asc", &total), (Ids{39, 40}));
+  EXPECT_EQ(total, 2);
+}
+
 TEST_F(QueryTest, OrderByLimitOffsetTotal) {
   const char* names[] = {"b", "a", "c", "a", "b", "a"};
   const char* nums[] = {"3", "1", "2", "5", "", "1"};
