@@ -122,6 +122,8 @@ ChangeSet Engine::revertLast() {
 void Engine::confirmLast() {
   if (!lastUndo_) return;
   lastUndo_->entries.clear();
+  // Keep the log's capacity for the next transaction, unless one big import or bulk call grew it.
+  if (lastUndo_->entries.capacity() > 4096) lastUndo_->entries.shrink_to_fit();
   spareUndo_ = std::move(lastUndo_);
 }
 
@@ -308,6 +310,17 @@ void Engine::load(Snapshot snap) {
   // Swap in the new state now so record defaults and task derivation can use the normal helpers.
   if (undo_) undo_->entries.push_back(UndoLog::StateImage{std::move(s_)});
   s_ = std::move(next);
+  // That one image undoes the whole load, so the helpers record no per-entity images meanwhile:
+  // deriving 100,000 open tasks used to keep 100,000 task images (~29 MB in wasm) until the
+  // next call. Declared after `tx`, so the log is back in place before tx can roll back.
+  struct PauseImages {
+    std::unique_ptr<UndoLog>& slot;
+    std::unique_ptr<UndoLog> held = std::move(slot);
+    void resume() {
+      if (held) slot = std::move(held);
+    }
+    ~PauseImages() { resume(); }
+  } pause{undo_};
 
   const int64_t now = now_();
   const bool deriveTasks = snap.tasks.empty();
@@ -354,6 +367,7 @@ void Engine::load(Snapshot snap) {
     std::string number = b.number;
     s_->setBatch(number, std::move(b));
   }
+  pause.resume();
   tx.commit();
 }
 

@@ -241,6 +241,34 @@ TEST(Transactions, RevertLastUndoesACommittedChange) {
   EXPECT_TRUE(f.engine.revertLast().empty());
 }
 
+// A load keeps one image of the whole previous state (no per-task images while it derives
+// tasks): reverting it brings back the old records and open tasks, and the new ones are gone.
+TEST(Transactions, RevertLastUndoesALoadWithDerivedTasks) {
+  Fixture f;
+  int64_t a = f.pending();
+  const std::string task = f.openTaskOf("sato", a);
+  f.engine.confirmLast();
+  Snapshot s = expenseWorkspace();
+  for (int64_t id = 1; id <= 3; ++id) {
+    Record r;
+    r.app = 1;
+    r.id = id;
+    r.status = "承認待ち";
+    r.assignees = {"tanaka"};
+    s.records.push_back(r);
+  }
+  ASSERT_TRUE(f.engine.openTasks("tanaka", 1).empty());
+  auto tx = f.engine.begin();
+  f.engine.load(s);
+  tx.commit();
+  EXPECT_EQ(f.engine.openTasks("tanaka", 1).size(), 3u);
+  EXPECT_TRUE(f.engine.revertLast().reset);
+  EXPECT_TRUE(f.engine.openTasks("tanaka", 1).empty());
+  EXPECT_EQ(f.engine.allRecords(1).size(), 1u);
+  EXPECT_EQ(f.openTaskOf("sato", a), task);
+  EXPECT_EQ(f.engine.findTask(task)->state, TaskState::open);
+}
+
 TEST(Records, DeleteMarksTasksDeleted) {
   Fixture f;
   int64_t a = f.pending();
@@ -287,14 +315,23 @@ TEST(Workspace, InconsistentInputIsRejectedAndChangesNothing) {
   Fixture f;
   f.pending();
   Snapshot bad = expenseWorkspace();
+  Record good;  // loads, and gets an open task derived, before the bad record stops the load
+  good.app = 1;
+  good.id = 5;
+  good.status = "承認待ち";
+  good.assignees = {"tanaka"};
+  bad.records.push_back(good);
   Record r;
   r.app = 1;
   r.id = 1;
   r.status = "存在しない";
   bad.records.push_back(r);
+  const std::string task = f.openTaskOf("sato", 1);
   EXPECT_EQ(codeOf([&] { f.engine.load(bad); }), "RINGI_WS01");
   EXPECT_EQ(f.engine.allRecords(1).size(), 1u);
   EXPECT_EQ(f.engine.record("x", 1, 1).status, "承認待ち");
+  EXPECT_EQ(f.openTaskOf("sato", 1), task);
+  EXPECT_TRUE(f.engine.openTasks("tanaka", 1).empty());
 }
 
 }  // namespace
