@@ -25,31 +25,39 @@ RecordWriter::RecordWriter(const App& app, const Directory& dir,
   for (size_t i = 0; i < count; ++i) systemCodes_.push_back(codec::systemFieldCode(app, system[i].first));
   for (size_t i = 0; i < count; ++i)
     if (wanted(systemCodes_[i])) system_.push_back(Column{&systemCodes_[i], system[i].second});
+  columns_ = fixed_;
+  for (const auto& c : system_) merge(columns_, c);
 }
 
 bool RecordWriter::wanted(const std::string& code) const {
   return only_.empty() || std::find(only_.begin(), only_.end(), code) != only_.end();
 }
 
-void RecordWriter::write(JsonWriter& w, const Record& r) const {
-  // Form fields, then values the form no longer has a field for, then the system fields. A code
-  // met twice keeps its first position and its last value, as assigning into an object would.
-  std::vector<Column> cols(fixed_);
-  cols.reserve(fixed_.size() + system_.size() + 2);
-  auto add = [&](const Column& c) {
-    for (auto& have : cols)
-      if (*have.code == *c.code) {
-        have = c;
-        return;
-      }
-    cols.push_back(c);
-  };
-  for (const auto& [code, fv] : r.values)
-    if (!app_.findField(code) && wanted(code)) add(Column{&code, Sys::none, nullptr, &fv});
-  for (const auto& c : system_) add(c);
+// A code met twice keeps its first position and its last value, as assigning into an object would.
+void RecordWriter::merge(std::vector<Column>& cols, const Column& c) {
+  for (auto& have : cols)
+    if (*have.code == *c.code) {
+      have = c;
+      return;
+    }
+  cols.push_back(c);
+}
 
+void RecordWriter::write(JsonWriter& w, const Record& r) const {
+  // Form fields, then values the form no longer has a field for, then the system fields. Only a
+  // record with such values needs its own column list; the rest share the one made up front.
+  auto orphan = [&](const std::string& code) { return !app_.findField(code) && wanted(code); };
+  const bool orphans = std::any_of(r.values.begin(), r.values.end(),
+                                   [&](const auto& kv) { return orphan(kv.first); });
+  std::vector<Column> own;
+  if (orphans) {
+    own = fixed_;
+    for (const auto& [code, fv] : r.values)
+      if (orphan(code)) merge(own, Column{&code, Sys::none, nullptr, &fv});
+    for (const auto& c : system_) merge(own, c);
+  }
   w.beginObject();
-  for (const auto& c : cols) {
+  for (const auto& c : orphans ? own : columns_) {
     w.key(*c.code);
     writeValue(w, c, r);
   }

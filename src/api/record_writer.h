@@ -18,6 +18,8 @@ class RecordWriter {
   // `only`, when non-empty, limits the fields written (the request's `fields`).
   RecordWriter(const domain::App& app, const domain::Directory& dir,
                const std::vector<std::string>& only = {});
+  RecordWriter(const RecordWriter&) = delete;  // its columns point into its own systemCodes_
+  RecordWriter& operator=(const RecordWriter&) = delete;
   void write(JsonWriter& w, const domain::Record& r) const;
 
  private:
@@ -29,6 +31,7 @@ class RecordWriter {
     const domain::FieldDef* def = nullptr;      // a form field (sys == none)
     const domain::FieldValue* value = nullptr;  // a value the form has no field for
   };
+  static void merge(std::vector<Column>& cols, const Column& c);
   bool wanted(const std::string& code) const;
   void writeValue(JsonWriter& w, const Column& c, const domain::Record& r) const;
   void writeEntity(JsonWriter& w, const std::string& code, domain::FieldType t) const;
@@ -38,6 +41,7 @@ class RecordWriter {
   const std::vector<std::string>& only_;
   std::vector<Column> fixed_;   // form fields, in form order (wanted ones only)
   std::vector<Column> system_;  // system fields, in kintone's order (wanted ones only)
+  std::vector<Column> columns_;  // fixed_ then system_, merged: a record without stray values
   std::vector<std::string> systemCodes_;
 };
 

@@ -107,4 +107,18 @@ TEST_F(RecordWriterTest, ACodeMetTwiceKeepsItsFirstPlaceAndLastValue) {
                  R"("Record_number":{"type":"RECORD_NUMBER","value":"42"}})");
 }
 
+TEST_F(RecordWriterTest, AFormFieldNamedLikeASystemFieldKeepsItsPlaceButNotItsValue) {
+  // An en app with no CREATOR field, but a text field coded like the default one: the system
+  // value is written in the form field's place (the record has no stray values here).
+  FieldDef f;
+  f.code = f.label = "Created_by";
+  f.type = FieldType::SINGLE_LINE_TEXT;
+  app.fields.insert(app.fields.begin(), f);
+  r.values.erase("old");
+  r.values["Created_by"].text = "typed by hand";
+  EXPECT_EQ(written({"$id", "Created_by"}),
+            R"({"Created_by":{"type":"CREATOR","value":{"code":"sato","name":"佐藤"}},)"
+            R"("$id":{"type":"__ID__","value":"42"}})");
+}
+
 }  // namespace ringi::apitest
