@@ -138,10 +138,10 @@ Response Service::handle(const Request& request) noexcept {
   return impl_->guarded(&locale, [&] { return impl_->dispatch(request, &locale); });
 }
 
-Response Service::handleJson(const std::string& requestJson) noexcept {
+Response Service::handleJson(std::string_view requestJson) noexcept {
   Locale locale = Locale::en;
   return impl_->guarded(&locale, [&] {
-    Json j = Json::parse(requestJson, nullptr, false);
+    Json j = Json::parse(requestJson.begin(), requestJson.end(), nullptr, false);
     if (!j.is_object()) throw domain::Error("CB_IJ01");
     Request req;
     auto field = [&](const char* k, std::string& dst) {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "domain/engine.h"
 
@@ -33,7 +34,7 @@ class Service {
 
   Response handle(const Request& request) noexcept;
   // {"user": "...", "method": "...", "path": "...", "body": <any JSON value, optional>}
-  Response handleJson(const std::string& requestJson) noexcept;
+  Response handleJson(std::string_view requestJson) noexcept;
 
   // Replaces everything with a workspace document (DESIGN §2); changes = full snapshot (reset).
   Response load(const std::string& workspaceJson) noexcept;

@@ -109,3 +109,37 @@ test('the real engine: snapshot bytes restore an identical engine; torn bytes ch
   assert.equal(b.ringiExport(), a.ringiExport());
   assert.ok(b.ringiMemoryInUse() > 0 && b.ringiMemoryInUse() <= b.HEAP8.buffer.byteLength);
 });
+
+test('engine-loader: requests cross through the wasm buffer, and survive memory growth and large bodies', { skip: !ready && 'dist/ missing' }, async () => {
+  const { loadEngine } = await import(new URL('engine-loader.js', distUrl).href);
+  const engine = await loadEngine({ engineUrl: new URL('ringi-engine.js', distUrl).href });
+  const ws = seed003Workspace();
+  assert.equal(JSON.parse(engine.ringiLoad(JSON.stringify(ws))).status, 200);
+  const read = (id) => JSON.stringify({ user: 'Administrator', method: 'GET', path: `/k/v1/record.json?app=1&id=${id}` });
+  // The buffered path answers what the string path answers (non-ASCII text in the reply).
+  const buffered = engine.ringiCall(read(1002));
+  assert.equal(buffered, new TextDecoder().decode(engine.ringiCallView(read(1002))));
+  assert.equal(JSON.parse(buffered).body.record.$id.value, '1002');
+  // A longer request after a short one, then a short one: the first bytes of the buffer are reused
+  // and nothing of the longer request is left over.
+  const unknownUser = JSON.stringify({ user: 'nobody-' + '漢'.repeat(300), method: 'GET', path: '/k/v1/record.json?app=1&id=1002' });
+  assert.ok(JSON.parse(engine.ringiCall(unknownUser)).status >= 400);
+  assert.equal(engine.ringiCall(read(1002)), buffered);
+  // Grow wasm memory (a large load), which detaches the loader's view of the buffer.
+  const before = engine.HEAP8.buffer.byteLength;
+  const big = approvalWorkspace(20000);
+  assert.equal(JSON.parse(engine.ringiLoad(JSON.stringify(big))).status, 200);
+  assert.ok(engine.HEAP8.buffer.byteLength > before, 'memory grew');
+  const after = JSON.parse(engine.ringiCall(JSON.stringify({ user: 'sato', method: 'GET', path: '/k/v1/record.json?app=1&id=19999' })));
+  assert.equal(after.status, 200, JSON.stringify(after.body));
+  assert.equal(after.body.record.$id.value, '19999');
+  // A request over the buffer's limit (1 MiB worst case) crosses as a string and still answers.
+  const huge = JSON.stringify({ user: 'sato', method: 'PUT', path: '/k/v1/record.json', body: { app: 1, id: 1, record: { title: { value: 'x'.repeat(400000) } } } });
+  const r = JSON.parse(engine.ringiCall(huge));
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  // Garbage still gives a kintone-shaped error through the buffered path.
+  for (const bad of ['', '{', '\u0000', '"\ud800"']) {
+    const e = JSON.parse(engine.ringiCall(bad));
+    assert.ok(e.status >= 400 && typeof e.body.code === 'string', bad);
+  }
+});

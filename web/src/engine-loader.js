@@ -16,6 +16,9 @@ export const DEFAULT_ENGINE_URL = new URL('./ringi-engine.js', import.meta.url).
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined'
   && typeof (/** @type {any} */ (globalThis).WorkerGlobalScope) === 'undefined';
 
+/** Requests longer than this (UTF-8 bytes, worst case) cross as a string, not through the buffer. */
+const MAX_BUFFERED_REQUEST = 1 << 20;
+
 /** @type {Map<string, Promise<any>>} */
 const factories = new Map();
 
@@ -59,14 +62,25 @@ export async function loadEngine(opts = {}) {
     moduleArgs.wasmBinary = await readFile(new URL(wasmUrl));
   }
   const engine = await factory(moduleArgs);
-  for (const f of ['ringiCallView', 'ringiRunChunkView', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
+  for (const f of ['ringiCallView', 'ringiRunChunkView', 'ringiRequestBuffer', 'ringiCallBufferedView', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
     if (typeof engine[f] !== 'function') throw new Error(`engine lacks ${f}`);
   }
   // Replies are read through a view of wasm memory and one TextDecoder call: embind's string
   // return scans every byte in JS first (src/bindings/ringi_bindings.cpp, "view").
-  const utf8 = new TextDecoder();
+  // Requests go the other way through a buffer in wasm memory filled by TextEncoder.encodeInto:
+  // embind's std::string argument encodes a JS string one character at a time in JS.
+  const utf8 = new TextDecoder(), toUtf8 = new TextEncoder();
   const callView = engine.ringiCallView, chunkView = engine.ringiRunChunkView;
-  engine.ringiCall = (/** @type {string} */ request) => utf8.decode(callView(request));
+  const requestBuffer = engine.ringiRequestBuffer, callBuffered = engine.ringiCallBufferedView;
+  /** @type {Uint8Array} */
+  let buffer = new Uint8Array(0);
+  engine.ringiCall = (/** @type {string} */ request) => {
+    const most = request.length * 3;  // UTF-8 bytes per UTF-16 unit, at most
+    if (most > MAX_BUFFERED_REQUEST) return utf8.decode(callView(request));  // don't keep a large buffer
+    // A view of the buffer is detached (byteLength 0) once wasm memory has grown.
+    if (buffer.byteLength < most) buffer = requestBuffer(Math.max(most, 4096));
+    return utf8.decode(callBuffered(toUtf8.encodeInto(request, buffer).written));
+  };
   engine.ringiRunChunk = (/** @type {number} */ maxTasks) => utf8.decode(chunkView(maxTasks));
   return engine;
 }
