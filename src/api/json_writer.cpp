@@ -137,9 +137,16 @@ void JsonWriter::string(std::string_view s) {
     return;
   }
   // Invalid UTF-8 is rare (text that came in through JSON is valid): leave it to nlohmann, whose
-  // replacement rules the stored rows have always followed.
+  // replacement rules the stored rows have always followed. The same pass notes whether anything
+  // needs an escape: most text (Japanese names, statuses) does not, and is copied in one piece.
+  bool escapes = false;
   for (size_t i = plain; i < n;) {
-    if (p[i] < 0x80) { ++i; continue; }
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      escapes |= c < 0x20 || c == '"' || c == '\\';
+      ++i;
+      continue;
+    }
     const size_t len = utf8Length(s, i);
     if (len == 0) {
       const std::string text = Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -147,6 +154,12 @@ void JsonWriter::string(std::string_view s) {
       return;
     }
     i += len;
+  }
+  if (!escapes) {
+    put('"');
+    put(s.data(), n);
+    put('"');
+    return;
   }
   put('"');
   size_t run = 0;  // start of the bytes not yet copied

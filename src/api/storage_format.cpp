@@ -76,44 +76,54 @@ Json encodeApp(const App& a) {
 }
 
 void writeRecordRow(JsonWriter& w, const Record& r) {
-  w.beginObject().key("app").value(r.app).key("id").value(r.id).key("revision").value(r.revision);
-  w.key("values").beginObject();
+  w.beginObject().literalKey("app").value(r.app).literalKey("id").value(r.id);
+  w.literalKey("revision").value(r.revision);
+  w.literalKey("values").beginObject();
   for (const auto& [code, fv] : r.values) {
     w.key(code);
-    if (!fv.text.empty() && !fv.items.empty())
-      w.beginObject().key("text").value(fv.text).key("items").value(fv.items).endObject();
-    else if (!fv.items.empty()) w.value(fv.items);
-    else w.value(fv.text);
+    if (!fv.text.empty() && !fv.items.empty()) {
+      w.beginObject().literalKey("text").value(fv.text);
+      w.literalKey("items").value(fv.items).endObject();
+    } else if (!fv.items.empty()) {
+      w.value(fv.items);
+    } else {
+      w.value(fv.text);
+    }
   }
   w.endObject();
-  w.key("status").value(r.status).key("assignees").value(r.assignees);
-  w.key("actedBy").value(r.actedBy).key("creator").value(r.creator);
-  w.key("modifier").value(r.modifier).key("createdAt").value(r.createdAt);
-  w.key("updatedAt").value(r.updatedAt).key("history").beginArray();
+  w.literalKey("status").value(r.status).literalKey("assignees").value(r.assignees);
+  w.literalKey("actedBy").value(r.actedBy).literalKey("creator").value(r.creator);
+  w.literalKey("modifier").value(r.modifier).literalKey("createdAt").value(r.createdAt);
+  w.literalKey("updatedAt").value(r.updatedAt).literalKey("history").beginArray();
   for (const auto& h : r.history) {
-    w.beginObject().key("at").value(h.at).key("status").value(h.status);
-    w.key("action").value(h.action).key("actor").value(h.actor);
-    w.key("assignees").value(h.assignees).endObject();
+    w.beginObject().literalKey("at").value(h.at).literalKey("status").value(h.status);
+    w.literalKey("action").value(h.action).literalKey("actor").value(h.actor);
+    w.literalKey("assignees").value(h.assignees).endObject();
   }
   w.endArray().endObject();
 }
 
 void writeTaskRow(JsonWriter& w, const Task& t) {
-  w.beginObject().key("id").value(t.id).key("app").value(t.app).key("record").value(t.record);
-  w.key("status").value(t.status).key("assignee").value(t.assignee).key("entry").value(t.entry);
-  w.key("state").value(taskStateName(t.state)).key("openedAt").value(t.openedAt);
-  w.key("closedAt").value(t.closedAt).key("closedBy").value(t.closedBy).endObject();
+  w.beginObject().literalKey("id").value(t.id).literalKey("app").value(t.app);
+  w.literalKey("record").value(t.record).literalKey("status").value(t.status);
+  w.literalKey("assignee").value(t.assignee).literalKey("entry").value(t.entry);
+  w.literalKey("state").value(taskStateName(t.state)).literalKey("openedAt").value(t.openedAt);
+  w.literalKey("closedAt").value(t.closedAt).literalKey("closedBy").value(t.closedBy).endObject();
 }
 
 void writeBatchRow(JsonWriter& w, const Batch& b) {
-  w.beginObject().key("batch_number").value(b.number).key("user").value(b.user);
-  w.key("task_ids").value(b.taskIds);
-  w.key("processed").value(static_cast<uint64_t>(b.processed));
-  w.key("succeeded").value(static_cast<uint64_t>(b.succeeded)).key("failures").beginArray();
-  for (const auto& f : b.failures)
-    w.beginObject().key("task_id").value(f.taskId).key("reason_code").value(reasonCode(f.reason)).endObject();
-  w.endArray().key("state").value(batchStateName(b.state)).key("createdAt").value(b.createdAt);
-  w.key("startedAt").value(b.startedAt).key("finishedAt").value(b.finishedAt).endObject();
+  w.beginObject().literalKey("batch_number").value(b.number).literalKey("user").value(b.user);
+  w.literalKey("task_ids").value(b.taskIds);
+  w.literalKey("processed").value(static_cast<uint64_t>(b.processed));
+  w.literalKey("succeeded").value(static_cast<uint64_t>(b.succeeded));
+  w.literalKey("failures").beginArray();
+  for (const auto& f : b.failures) {
+    w.beginObject().literalKey("task_id").value(f.taskId);
+    w.literalKey("reason_code").value(reasonCode(f.reason)).endObject();
+  }
+  w.endArray().literalKey("state").value(batchStateName(b.state));
+  w.literalKey("createdAt").value(b.createdAt);
+  w.literalKey("startedAt").value(b.startedAt).literalKey("finishedAt").value(b.finishedAt).endObject();
 }
 
 namespace {

@@ -33,6 +33,8 @@ TEST(JsonWriter, StringsAreEscapedExactlyAsNlohmannDoes) {
       // invalid UTF-8: lone continuation, truncated sequences, overlong, surrogate, > U+10FFFF
       "\x80", "a\xC3", "\xE3\x81", "\xF0\x9F\x98", "\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80",
       "\xF4\x90\x80\x80", "\xFF", "ok\xE3\x81\x82\xE3\x81", "\xC3\x28", "\xE3\x28\xA1x",
+      // valid non-ASCII text with escapes after it, before it and at its ends
+      "承認\"待ち", "東京\n大阪", "→\\", "\t出張", "申請中\x01", "😀\"", "a→b\\c\"d",
   };
   for (int c = 0; c < 0x20; ++c) cases.push_back(std::string("c") + static_cast<char>(c) + "c");
   for (const auto& s : cases) EXPECT_EQ(written(s), dumped(Ordered(s))) << s;
@@ -45,6 +47,14 @@ TEST(JsonWriter, EveryTwoByteSequenceMatchesNlohmann) {
       const std::string s{static_cast<char>(a), static_cast<char>(b)};
       ASSERT_EQ(written(s), dumped(Ordered(s))) << a << ' ' << b;
     }
+}
+
+TEST(JsonWriter, LiteralKeysAreWrittenAsKeys) {
+  std::string out;
+  JsonWriter w(out);
+  w.beginObject().literalKey("at").value(int64_t{1}).literalKey("status").value("承認待ち");
+  w.literalKey("list").beginArray().value("x").endArray().key("k\"ey").null().endObject();
+  EXPECT_EQ(out, R"({"at":1,"status":"承認待ち","list":["x"],"k\"ey":null})");
 }
 
 TEST(JsonWriter, NestingNumbersAndCommas) {
