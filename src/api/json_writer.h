@@ -57,6 +57,11 @@ class JsonWriter {
   // A complete JSON text written elsewhere (e.g. nlohmann's dump of a rarely written row).
   JsonWriter& raw(std::string_view json);
 
+  // Bytes written but still staged (not yet in `out`), and moving them there now: a writer that
+  // hands out its text in pieces (storage::RowsPager) flushes before it takes a piece.
+  size_t staged() const { return len_; }
+  void flush();
+
  private:
   JsonWriter& open(char c);
   JsonWriter& close(char c);
@@ -73,7 +78,6 @@ class JsonWriter {
   template <class Integer>
   JsonWriter& integer(Integer n);
   JsonWriter& done();  // after a value: flushes when it was the outermost one
-  void flush();
 
   std::string& out_;
   char buf_[2048];

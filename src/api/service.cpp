@@ -29,6 +29,7 @@ using domain::Locale;
 
 struct Service::Impl {
   domain::Engine engine;
+  std::unique_ptr<storage::RowsPager> pager;  // between beginRows() and the next other call
 
   Response errorResponse(const domain::Error& e, Locale locale) {
     Response r;
@@ -38,6 +39,7 @@ struct Service::Impl {
 
   template <typename Fn>
   Response guarded(Locale* locale, Fn fn) noexcept {
+    pager.reset();  // every call that may change the engine goes through here
     try {
       try {
         return fn();
@@ -159,17 +161,24 @@ Response Service::handleJson(std::string_view requestJson) noexcept {
   });
 }
 
+namespace {
+// A workspace document -> Snapshot; the document is freed before the engine takes the snapshot,
+// and the text too once parsed when the caller gives it up (`release`).
+domain::Snapshot importText(const std::string& workspaceJson, int64_t now,
+                            std::string* release = nullptr) {
+  codec::RecordTexts records;
+  Json doc = codec::parseWorkspace(workspaceJson, &records);
+  if (release) std::string().swap(*release);
+  if (doc.is_discarded()) throw domain::Error("CB_IJ01");
+  return codec::importWorkspace(doc, now, &records);
+}
+}  // namespace
+
 Response Service::load(const std::string& workspaceJson) noexcept {
   Locale locale = Locale::en;
   return impl_->guarded(&locale, [&] {
     auto& engine = impl_->engine;
-    domain::Snapshot snap;
-    {  // the document is freed before the engine takes the snapshot
-      codec::RecordTexts records;
-      Json doc = codec::parseWorkspace(workspaceJson, &records);
-      if (doc.is_discarded()) throw domain::Error("CB_IJ01");
-      snap = codec::importWorkspace(doc, engine.now(), &records);
-    }
+    domain::Snapshot snap = importText(workspaceJson, engine.now());
     size_t users = snap.users.size(), apps = snap.apps.size(), records = snap.records.size();
     engine.confirmLast();
     auto tx = engine.begin();
@@ -181,6 +190,34 @@ Response Service::load(const std::string& workspaceJson) noexcept {
   });
 }
 
+Response Service::loadPaged(std::string workspaceJson) noexcept {
+  Locale locale = Locale::en;
+  return impl_->guarded(&locale, [&] {
+    auto& engine = impl_->engine;
+    domain::Snapshot snap = importText(workspaceJson, engine.now(), &workspaceJson);
+    size_t users = snap.users.size(), apps = snap.apps.size(), records = snap.records.size();
+    engine.confirmLast();
+    auto tx = engine.begin();
+    engine.load(std::move(snap));
+    tx.commit();
+    Response r;
+    r.changes = R"({"reset":true,"paged":true})";
+    r.body = toText(Json{{"users", users}, {"apps", apps}, {"records", records}});
+    return r;
+  });
+}
+
+void Service::beginRows() {
+  impl_->pager = std::make_unique<storage::RowsPager>(impl_->engine);
+}
+
+std::string Service::nextRows(std::size_t minBytes) {
+  if (!impl_->pager) return std::string();
+  std::string piece = impl_->pager->next(minBytes);
+  if (impl_->pager->done() && piece.empty()) impl_->pager.reset();
+  return piece;
+}
+
 std::string Service::exportWorkspace() const {
   try {
     return toText(codec::exportWorkspace(impl_->engine.snapshot()));
@@ -189,10 +226,11 @@ std::string Service::exportWorkspace() const {
   }
 }
 
-Response Service::restore(const std::string& stateJson) noexcept {
+Response Service::restore(std::string stateJson) noexcept {
   Locale locale = Locale::en;
   return impl_->guarded(&locale, [&] {
     domain::Snapshot snap = storage::decodeRowsText(stateJson);
+    std::string().swap(stateJson);
     Json counts{{"users", snap.users.size()},     {"organizations", snap.organizations.size()},
                 {"groups", snap.groups.size()},   {"apps", snap.apps.size()},
                 {"records", snap.records.size()}, {"tasks", snap.tasks.size()},
@@ -249,6 +287,7 @@ bool Service::hasPendingBatches() const {
 }
 
 void Service::revertLast() noexcept {
+  impl_->pager.reset();
   try {
     impl_->engine.revertLast();
   } catch (...) {

@@ -38,10 +38,20 @@ class Service {
 
   // Replaces everything with a workspace document (DESIGN §2); changes = full snapshot (reset).
   Response load(const std::string& workspaceJson) noexcept;
+  // The same load, for a whole state too large to answer in one string: the text is freed once
+  // parsed, and changes = {"reset":true,"paged":true}: the rows to put are read with
+  // beginRows() / nextRows() before any other call.
+  Response loadPaged(std::string workspaceJson) noexcept;
+  // snapshotRows() in pieces cut at row boundaries (storage::RowsPager): beginRows() starts, each
+  // nextRows(minBytes) gives the next piece, "" at the end. Any other call (a request, a load,
+  // a chunk, a revert) ends the paging first, so a piece never mixes two states.
+  void beginRows();
+  std::string nextRows(std::size_t minBytes);
   std::string exportWorkspace() const;
   // Restores from storage rows ({"users": [...], "apps": [...], "records": [...], ...});
-  // reports no changes; body = how many rows of each kind were restored.
-  Response restore(const std::string& stateJson) noexcept;
+  // reports no changes; body = how many rows of each kind were restored. The text is freed once
+  // decoded, before the engine takes the rows.
+  Response restore(std::string stateJson) noexcept;
   // Every row the engine holds, in the shape restore() takes (storage_format.h); "" on failure.
   // The browser keeps it as a snapshot so a cold start reads one value instead of every row.
   std::string snapshotRows() const;

@@ -1,5 +1,6 @@
 #include "api/storage_format.h"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
@@ -155,24 +156,76 @@ void writeDirectory(JsonWriter& w, const Directory& d) {
 }
 }  // namespace
 
-std::string snapshotRowsText(const Engine& engine) {
-  std::string out;
-  JsonWriter w(out);
-  w.beginObject();
-  writeDirectory(w, engine.directory());
-  const auto apps = engine.apps();
-  writeStore(w, "apps", apps, [](JsonWriter& w, const App* a) { writeJsonRow(w, encodeApp(*a)); });
-  std::vector<const Record*> records;
-  for (const App* a : apps) {
+RowsPager::RowsPager(const Engine& engine)
+    : engine_(engine), tasks_(engine.allTasks()), batches_(engine.allBatches()) {
+  for (const App* a : engine.apps()) {
     const auto& list = engine.allRecords(a->id);
-    records.insert(records.end(), list.begin(), list.end());
+    records_.insert(records_.end(), list.begin(), list.end());
   }
-  writeStore(w, "records", records, [](JsonWriter& w, const Record* r) { writeRecordRow(w, *r); });
-  writeStore(w, "tasks", engine.allTasks(), [](JsonWriter& w, const Task* t) { writeTaskRow(w, *t); });
-  writeStore(w, "batches", engine.allBatches(), [](JsonWriter& w, const Batch* b) { writeBatchRow(w, *b); });
-  writeMeta(w, engine.nextAppId());
-  w.endObject();
-  return out;
+}
+
+// One row, or the text between two stores. Empty stores are left out, as writeStore does.
+void RowsPager::step() {
+  // Ends the array of the finished phase and opens the next non-empty one.
+  const auto advance = [&](Phase next, const char* store, bool empty) {
+    phase_ = next;
+    next_ = 0;
+    if (!empty) w_.key(store).beginArray();
+  };
+  switch (phase_) {
+    case Phase::start: {
+      w_.beginObject();
+      writeDirectory(w_, engine_.directory());
+      writeStore(w_, "apps", engine_.apps(), [](JsonWriter& w, const App* a) { writeJsonRow(w, encodeApp(*a)); });
+      advance(Phase::records, "records", records_.empty());
+      break;
+    }
+    case Phase::records:
+      if (next_ < records_.size()) {
+        writeRecordRow(w_, *records_[next_++]);
+        break;
+      }
+      if (!records_.empty()) w_.endArray();
+      advance(Phase::tasks, "tasks", tasks_.empty());
+      break;
+    case Phase::tasks:
+      if (next_ < tasks_.size()) {
+        writeTaskRow(w_, *tasks_[next_++]);
+        break;
+      }
+      if (!tasks_.empty()) w_.endArray();
+      advance(Phase::batches, "batches", batches_.empty());
+      break;
+    case Phase::batches:
+      if (next_ < batches_.size()) {
+        writeBatchRow(w_, *batches_[next_++]);
+        break;
+      }
+      if (!batches_.empty()) w_.endArray();
+      phase_ = Phase::finish;
+      break;
+    case Phase::finish:
+      writeMeta(w_, engine_.nextAppId());
+      w_.endObject();
+      phase_ = Phase::done;
+      break;
+    case Phase::done:
+      break;
+  }
+}
+
+std::string RowsPager::next(size_t minBytes) {
+  if (minBytes == 0) minBytes = 1;  // "" means the end, so a piece is never empty before it
+  while (phase_ != Phase::done && out_.size() + w_.staged() < minBytes) step();
+  w_.flush();
+  std::string piece;
+  piece.swap(out_);
+  return piece;
+}
+
+std::string snapshotRowsText(const Engine& engine) {
+  RowsPager pager(engine);
+  return pager.next(SIZE_MAX);
 }
 
 std::string changesText(const Engine& engine, const ChangeSet& cs) {

@@ -42,7 +42,9 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/json.h"
 #include "api/json_writer.h"
@@ -52,6 +54,34 @@ namespace ringi::api::storage {
 
 // Rows of everything the engine holds (the "put" object of a reset).
 std::string snapshotRowsText(const domain::Engine& engine);
+
+// The same text in pieces cut at row boundaries (their concatenation is snapshotRowsText), so a
+// whole state (tens of MB for 100,000 records) never has to sit in memory as one string: wasm
+// memory never shrinks, so one such string would stay the module's size for good. Valid only
+// while the engine does not change: it holds pointers to the rows.
+class RowsPager {
+ public:
+  explicit RowsPager(const domain::Engine& engine);
+  RowsPager(const RowsPager&) = delete;
+  RowsPager& operator=(const RowsPager&) = delete;
+
+  // The next piece: whole rows until it holds at least `minBytes` (or the text ends); "" at the end.
+  std::string next(size_t minBytes);
+  bool done() const { return phase_ == Phase::done; }
+
+ private:
+  enum class Phase { start, records, tasks, batches, finish, done };
+  void step();
+
+  const domain::Engine& engine_;
+  std::vector<const domain::Record*> records_;
+  std::vector<const domain::Task*> tasks_;
+  std::vector<const domain::Batch*> batches_;
+  Phase phase_ = Phase::start;
+  size_t next_ = 0;  // index of the next row of the current phase
+  std::string out_;
+  JsonWriter w_{out_};
+};
 // ChangeSet -> the JSON above, reading current values from the engine.
 std::string changesText(const domain::Engine& engine, const domain::ChangeSet& cs);
 // The "put" object -> Snapshot. Throws domain::Error (RINGI_WS01 / CB_VA01) on bad rows.
