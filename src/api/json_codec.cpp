@@ -698,7 +698,7 @@ const Json* member(const Json& j, const char* key) {
 // The records of one app: the array in the document, or the texts parseWorkspace captured.
 struct RecordSource {
   const Json* array = nullptr;
-  const std::vector<std::string>* texts = nullptr;
+  std::vector<std::string>* texts = nullptr;  // each freed once parsed
 };
 
 std::string userCodeOf(const Json& value) {
@@ -726,7 +726,10 @@ void importRecords(const RecordSource& source, App& app, Snapshot& snap, int64_t
   for (size_t i = 0; i < count; ++i) {
     std::string k = key + "[" + std::to_string(i) + "]";
     Json parsed;  // a record captured as text is parsed on its own, one at a time
-    if (!source.array) parsed = Json::parse((*source.texts)[i], nullptr, false);
+    if (!source.array) {
+      parsed = Json::parse((*source.texts)[i], nullptr, false);
+      std::string().swap((*source.texts)[i]);
+    }
     const Json& rj = source.array ? (*source.array)[i] : parsed;
     if (!rj.is_object()) {
       v.fail(k, "not_object");
@@ -827,7 +830,7 @@ Json parseWorkspace(const std::string& text, RecordTexts* recordTexts) {
   return Json::parse(text, callback, /*allow_exceptions=*/false);
 }
 
-Snapshot importWorkspace(const Json& doc, int64_t now, const RecordTexts* recordTexts) {
+Snapshot importWorkspace(const Json& doc, int64_t now, RecordTexts* recordTexts) {
   if (!doc.is_object()) throw Error("RINGI_WS01", {"the workspace must be a JSON object"});
   Validation v;
   Snapshot snap;

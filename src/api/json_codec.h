@@ -89,7 +89,8 @@ Json exportWorkspace(const domain::Snapshot& s);
 using RecordTexts = std::vector<std::vector<std::string>>;
 // Parses a workspace document, taking each app's records out as texts (bounded memory).
 Json parseWorkspace(const std::string& text, RecordTexts* recordTexts);
-domain::Snapshot importWorkspace(const Json& doc, int64_t now,
-                                 const RecordTexts* recordTexts = nullptr);
+// Each captured record text is freed as soon as it is imported, so the texts and the records they
+// become are never all in memory at once.
+domain::Snapshot importWorkspace(const Json& doc, int64_t now, RecordTexts* recordTexts = nullptr);
 
 }  // namespace ringi::api::codec
