@@ -32,6 +32,16 @@
 //   ringiRestoreBytes(stateUtf8: Uint8Array): string
 //       ringiRestore with the text as UTF-8 bytes (TextEncoder): a 5 MB string costs ~40 ms to
 //       cross embind as std::string (a per-character JS loop), bytes one TypedArray.set.
+//   ringiLoadBytes(workspaceUtf8: Uint8Array): string
+//       ringiLoad of a workspace as UTF-8 bytes, for large ones: the text is freed once parsed,
+//       and the Reply's changes are {"reset":true,"paged":true}: the rows to put are read with
+//       ringiRowsBegin / ringiRowsNextView right away, before any other call. (Service::loadPaged)
+//   ringiRowsBegin(): void
+//   ringiRowsNextView(minBytes: number): Uint8Array
+//       Every stored row (the text of ringiSnapshotBytes) in pieces of whole rows, each at least
+//       minBytes long, as views like ringiCallView's; an empty view at the end. Any other call
+//       ends the paging. A whole state never sits in wasm memory as one string, and wasm memory
+//       never shrinks.                                       (Service::beginRows / nextRows)
 //   ringiSnapshotBytes(): Uint8Array
 //       Every stored row as UTF-8 JSON, in the shape ringiRestore takes: what the worker keeps as
 //       its cold-start snapshot. Empty if it failed.                      (Service::snapshotRows)
@@ -149,6 +159,12 @@ std::string fromBytes(const emscripten::val& bytes) {
   return s;
 }
 
+// ringiLoad for large workspaces: the text comes as bytes and is freed once parsed, and the rows
+// of the reset are read with ringiRowsBegin / ringiRowsNextView instead of one reply string.
+std::string ringiLoadBytes(const emscripten::val& workspaceUtf8) {
+  return guarded([&] { return service().loadPaged(fromBytes(workspaceUtf8)); });
+}
+
 std::string ringiRestoreBytes(const emscripten::val& stateUtf8) {
   return guarded([&] { return service().restore(fromBytes(stateUtf8)); });
 }
@@ -210,6 +226,25 @@ emscripten::val ringiCallBufferedView(double length) {
 }
 emscripten::val ringiRunChunkView(double maxTasks) { return view(ringiRunChunk(maxTasks)); }
 
+void ringiRowsBegin() {
+  try {
+    service().beginRows();
+  } catch (...) {  // out of memory: nextRows then answers "" (the end), which the caller checks
+  }
+}
+
+// The next piece of the rows (at least minBytes, whole rows), as a view like ringiCallView's;
+// empty at the end, or when any other call came in between.
+emscripten::val ringiRowsNextView(double minBytes) {
+  std::size_t n = 1;
+  if (std::isfinite(minBytes) && minBytes > 1) n = static_cast<std::size_t>(std::min(minBytes, 1e9));
+  try {
+    return view(service().nextRows(n));
+  } catch (...) {
+    return view(std::string());
+  }
+}
+
 bool ringiHasPendingBatches() {
   try {
     return service().hasPendingBatches();
@@ -241,6 +276,9 @@ EMSCRIPTEN_BINDINGS(ringi) {
   emscripten::function("ringiRestore", &ringiRestore);
   emscripten::function("ringiExport", &ringiExport);
   emscripten::function("ringiRestoreBytes", &ringiRestoreBytes);
+  emscripten::function("ringiLoadBytes", &ringiLoadBytes);
+  emscripten::function("ringiRowsBegin", &ringiRowsBegin);
+  emscripten::function("ringiRowsNextView", &ringiRowsNextView);
   emscripten::function("ringiSnapshotBytes", &ringiSnapshotBytes);
   emscripten::function("ringiRunChunk", &ringiRunChunk);
   emscripten::function("ringiHasPendingBatches", &ringiHasPendingBatches);

@@ -37,7 +37,7 @@
  * Snapshot (storage back-ends that have readSnapshot/writeSnapshot: IndexedDB)
  *  - Reading every row is the slow part of a cold start (getAll of 20,000 rows ~150 ms, plus a
  *    JSON.stringify of them), so the host also keeps one value holding every row as UTF-8 JSON
- *    (ringiSnapshotBytes), tagged with the generation it matches. Bytes, not a string: IndexedDB
+ *    (ringiRowsBytes), tagged with the generation it matches. Bytes, not a string: IndexedDB
  *    reads an ArrayBuffer as one copy, and it enters wasm as one copy (ringiRestoreBytes).
  *  - A restore uses the snapshot only when its generation is the stored one; otherwise, or when
  *    the engine rejects it, it reads the rows. Correctness never depends on the snapshot.
@@ -85,7 +85,7 @@ function defaultYield(ms = 0) {
   return new Promise((r) => setTimeout(r, 0));
 }
 
-const utf8 = new TextEncoder();
+const toUtf8 = new TextEncoder(), fromUtf8 = new TextDecoder();
 
 const EMPTY_WORKSPACE = JSON.stringify({ users: [], organizations: [], groups: [], apps: [] });
 
@@ -165,7 +165,12 @@ export class Host {
       case 'load': {
         const ws = typeof payload.workspace === 'string' ? payload.workspace : JSON.stringify(payload.workspace ?? {});
         return this._enqueue(async () => {
-          const resp = this._parse(this.engine.ringiLoad(ws), locale);
+          const resp = this._parse(this.engine.ringiLoadBytes(toUtf8.encode(ws)), locale);
+          // A large state is not put in the reply: its rows are read in pieces (engine-loader.js).
+          if (resp.changes?.paged) {
+            const rows = fromUtf8.decode(this.engine.ringiRowsBytes());
+            resp.changes = { reset: true, put: this._parse(rows, locale, false) };
+          }
           await this._commit(resp, locale);
           if (this.engine.ringiHasPendingBatches()) this._schedulePump();
           return { status: resp.status, body: resp.body };
@@ -260,7 +265,7 @@ export class Host {
       }
     }
     const state = await this.storage.loadAll();
-    const resp = this._parse(this.engine.ringiRestoreBytes(utf8.encode(JSON.stringify(state))), 'en');
+    const resp = this._parse(this.engine.ringiRestoreBytes(toUtf8.encode(JSON.stringify(state))), 'en');
     if (resp.status >= 400) throw toKintoneError({ ...resp.body, status: resp.status });
     this.stats.restoredFrom = 'rows';
     // Another tab's commit: that tab keeps the snapshot. Our first open: we keep it.
@@ -293,7 +298,7 @@ export class Host {
     return this._enqueue(async () => {
       if (this.generation === null || this.generation === this.snapshotGeneration) return false;
       if (this.engine.ringiHasPendingBatches()) return false;
-      const bytes = this.engine.ringiSnapshotBytes();
+      const bytes = this.engine.ringiRowsBytes();
       if (!bytes.length) return false;
       const written = await this.storage.writeSnapshot(this.generation, bytes);
       if (written) {
@@ -304,11 +309,11 @@ export class Host {
     });
   }
 
-  /** @param {string} text @param {string} locale */
-  _parse(text, locale) {
+  /** @param {string} text @param {string} locale @param {boolean} [reply] an engine Reply */
+  _parse(text, locale, reply = true) {
     try {
       const r = JSON.parse(text);
-      if (!r || typeof r.status !== 'number') throw new Error('bad shape');
+      if (!r || (reply && typeof r.status !== 'number')) throw new Error('bad shape');
       return r;
     } catch {
       throw makeError('RINGI_EN01', locale);

@@ -93,6 +93,13 @@ export function createFakeEngine() {
     },
     ringiRestoreBytes(bytes) { return this.ringiRestore(new TextDecoder().decode(bytes)); },
     ringiSnapshotBytes() { return new TextEncoder().encode(JSON.stringify(rows())); },
+    // As the real engine: the reset's rows are not in the reply but read with ringiRowsBytes.
+    ringiLoadBytes(bytes) {
+      const r = JSON.parse(this.ringiLoad(new TextDecoder().decode(bytes)));
+      if (r.changes) r.changes = { reset: true, paged: true };
+      return JSON.stringify(r);
+    },
+    ringiRowsBytes() { return this.ringiSnapshotBytes(); },
     ringiExport() { return JSON.stringify({ users: s.users, records: Object.values(s.records), tasks: Object.values(s.tasks) }); },
     ringiHasPendingBatches() { return s.order.some((bn) => ['queued', 'running'].includes(s.batches[bn].state)); },
     ringiRunChunk(n) {
