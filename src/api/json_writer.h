@@ -57,10 +57,8 @@ class JsonWriter {
   // A complete JSON text written elsewhere (e.g. nlohmann's dump of a rarely written row).
   JsonWriter& raw(std::string_view json);
 
-  // Bytes written but still staged (not yet in `out`), and moving them there now: a writer that
-  // hands out its text in pieces (storage::RowsPager) flushes before it takes a piece.
+  // Bytes written but still staged (not yet in `out`): out.size() + staged() is what was written.
   size_t staged() const { return len_; }
-  void flush();
 
  private:
   JsonWriter& open(char c);
@@ -78,6 +76,7 @@ class JsonWriter {
   template <class Integer>
   JsonWriter& integer(Integer n);
   JsonWriter& done();  // after a value: flushes when it was the outermost one
+  void flush();
 
   std::string& out_;
   char buf_[2048];

@@ -15,6 +15,8 @@
 #include "api/service.h"
 
 #include <algorithm>
+#include <optional>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "api/errors.h"
@@ -30,6 +32,7 @@ using domain::Locale;
 struct Service::Impl {
   domain::Engine engine;
   std::unique_ptr<storage::RowsPager> pager;  // between beginRows() and the next other call
+  std::optional<domain::Snapshot> pieces;        // restorePiece()s not yet restored
 
   Response errorResponse(const domain::Error& e, Locale locale) {
     Response r;
@@ -39,7 +42,15 @@ struct Service::Impl {
 
   template <typename Fn>
   Response guarded(Locale* locale, Fn fn) noexcept {
-    pager.reset();  // every call that may change the engine goes through here
+    // Every call that may change the engine comes through here: paging out or restoring in
+    // pieces ends.
+    pager.reset();
+    pieces.reset();
+    return run(locale, fn);
+  }
+
+  template <typename Fn>
+  Response run(Locale* locale, Fn fn) noexcept {
     try {
       try {
         return fn();
@@ -226,26 +237,80 @@ std::string Service::exportWorkspace() const {
   }
 }
 
+namespace {
+template <class T>
+void moveAppend(std::vector<T>& to, std::vector<T>& from) {
+  if (to.empty()) {
+    to.swap(from);
+    return;
+  }
+  to.reserve(to.size() + from.size());
+  for (auto& x : from) to.push_back(std::move(x));
+  std::vector<T>().swap(from);
+}
+
+// Adds the rows of one rows document to those of the documents before it.
+void merge(domain::Snapshot& into, domain::Snapshot&& piece) {
+  moveAppend(into.users, piece.users);
+  moveAppend(into.organizations, piece.organizations);
+  moveAppend(into.groups, piece.groups);
+  moveAppend(into.apps, piece.apps);
+  moveAppend(into.records, piece.records);
+  moveAppend(into.tasks, piece.tasks);
+  moveAppend(into.batches, piece.batches);
+  into.nextAppId = std::max(into.nextAppId, piece.nextAppId);
+}
+
+Response restored(domain::Engine& engine, domain::Snapshot snap) {
+  Json counts{{"users", snap.users.size()},     {"organizations", snap.organizations.size()},
+              {"groups", snap.groups.size()},   {"apps", snap.apps.size()},
+              {"records", snap.records.size()}, {"tasks", snap.tasks.size()},
+              {"batches", snap.batches.size()}};
+  engine.confirmLast();
+  {
+    auto tx = engine.begin();
+    engine.load(std::move(snap));
+    tx.commit();
+  }
+  engine.confirmLast();
+  Response r;
+  r.body = toText(counts);
+  return r;
+}
+}  // namespace
+
 Response Service::restore(std::string stateJson) noexcept {
   Locale locale = Locale::en;
   return impl_->guarded(&locale, [&] {
     domain::Snapshot snap = storage::decodeRowsText(stateJson);
     std::string().swap(stateJson);
-    Json counts{{"users", snap.users.size()},     {"organizations", snap.organizations.size()},
-                {"groups", snap.groups.size()},   {"apps", snap.apps.size()},
-                {"records", snap.records.size()}, {"tasks", snap.tasks.size()},
-                {"batches", snap.batches.size()}};
-    auto& engine = impl_->engine;
-    engine.confirmLast();
-    {
-      auto tx = engine.begin();
-      engine.load(std::move(snap));
-      tx.commit();
-    }
-    engine.confirmLast();
-    Response r;
-    r.body = toText(counts);
-    return r;
+    return restored(impl_->engine, std::move(snap));
+  });
+}
+
+Response Service::restorePiece(std::string rowsJson) noexcept {
+  Locale locale = Locale::en;
+  impl_->pager.reset();
+  auto& pieces = impl_->pieces;
+  Response r = impl_->run(&locale, [&] {
+    domain::Snapshot piece = storage::decodeRowsText(rowsJson);
+    std::string().swap(rowsJson);
+    if (!pieces) pieces.emplace();
+    merge(*pieces, std::move(piece));
+    return Response{};
+  });
+  if (r.status >= 400) pieces.reset();
+  return r;
+}
+
+Response Service::restoreEnd() noexcept {
+  Locale locale = Locale::en;
+  impl_->pager.reset();
+  std::optional<domain::Snapshot> snap;
+  snap.swap(impl_->pieces);
+  return impl_->run(&locale, [&] {
+    if (!snap) throw domain::Error("RINGI_WS01", {"no rows to restore"});
+    return restored(impl_->engine, std::move(*snap));
   });
 }
 

@@ -42,11 +42,19 @@ class Service {
   // parsed, and changes = {"reset":true,"paged":true}: the rows to put are read with
   // beginRows() / nextRows() before any other call.
   Response loadPaged(std::string workspaceJson) noexcept;
-  // snapshotRows() in pieces cut at row boundaries (storage::RowsPager): beginRows() starts, each
-  // nextRows(minBytes) gives the next piece, "" at the end. Any other call (a request, a load,
-  // a chunk, a revert) ends the paging first, so a piece never mixes two states.
+  // snapshotRows() in pieces, each a rows document of its own (storage::RowsPager): beginRows()
+  // starts, each nextRows(minBytes) gives the next piece, "" at the end. Any other call (a
+  // request, a load, a chunk, a revert, a restore) ends the paging first, so the pieces never mix
+  // two states.
   void beginRows();
   std::string nextRows(std::size_t minBytes);
+  // restore() in pieces, so a whole state never sits in memory as one text: each restorePiece
+  // decodes one rows document (as nextRows gives them) and frees its text; restoreEnd() then
+  // restores their union, with restore()'s answer. A bad piece answers restore()'s error and
+  // drops the pieces before it; restoreEnd() without a good piece since is 400 RINGI_WS01 and
+  // changes nothing. Any call other than these two drops pieces not yet restored.
+  Response restorePiece(std::string rowsJson) noexcept;
+  Response restoreEnd() noexcept;
   std::string exportWorkspace() const;
   // Restores from storage rows ({"users": [...], "apps": [...], "records": [...], ...});
   // reports no changes; body = how many rows of each kind were restored. The text is freed once

@@ -164,49 +164,46 @@ RowsPager::RowsPager(const Engine& engine)
   }
 }
 
-// One row, or the text between two stores. Empty stores are left out, as writeStore does.
-void RowsPager::step() {
-  // Ends the array of the finished phase and opens the next non-empty one.
-  const auto advance = [&](Phase next, const char* store, bool empty) {
-    phase_ = next;
+namespace {
+const char* storeOf(int phase) {
+  static const char* const names[] = {"", "records", "tasks", "batches"};
+  return phase >= 1 && phase <= 3 ? names[phase] : "";
+}
+}  // namespace
+
+// One row, or the rows of the small stores, or the end. Empty stores are left out.
+void RowsPager::step(JsonWriter& w) {
+  // The store's array is closed right after its last row, so a piece never ends with an open
+  // array that has no rows left for the next piece.
+  const auto rows = [&](size_t count, auto writeRow, Phase after) {
+    if (next_ < count) {
+      if (!arrayOpen_) w.key(storeOf(static_cast<int>(phase_))).beginArray();
+      arrayOpen_ = true;
+      writeRow(next_++);
+    }
+    if (next_ < count) return;
+    if (arrayOpen_) w.endArray();
+    arrayOpen_ = false;
+    phase_ = after;
     next_ = 0;
-    if (!empty) w_.key(store).beginArray();
   };
   switch (phase_) {
-    case Phase::start: {
-      w_.beginObject();
-      writeDirectory(w_, engine_.directory());
-      writeStore(w_, "apps", engine_.apps(), [](JsonWriter& w, const App* a) { writeJsonRow(w, encodeApp(*a)); });
-      advance(Phase::records, "records", records_.empty());
+    case Phase::start:
+      writeDirectory(w, engine_.directory());
+      writeStore(w, "apps", engine_.apps(), [](JsonWriter& w, const App* a) { writeJsonRow(w, encodeApp(*a)); });
+      phase_ = Phase::records;
       break;
-    }
     case Phase::records:
-      if (next_ < records_.size()) {
-        writeRecordRow(w_, *records_[next_++]);
-        break;
-      }
-      if (!records_.empty()) w_.endArray();
-      advance(Phase::tasks, "tasks", tasks_.empty());
+      rows(records_.size(), [&](size_t i) { writeRecordRow(w, *records_[i]); }, Phase::tasks);
       break;
     case Phase::tasks:
-      if (next_ < tasks_.size()) {
-        writeTaskRow(w_, *tasks_[next_++]);
-        break;
-      }
-      if (!tasks_.empty()) w_.endArray();
-      advance(Phase::batches, "batches", batches_.empty());
+      rows(tasks_.size(), [&](size_t i) { writeTaskRow(w, *tasks_[i]); }, Phase::batches);
       break;
     case Phase::batches:
-      if (next_ < batches_.size()) {
-        writeBatchRow(w_, *batches_[next_++]);
-        break;
-      }
-      if (!batches_.empty()) w_.endArray();
-      phase_ = Phase::finish;
+      rows(batches_.size(), [&](size_t i) { writeBatchRow(w, *batches_[i]); }, Phase::finish);
       break;
     case Phase::finish:
-      writeMeta(w_, engine_.nextAppId());
-      w_.endObject();
+      writeMeta(w, engine_.nextAppId());
       phase_ = Phase::done;
       break;
     case Phase::done:
@@ -215,11 +212,17 @@ void RowsPager::step() {
 }
 
 std::string RowsPager::next(size_t minBytes) {
-  if (minBytes == 0) minBytes = 1;  // "" means the end, so a piece is never empty before it
-  while (phase_ != Phase::done && out_.size() + w_.staged() < minBytes) step();
-  w_.flush();
   std::string piece;
-  piece.swap(out_);
+  if (phase_ == Phase::done) return piece;
+  JsonWriter w(piece);
+  w.beginObject();
+  if (arrayOpen_) w.key(storeOf(static_cast<int>(phase_))).beginArray();  // the store goes on
+  const auto written = [&] { return piece.size() + w.staged(); };
+  const size_t opening = written();
+  do step(w);  // until the piece holds something, and then minBytes
+  while (phase_ != Phase::done && (written() == opening || written() < minBytes));
+  if (arrayOpen_) w.endArray();
+  w.endObject();
   return piece;
 }
 

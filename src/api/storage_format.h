@@ -55,33 +55,35 @@ namespace ringi::api::storage {
 // Rows of everything the engine holds (the "put" object of a reset).
 std::string snapshotRowsText(const domain::Engine& engine);
 
-// The same text in pieces cut at row boundaries (their concatenation is snapshotRowsText), so a
-// whole state (tens of MB for 100,000 records) never has to sit in memory as one string: wasm
-// memory never shrinks, so one such string would stay the module's size for good. Valid only
-// while the engine does not change: it holds pointers to the rows.
+// The same rows in pieces, each a rows document of its own ({"records": [...]} and so on, in
+// the order snapshotRowsText writes them), so a whole state (tens of MB for 100,000 records)
+// never has to sit in memory as one string: wasm memory never shrinks, so one such string would
+// stay the module's size for good. Restoring every piece (Service::restorePiece) restores the
+// state. One piece as large as the whole is exactly snapshotRowsText. Valid only while the engine
+// does not change: it holds pointers to the rows.
 class RowsPager {
  public:
   explicit RowsPager(const domain::Engine& engine);
   RowsPager(const RowsPager&) = delete;
   RowsPager& operator=(const RowsPager&) = delete;
 
-  // The next piece: whole rows until it holds at least `minBytes` (or the text ends); "" at the end.
+  // The next piece: whole rows until it holds at least `minBytes` (or the rows end); "" at the end.
   std::string next(size_t minBytes);
   bool done() const { return phase_ == Phase::done; }
 
  private:
   enum class Phase { start, records, tasks, batches, finish, done };
-  void step();
+  void step(JsonWriter& w);
 
   const domain::Engine& engine_;
   std::vector<const domain::Record*> records_;
   std::vector<const domain::Task*> tasks_;
   std::vector<const domain::Batch*> batches_;
   Phase phase_ = Phase::start;
-  size_t next_ = 0;  // index of the next row of the current phase
-  std::string out_;
-  JsonWriter w_{out_};
+  size_t next_ = 0;         // index of the next row of the current phase
+  bool arrayOpen_ = false;  // the current phase's array is open in the piece being written
 };
+
 // ChangeSet -> the JSON above, reading current values from the engine.
 std::string changesText(const domain::Engine& engine, const domain::ChangeSet& cs);
 // The "put" object -> Snapshot. Throws domain::Error (RINGI_WS01 / CB_VA01) on bad rows.

@@ -38,10 +38,15 @@
 //       ringiRowsBegin / ringiRowsNextView right away, before any other call. (Service::loadPaged)
 //   ringiRowsBegin(): void
 //   ringiRowsNextView(minBytes: number): Uint8Array
-//       Every stored row (the text of ringiSnapshotBytes) in pieces of whole rows, each at least
-//       minBytes long, as views like ringiCallView's; an empty view at the end. Any other call
-//       ends the paging. A whole state never sits in wasm memory as one string, and wasm memory
-//       never shrinks.                                       (Service::beginRows / nextRows)
+//       Every stored row in pieces: each a rows document of its own (restore's shape) of whole
+//       rows, at least minBytes long, as a view like ringiCallView's; an empty view at the end.
+//       Any other call ends the paging. A whole state never sits in wasm memory as one string,
+//       and wasm memory never shrinks.                         (Service::beginRows / nextRows)
+//   ringiRestorePieceBytes(rowsUtf8: Uint8Array): string
+//   ringiRestoreEnd(): string
+//       ringiRestoreBytes in pieces (such documents, one at a time): each piece answers a Reply
+//       (an error drops the pieces so far); the end restores them all and answers the counts.
+//       Any other call in between drops the pieces.       (Service::restorePiece / restoreEnd)
 //   ringiSnapshotBytes(): Uint8Array
 //       Every stored row as UTF-8 JSON, in the shape ringiRestore takes: what the worker keeps as
 //       its cold-start snapshot. Empty if it failed.                      (Service::snapshotRows)
@@ -169,6 +174,14 @@ std::string ringiRestoreBytes(const emscripten::val& stateUtf8) {
   return guarded([&] { return service().restore(fromBytes(stateUtf8)); });
 }
 
+std::string ringiRestorePieceBytes(const emscripten::val& rowsUtf8) {
+  return guarded([&] { return service().restorePiece(fromBytes(rowsUtf8)); });
+}
+
+std::string ringiRestoreEnd() {
+  return guarded([&] { return service().restoreEnd(); });
+}
+
 emscripten::val ringiSnapshotBytes() {
   const std::string rows = service().snapshotRows();  // "" on failure; never throws
   // new Uint8Array(view) copies out of wasm memory before `rows` is freed.
@@ -277,6 +290,8 @@ EMSCRIPTEN_BINDINGS(ringi) {
   emscripten::function("ringiExport", &ringiExport);
   emscripten::function("ringiRestoreBytes", &ringiRestoreBytes);
   emscripten::function("ringiLoadBytes", &ringiLoadBytes);
+  emscripten::function("ringiRestorePieceBytes", &ringiRestorePieceBytes);
+  emscripten::function("ringiRestoreEnd", &ringiRestoreEnd);
   emscripten::function("ringiRowsBegin", &ringiRowsBegin);
   emscripten::function("ringiRowsNextView", &ringiRowsNextView);
   emscripten::function("ringiSnapshotBytes", &ringiSnapshotBytes);

@@ -101,13 +101,22 @@ test('snapshot: an idle page leaves one; the reload restores from it; a later co
   const snap = await waitFor(async () => (await readStore(page, 'snapshot', 'snap1'))[0], { timeout: 15000, interval: 100 });
   const [gen] = await readStore(page, 'sync', 'snap1');
   assert.equal(snap.generation, gen.value);
-  assert.ok(snap.bytes instanceof Uint8Array || ArrayBuffer.isView(snap.bytes) || typeof snap.bytes === 'object');
-  const rowsInSnapshot = await page.evaluate(() => new Promise((resolve) => {
+  const rowsInSnapshot = await page.evaluate(() => new Promise((resolve, reject) => {
     const r = indexedDB.open('snap1');
     r.onsuccess = () => {
       const g = r.result.transaction('snapshot').objectStore('snapshot').get('rows');
-      g.onsuccess = () => { resolve(JSON.parse(new TextDecoder().decode(g.result.bytes)).records.length); r.result.close(); };
+      g.onsuccess = () => {
+        r.result.close();
+        try {
+          // the engine's rows pieces: each a rows document of its own
+          const pieces = g.result.bytes;
+          if (!Array.isArray(pieces) || !pieces.every((p) => p instanceof Uint8Array)) throw new Error('not a list of Uint8Array');
+          resolve(pieces.reduce((n, p) => n + (JSON.parse(new TextDecoder().decode(p)).records?.length ?? 0), 0));
+        } catch (e) { reject(e); }
+      };
+      g.onerror = () => reject(g.error);
     };
+    r.onerror = () => reject(r.error);
   }));
   assert.equal(rowsInSnapshot, 120);
 

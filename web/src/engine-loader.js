@@ -4,8 +4,8 @@
  * dist/) in a browser page, a module Worker or Node 20, and returns the module instance with
  * ringiCall, ringiLoad, ringiRestore, ringiRestoreBytes, ringiSnapshotBytes, ringiExport,
  * ringiRunChunk, ringiHasPendingBatches, ringiRevertLast, ringiLoadBytes
- * (src/bindings/ringi_bindings.cpp); ringiCall, ringiRunChunk and ringiRowsBytes (every stored row
- * as UTF-8, read in pieces) are built here on the bindings' *View functions.
+ * (src/bindings/ringi_bindings.cpp); ringiCall, ringiRunChunk, ringiRowsPieces (every stored row,
+ * read out in pieces) and ringiRestorePieces are built here on the bindings' functions.
  *
  * Node needs `globalThis.require` and `globalThis.__dirname` before the factory module is
  * evaluated, and the wasm bytes passed as `wasmBinary` (Node's global fetch cannot load file:
@@ -20,7 +20,7 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node && typ
 /** Requests longer than this (UTF-8 bytes, worst case) cross as a string, not through the buffer. */
 const MAX_BUFFERED_REQUEST = 1 << 20;
 
-/** Bytes of rows wasm hands out at a time (engine.ringiRowsBytes). */
+/** Bytes of rows wasm hands out at a time (engine.ringiRowsPieces). */
 const ROWS_PIECE = 1 << 20;
 
 /** @type {Map<string, Promise<any>>} */
@@ -66,7 +66,7 @@ export async function loadEngine(opts = {}) {
     moduleArgs.wasmBinary = await readFile(new URL(wasmUrl));
   }
   const engine = await factory(moduleArgs);
-  for (const f of ['ringiCallView', 'ringiRunChunkView', 'ringiRequestBuffer', 'ringiCallBufferedView', 'ringiLoadBytes', 'ringiRowsBegin', 'ringiRowsNextView', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
+  for (const f of ['ringiCallView', 'ringiRunChunkView', 'ringiRequestBuffer', 'ringiCallBufferedView', 'ringiLoadBytes', 'ringiRowsBegin', 'ringiRowsNextView', 'ringiRestorePieceBytes', 'ringiRestoreEnd', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
     if (typeof engine[f] !== 'function') throw new Error(`engine lacks ${f}`);
   }
   // Replies are read through a view of wasm memory and one TextDecoder call: embind's string
@@ -86,23 +86,24 @@ export async function loadEngine(opts = {}) {
     return utf8.decode(callBuffered(toUtf8.encodeInto(request, buffer).written));
   };
   engine.ringiRunChunk = (/** @type {number} */ maxTasks) => utf8.decode(chunkView(maxTasks));
-  // Every stored row as one UTF-8 text (ringiSnapshotBytes), gathered in pieces of about
-  // ROWS_PIECE bytes so that wasm memory holds one piece at a time, not the whole state.
+  // Every stored row, as rows documents of about ROWS_PIECE bytes of UTF-8 each: wasm memory
+  // holds one piece at a time, never the whole state (src/bindings/ringi_bindings.cpp).
   const rowsBegin = engine.ringiRowsBegin, rowsNext = engine.ringiRowsNextView;
-  engine.ringiRowsBytes = () => {
+  engine.ringiRowsPieces = () => {
     rowsBegin();
     /** @type {Uint8Array[]} */
     const pieces = [];
-    let total = 0;
-    for (let v = rowsNext(ROWS_PIECE); v.length; v = rowsNext(ROWS_PIECE)) {
-      pieces.push(v.slice());  // copied out: the view is gone at the next call
-      total += v.length;
+    for (let v = rowsNext(ROWS_PIECE); v.length; v = rowsNext(ROWS_PIECE)) pieces.push(v.slice());  // copied: the view goes at the next call
+    return pieces;
+  };
+  // Restores such pieces one at a time; answers the first failing piece's Reply, or the end's.
+  const restorePiece = engine.ringiRestorePieceBytes, restoreEnd = engine.ringiRestoreEnd;
+  engine.ringiRestorePieces = (/** @type {Uint8Array[]} */ pieces) => {
+    for (const p of pieces) {
+      const reply = restorePiece(p);
+      if (!reply.startsWith('{"status":200,')) return reply;
     }
-    if (pieces.length === 1) return pieces[0];
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const p of pieces) { all.set(p, at); at += p.length; }
-    return all;
+    return restoreEnd();
   };
   return engine;
 }

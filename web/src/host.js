@@ -36,9 +36,11 @@
  *
  * Snapshot (storage back-ends that have readSnapshot/writeSnapshot: IndexedDB)
  *  - Reading every row is the slow part of a cold start (getAll of 20,000 rows ~150 ms, plus a
- *    JSON.stringify of them), so the host also keeps one value holding every row as UTF-8 JSON
- *    (ringiRowsBytes), tagged with the generation it matches. Bytes, not a string: IndexedDB
- *    reads an ArrayBuffer as one copy, and it enters wasm as one copy (ringiRestoreBytes).
+ *    JSON.stringify of them), so the host also keeps one value holding every row as UTF-8 JSON,
+ *    tagged with the generation it matches: a list of ~1 MB rows documents (ringiRowsPieces), so
+ *    neither writing nor restoring it puts the whole state in wasm memory at once (which never
+ *    shrinks). Bytes, not strings: IndexedDB reads an ArrayBuffer as one copy, and it enters wasm
+ *    as one copy (ringiRestorePieces). A snapshot of one Uint8Array (before pieces) still reads.
  *  - A restore uses the snapshot only when its generation is the stored one; otherwise, or when
  *    the engine rejects it, it reads the rows. Correctness never depends on the snapshot.
  *  - It is written when this host has been idle for `snapshotDelay` ms after its own commits (and
@@ -86,6 +88,26 @@ function defaultYield(ms = 0) {
 }
 
 const toUtf8 = new TextEncoder(), fromUtf8 = new TextDecoder();
+
+/** Rows per restore piece when the rows are read from storage (not from the snapshot). */
+const ROWS_PER_PIECE = 5000;
+
+/**
+ * Stored rows (every store's rows, as storage.loadAll gives them) as rows documents of at most
+ * ROWS_PER_PIECE rows each, for ringiRestorePieces: no single text of the whole state.
+ * @param {Record<string, any[]>} state @returns {Uint8Array[]}
+ */
+function rowsPieces(state) {
+  const pieces = [];
+  for (const [store, rows] of Object.entries(state)) {
+    if (!Array.isArray(rows)) continue;
+    for (let i = 0; i < rows.length; i += ROWS_PER_PIECE) {
+      pieces.push(toUtf8.encode(JSON.stringify({ [store]: rows.slice(i, i + ROWS_PER_PIECE) })));
+    }
+  }
+  if (!pieces.length) pieces.push(toUtf8.encode('{}'));
+  return pieces;
+}
 
 const EMPTY_WORKSPACE = JSON.stringify({ users: [], organizations: [], groups: [], apps: [] });
 
@@ -167,10 +189,7 @@ export class Host {
         return this._enqueue(async () => {
           const resp = this._parse(this.engine.ringiLoadBytes(toUtf8.encode(ws)), locale);
           // A large state is not put in the reply: its rows are read in pieces (engine-loader.js).
-          if (resp.changes?.paged) {
-            const rows = fromUtf8.decode(this.engine.ringiRowsBytes());
-            resp.changes = { reset: true, put: this._parse(rows, locale, false) };
-          }
+          if (resp.changes?.paged) resp.changes = { reset: true, put: this._rowsOf(this.engine.ringiRowsPieces(), locale) };
           await this._commit(resp, locale);
           if (this.engine.ringiHasPendingBatches()) this._schedulePump();
           return { status: resp.status, body: resp.body };
@@ -255,7 +274,8 @@ export class Host {
         console.warn('[ringi] snapshot unreadable; restoring from the rows', e);
       }
       if (snap && snap.generation === g) {
-        const resp = this._parse(this.engine.ringiRestoreBytes(snap.bytes), 'en');
+        const pieces = snap.bytes instanceof Uint8Array ? [snap.bytes] : snap.bytes;
+        const resp = this._parse(this.engine.ringiRestorePieces(pieces), 'en');
         if (resp.status < 400) {
           this.snapshotGeneration = g;
           this.stats.restoredFrom = 'snapshot';
@@ -265,7 +285,7 @@ export class Host {
       }
     }
     const state = await this.storage.loadAll();
-    const resp = this._parse(this.engine.ringiRestoreBytes(toUtf8.encode(JSON.stringify(state))), 'en');
+    const resp = this._parse(this.engine.ringiRestorePieces(rowsPieces(state)), 'en');
     if (resp.status >= 400) throw toKintoneError({ ...resp.body, status: resp.status });
     this.stats.restoredFrom = 'rows';
     // Another tab's commit: that tab keeps the snapshot. Our first open: we keep it.
@@ -298,7 +318,7 @@ export class Host {
     return this._enqueue(async () => {
       if (this.generation === null || this.generation === this.snapshotGeneration) return false;
       if (this.engine.ringiHasPendingBatches()) return false;
-      const bytes = this.engine.ringiRowsBytes();
+      const bytes = this.engine.ringiRowsPieces();
       if (!bytes.length) return false;
       const written = await this.storage.writeSnapshot(this.generation, bytes);
       if (written) {
@@ -307,6 +327,22 @@ export class Host {
       }
       return written;
     });
+  }
+
+  /**
+   * The rows documents of ringiRowsPieces as one: each store's rows, in order.
+   * @param {Uint8Array[]} pieces @param {string} locale
+   */
+  _rowsOf(pieces, locale) {
+    /** @type {Record<string, any[]>} */
+    const put = {};
+    for (const piece of pieces) {
+      for (const [store, rows] of Object.entries(this._parse(fromUtf8.decode(piece), locale, false))) {
+        const all = (put[store] ??= []);
+        for (const row of rows) all.push(row);
+      }
+    }
+    return put;
   }
 
   /** @param {string} text @param {string} locale @param {boolean} [reply] an engine Reply */

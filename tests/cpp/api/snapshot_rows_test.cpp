@@ -50,27 +50,77 @@ std::vector<std::string> pagedRows(api::Service& svc, size_t minBytes) {
   return pieces;
 }
 
-std::string joined(const std::vector<std::string>& pieces) {
-  std::string all;
-  for (const auto& p : pieces) all += p;
+// The rows documents of several pieces as one: each store's rows in order.
+json merged(const std::vector<std::string>& pieces) {
+  json all = json::object();
+  for (const auto& p : pieces) {
+    json doc = json::parse(p);
+    EXPECT_TRUE(doc.is_object()) << p;
+    for (auto& [store, rows] : doc.items())
+      for (auto& row : rows) all[store].push_back(row);
+  }
   return all;
 }
 
-TEST_F(ApiTest, PagedRowsJoinToTheSnapshotRowsAtEveryPageSize) {
+TEST_F(ApiTest, PagedRowsAreRowsDocumentsThatAddUpToTheSnapshotRows) {
   ASSERT_EQ(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(openTaskIds("sato"))).status, 200);
   const std::string rows = svc.snapshotRows();
   const json doc = json::parse(rows);
   const size_t rowCount = doc["records"].size() + doc["tasks"].size() + doc["batches"].size();
   for (size_t minBytes : {size_t{0}, size_t{1}, size_t{50}, size_t{700}, rows.size(), SIZE_MAX}) {
     auto pieces = pagedRows(svc, minBytes);
-    EXPECT_EQ(joined(pieces), rows) << minBytes;
+    EXPECT_EQ(merged(pieces), doc) << minBytes;
     EXPECT_EQ(svc.nextRows(minBytes), "") << "stays at the end";
-    if (minBytes <= 1) EXPECT_GT(pieces.size(), rowCount) << "one row (or store boundary) a piece";
-    if (minBytes >= rows.size()) EXPECT_EQ(pieces.size(), 1u);
+    if (minBytes <= 1) EXPECT_GT(pieces.size(), rowCount) << "one row (or the small stores) a piece";
+    if (minBytes >= rows.size()) EXPECT_EQ(pieces, std::vector<std::string>{rows});
   }
   api::Service empty;
-  EXPECT_EQ(joined(pagedRows(empty, 1)), empty.snapshotRows());
+  EXPECT_EQ(pagedRows(empty, 1), std::vector<std::string>{empty.snapshotRows()});
   EXPECT_EQ(json::parse(empty.snapshotRows()), (json{{"meta", {{{"key", "engine"}, {"nextAppId", 1}}}}}));
+}
+
+TEST_F(ApiTest, ARestoreInPiecesRestoresWhatTheWholeRestores) {
+  ASSERT_EQ(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(openTaskIds("sato"))).status, 200);
+  const std::string rows = svc.snapshotRows();
+  api::Service whole;
+  auto w = whole.restore(rows);
+  ASSERT_EQ(w.status, 200) << w.body;
+  for (size_t minBytes : {size_t{1}, size_t{300}, SIZE_MAX}) {
+    api::Service fresh;
+    for (const auto& piece : pagedRows(svc, minBytes)) {
+      auto p = fresh.restorePiece(piece);
+      ASSERT_EQ(p.status, 200) << p.body;
+      EXPECT_EQ(fresh.exportWorkspace(), api::Service().exportWorkspace()) << "nothing restored yet";
+    }
+    auto r = fresh.restoreEnd();
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(json::parse(r.body), json::parse(w.body)) << "the same counts";
+    EXPECT_EQ(fresh.snapshotRows(), rows) << minBytes;
+  }
+}
+
+TEST_F(ApiTest, ABadPieceDropsThePiecesAndARestoreEndWithoutPiecesChangesNothing) {
+  const std::string rows = svc.snapshotRows();
+  const std::string before = api::Service().snapshotRows();
+  api::Service fresh;
+  auto pieces = pagedRows(svc, 1);
+  ASSERT_EQ(fresh.restorePiece(pieces[0]).status, 200);
+  auto bad = fresh.restorePiece("{\"records\": [{\"app\": 1");  // torn
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(json::parse(bad.body)["code"], "CB_IJ01");
+  auto end = fresh.restoreEnd();
+  EXPECT_EQ(end.status, 400);
+  EXPECT_EQ(json::parse(end.body)["code"], "RINGI_WS01");
+  EXPECT_EQ(fresh.snapshotRows(), before);
+  // Another call between the pieces and the end drops them too.
+  ASSERT_EQ(fresh.restorePiece(rows).status, 200);
+  EXPECT_EQ(fresh.handleJson(R"({"user":"sato","method":"GET","path":"/k/v1/apps.json"})").status, 401);
+  EXPECT_EQ(fresh.restoreEnd().status, 400);
+  EXPECT_EQ(fresh.snapshotRows(), before);
+  // And a good sequence after all that restores.
+  ASSERT_EQ(fresh.restorePiece(rows).status, 200);
+  ASSERT_EQ(fresh.restoreEnd().status, 200);
+  EXPECT_EQ(fresh.snapshotRows(), rows);
 }
 
 TEST_F(ApiTest, PagingEndsAtTheNextCallSoAPieceNeverMixesTwoStates) {
@@ -96,7 +146,7 @@ TEST_F(ApiTest, PagedLoadAnswersLikeALoadAndLeavesItsRowsToThePager) {
   ASSERT_EQ(b.status, 200) << b.body;
   EXPECT_EQ(b.body, a.body);
   EXPECT_EQ(json::parse(b.changes), (json{{"reset", true}, {"paged", true}}));
-  EXPECT_EQ(json::parse(joined(pagedRows(paged, 64))), json::parse(a.changes)["put"]);
+  EXPECT_EQ(merged(pagedRows(paged, 64)), json::parse(a.changes)["put"]);
 
   // A bad document is the same error as load's, and changes nothing.
   const std::string before = paged.snapshotRows();

@@ -93,13 +93,25 @@ export function createFakeEngine() {
     },
     ringiRestoreBytes(bytes) { return this.ringiRestore(new TextDecoder().decode(bytes)); },
     ringiSnapshotBytes() { return new TextEncoder().encode(JSON.stringify(rows())); },
-    // As the real engine: the reset's rows are not in the reply but read with ringiRowsBytes.
+    // As the real engine: the reset's rows are not in the reply but read with ringiRowsPieces,
+    // one store a piece, and a restore takes such pieces.
     ringiLoadBytes(bytes) {
       const r = JSON.parse(this.ringiLoad(new TextDecoder().decode(bytes)));
       if (r.changes) r.changes = { reset: true, paged: true };
       return JSON.stringify(r);
     },
-    ringiRowsBytes() { return this.ringiSnapshotBytes(); },
+    ringiRowsPieces() {
+      return Object.entries(rows()).map(([store, list]) => new TextEncoder().encode(JSON.stringify({ [store]: list })));
+    },
+    ringiRestorePieces(pieces) {
+      const all = {};
+      for (const p of pieces) {
+        let doc;
+        try { doc = JSON.parse(new TextDecoder().decode(p)); } catch { return err(400, 'CB_IJ01', 'bad piece'); }
+        for (const [store, list] of Object.entries(doc)) (all[store] ??= []).push(...list);
+      }
+      return this.ringiRestore(JSON.stringify(all));
+    },
     ringiExport() { return JSON.stringify({ users: s.users, records: Object.values(s.records), tasks: Object.values(s.tasks) }); },
     ringiHasPendingBatches() { return s.order.some((bn) => ['queued', 'running'].includes(s.batches[bn].state)); },
     ringiRunChunk(n) {
