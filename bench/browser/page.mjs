@@ -148,6 +148,7 @@ async function query(runs) {
 }
 
 async function heap() { return control('heap'); }
+async function restoreHeap() { return control('restoreHeap'); }
 
 async function readCount(database, store, pred) {
   return new Promise((resolve, reject) => {
@@ -177,5 +178,5 @@ function dropSnapshot(database) {
 
 async function close() { if (k) await k.ringi.close(); k = null; idbWorker?.terminate(); idbWorker = null; }
 
-window.bench = { open, load, openTaskIds, runBatches, baseline, apiRoundtrips, query, heap, readCount, dropSnapshot, close };
+window.bench = { open, load, openTaskIds, runBatches, baseline, apiRoundtrips, query, heap, restoreHeap, readCount, dropSnapshot, close };
 window.benchReady = true;

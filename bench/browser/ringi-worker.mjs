@@ -14,6 +14,10 @@
 //                                         (performance.now() around the call); reply {ms: [...]}
 //       {id, cmd: 'heap'}          reply {bytes: wasm memory size (HEAP8.buffer.byteLength, the peak),
 //                                    live: bytes allocated now (ringiMemoryInUse)}
+//       {id, cmd: 'restoreHeap'}   a second, new engine restores this one's rows pieces (what a cold
+//                                  start does with the snapshot); reply {bytes, live} of that
+//                                  engine, {ms} of its restore, {status}; the engine is dropped
+import { loadEngine } from '/dist/engine-loader.js';
 import { createServer } from '/dist/server.js';
 import { readyMessage } from '/dist/protocol.js';
 import { IndexedDBStorage } from '/dist/storage/indexeddb.js';
@@ -75,6 +79,14 @@ ctl.onmessage = (ev) => {
     if (cmd === 'record') { instrument(engine); recording = []; profile = newProfile(); reply({}); }
     else if (cmd === 'recorded') { const commits = recording || []; recording = null; const p = profile; profile = null; reply({ commits, profile: p }); }
     else if (cmd === 'heap') reply({ bytes: engine.HEAP8.buffer.byteLength, live: engine.ringiMemoryInUse() });
+    else if (cmd === 'restoreHeap') {
+      const pieces = engine.ringiRowsPieces();
+      loadEngine().then((fresh) => {
+        const t0 = performance.now();
+        const { status } = JSON.parse(fresh.ringiRestorePieces(pieces));
+        reply({ status, ms: performance.now() - t0, bytes: fresh.HEAP8.buffer.byteLength, live: fresh.ringiMemoryInUse() });
+      }).catch((e) => reply({ error: String(e && e.stack || e) }));
+    }
     else if (cmd === 'call') {
       const ms = [];
       let status = 0;
