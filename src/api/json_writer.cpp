@@ -80,6 +80,15 @@ JsonWriter& JsonWriter::key(std::string_view k) {
   return *this;
 }
 
+JsonWriter& JsonWriter::literalKey(std::string_view k) {
+  comma();
+  put('"');
+  put(k.data(), k.size());
+  put("\":", 2);
+  needComma_ = false;
+  return *this;
+}
+
 JsonWriter& JsonWriter::value(std::string_view s) {
   comma();
   string(s);

@@ -37,15 +37,7 @@ class JsonWriter {
   // A key of the row formats themselves ("at", "status", ...): plain ASCII that needs no escape,
   // written as is. Rows write a dozen of these per record, and the scan for escapes was the
   // writer's main cost in wasm.
-  template <size_t N>
-  JsonWriter& literalKey(const char (&k)[N]) {
-    comma();
-    put('"');
-    put(k, N - 1);
-    put("\":", 2);
-    needComma_ = false;
-    return *this;
-  }
+  JsonWriter& literalKey(std::string_view k);
   JsonWriter& value(std::string_view s);
   JsonWriter& value(const char* s) { return value(std::string_view(s)); }
   JsonWriter& value(const std::string& s) { return value(std::string_view(s)); }
