@@ -42,10 +42,7 @@ struct Service::Impl {
 
   template <typename Fn>
   Response guarded(Locale* locale, Fn fn) noexcept {
-    // Every call that may change the engine comes through here: paging out or restoring in
-    // pieces ends.
-    pager.reset();
-    pieces.reset();
+    endPieces();  // every call that may change the engine comes through here
     return run(locale, fn);
   }
 
@@ -70,6 +67,39 @@ struct Service::Impl {
       r.body = R"({"code":"RINGI_IE01","id":"00000000000000000000","message":"An unexpected error occurred."})";
       return r;
     }
+  }
+
+  // Replaces everything with a workspace document. The document is freed before the engine takes
+  // the snapshot. `release`, when given, is the text itself, given up by the caller: it is freed
+  // once parsed, and the reset's rows are left to the pager ({"reset":true,"paged":true}).
+  Response load(const std::string& workspaceJson, std::string* release) {
+    domain::Snapshot snap;
+    {
+      codec::RecordTexts records;
+      Json doc = codec::parseWorkspace(workspaceJson, &records);
+      if (release) std::string().swap(*release);
+      if (doc.is_discarded()) throw domain::Error("CB_IJ01");
+      snap = codec::importWorkspace(doc, engine.now(), &records);
+    }
+    size_t users = snap.users.size(), apps = snap.apps.size(), records = snap.records.size();
+    engine.confirmLast();
+    auto tx = engine.begin();
+    engine.load(std::move(snap));
+    Response r;
+    if (release) {
+      tx.commit();
+      r.changes = R"({"reset":true,"paged":true})";
+    } else {
+      r.changes = changesText(tx.commit(), true);
+    }
+    r.body = toText(Json{{"users", users}, {"apps", apps}, {"records", records}});
+    return r;
+  }
+
+  // Paging out and restoring in pieces end at any other call that may change the engine.
+  void endPieces() {
+    pager.reset();
+    pieces.reset();
   }
 
   std::string changesText(domain::ChangeSet cs, bool forceReset = false) {
@@ -172,50 +202,14 @@ Response Service::handleJson(std::string_view requestJson) noexcept {
   });
 }
 
-namespace {
-// A workspace document -> Snapshot; the document is freed before the engine takes the snapshot,
-// and the text too once parsed when the caller gives it up (`release`).
-domain::Snapshot importText(const std::string& workspaceJson, int64_t now,
-                            std::string* release = nullptr) {
-  codec::RecordTexts records;
-  Json doc = codec::parseWorkspace(workspaceJson, &records);
-  if (release) std::string().swap(*release);
-  if (doc.is_discarded()) throw domain::Error("CB_IJ01");
-  return codec::importWorkspace(doc, now, &records);
-}
-}  // namespace
-
 Response Service::load(const std::string& workspaceJson) noexcept {
   Locale locale = Locale::en;
-  return impl_->guarded(&locale, [&] {
-    auto& engine = impl_->engine;
-    domain::Snapshot snap = importText(workspaceJson, engine.now());
-    size_t users = snap.users.size(), apps = snap.apps.size(), records = snap.records.size();
-    engine.confirmLast();
-    auto tx = engine.begin();
-    engine.load(std::move(snap));
-    Response r;
-    r.changes = impl_->changesText(tx.commit(), true);
-    r.body = toText(Json{{"users", users}, {"apps", apps}, {"records", records}});
-    return r;
-  });
+  return impl_->guarded(&locale, [&] { return impl_->load(workspaceJson, nullptr); });
 }
 
 Response Service::loadPaged(std::string workspaceJson) noexcept {
   Locale locale = Locale::en;
-  return impl_->guarded(&locale, [&] {
-    auto& engine = impl_->engine;
-    domain::Snapshot snap = importText(workspaceJson, engine.now(), &workspaceJson);
-    size_t users = snap.users.size(), apps = snap.apps.size(), records = snap.records.size();
-    engine.confirmLast();
-    auto tx = engine.begin();
-    engine.load(std::move(snap));
-    tx.commit();
-    Response r;
-    r.changes = R"({"reset":true,"paged":true})";
-    r.body = toText(Json{{"users", users}, {"apps", apps}, {"records", records}});
-    return r;
-  });
+  return impl_->guarded(&locale, [&] { return impl_->load(workspaceJson, &workspaceJson); });
 }
 
 void Service::beginRows() {
@@ -352,7 +346,7 @@ bool Service::hasPendingBatches() const {
 }
 
 void Service::revertLast() noexcept {
-  impl_->pager.reset();
+  impl_->endPieces();
   try {
     impl_->engine.revertLast();
   } catch (...) {

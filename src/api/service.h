@@ -52,7 +52,8 @@ class Service {
   // decodes one rows document (as nextRows gives them) and frees its text; restoreEnd() then
   // restores their union, with restore()'s answer. A bad piece answers restore()'s error and
   // drops the pieces before it; restoreEnd() without a good piece since is 400 RINGI_WS01 and
-  // changes nothing. Any call other than these two drops pieces not yet restored.
+  // changes nothing. Any call that may change the engine (a request, a load, a whole restore,
+  // a chunk, a revert) drops pieces not yet restored.
   Response restorePiece(std::string rowsJson) noexcept;
   Response restoreEnd() noexcept;
   std::string exportWorkspace() const;

@@ -164,12 +164,14 @@ RowsPager::RowsPager(const Engine& engine)
   }
 }
 
-namespace {
-const char* storeOf(int phase) {
-  static const char* const names[] = {"", "records", "tasks", "batches"};
-  return phase >= 1 && phase <= 3 ? names[phase] : "";
+const char* RowsPager::store() const {
+  switch (phase_) {
+    case Phase::records: return "records";
+    case Phase::tasks: return "tasks";
+    case Phase::batches: return "batches";
+    default: return "";
+  }
 }
-}  // namespace
 
 // One row, or the rows of the small stores, or the end. Empty stores are left out.
 void RowsPager::step(JsonWriter& w) {
@@ -177,7 +179,7 @@ void RowsPager::step(JsonWriter& w) {
   // array that has no rows left for the next piece.
   const auto rows = [&](size_t count, auto writeRow, Phase after) {
     if (next_ < count) {
-      if (!arrayOpen_) w.key(storeOf(static_cast<int>(phase_))).beginArray();
+      if (!arrayOpen_) w.key(store()).beginArray();
       arrayOpen_ = true;
       writeRow(next_++);
     }
@@ -216,7 +218,7 @@ std::string RowsPager::next(size_t minBytes) {
   if (phase_ == Phase::done) return piece;
   JsonWriter w(piece);
   w.beginObject();
-  if (arrayOpen_) w.key(storeOf(static_cast<int>(phase_))).beginArray();  // the store goes on
+  if (arrayOpen_) w.key(store()).beginArray();  // the store goes on
   const auto written = [&] { return piece.size() + w.staged(); };
   const size_t opening = written();
   do step(w);  // until the piece holds something, and then minBytes

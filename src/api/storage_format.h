@@ -74,6 +74,7 @@ class RowsPager {
  private:
   enum class Phase { start, records, tasks, batches, finish, done };
   void step(JsonWriter& w);
+  const char* store() const;  // the store whose rows the current phase writes
 
   const domain::Engine& engine_;
   std::vector<const domain::Record*> records_;

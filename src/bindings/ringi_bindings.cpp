@@ -136,9 +136,11 @@ std::string guarded(F&& f) {
   }
 }
 
-std::string ringiCall(const std::string& requestJson) {
+std::string call(std::string_view requestJson) {
   return guarded([&] { return service().handleJson(requestJson); });
 }
+
+std::string ringiCall(const std::string& requestJson) { return call(requestJson); }
 
 std::string ringiLoad(const std::string& workspaceJson) {
   return guarded([&] { return service().load(workspaceJson); });
@@ -234,8 +236,7 @@ emscripten::val ringiCallBufferedView(double length) {
   std::string& buffer = requestBuffer();
   std::size_t n = 0;
   if (std::isfinite(length) && length > 0) n = static_cast<std::size_t>(length);
-  const std::string_view request(buffer.data(), std::min(n, buffer.size()));
-  return view(guarded([&] { return service().handleJson(request); }));
+  return view(call(std::string_view(buffer.data(), std::min(n, buffer.size()))));
 }
 emscripten::val ringiRunChunkView(double maxTasks) { return view(ringiRunChunk(maxTasks)); }
 

@@ -91,7 +91,12 @@ test('a snapshot kept as one Uint8Array (before pieces) still restores', async (
   const probe = new IndexedDBStorage(idb);
   await probe.open(db);
   assert.equal(await probe.writeSnapshot(await probe.generation(), whole), true);
-  assert.ok((await probe.readSnapshot()).bytes instanceof Uint8Array);
+  assert.deepEqual((await probe.readSnapshot()).bytes, [whole], 'read back as one piece');
+  for (const bad of ['text', [whole, 'text'], null]) {
+    assert.equal(await probe.writeSnapshot(await probe.generation(), bad), true);
+    assert.equal(await probe.readSnapshot(), null, `${bad} is no snapshot`);
+  }
+  assert.equal(await probe.writeSnapshot(await probe.generation(), whole), true);
   await probe.close();
   const b = await makeHost(idb, db);
   assert.equal(b.opened.restoredFrom, 'snapshot');

@@ -40,7 +40,7 @@
  *    tagged with the generation it matches: a list of ~1 MB rows documents (ringiRowsPieces), so
  *    neither writing nor restoring it puts the whole state in wasm memory at once (which never
  *    shrinks). Bytes, not strings: IndexedDB reads an ArrayBuffer as one copy, and it enters wasm
- *    as one copy (ringiRestorePieces). A snapshot of one Uint8Array (before pieces) still reads.
+ *    as one copy (ringiRestorePieces).
  *  - A restore uses the snapshot only when its generation is the stored one; otherwise, or when
  *    the engine rejects it, it reads the rows. Correctness never depends on the snapshot.
  *  - It is written when this host has been idle for `snapshotDelay` ms after its own commits (and
@@ -274,8 +274,7 @@ export class Host {
         console.warn('[ringi] snapshot unreadable; restoring from the rows', e);
       }
       if (snap && snap.generation === g) {
-        const pieces = snap.bytes instanceof Uint8Array ? [snap.bytes] : snap.bytes;
-        const resp = this._parse(this.engine.ringiRestorePieces(pieces), 'en');
+        const resp = this._parse(this.engine.ringiRestorePieces(snap.bytes), 'en');
         if (resp.status < 400) {
           this.snapshotGeneration = g;
           this.stats.restoredFrom = 'snapshot';

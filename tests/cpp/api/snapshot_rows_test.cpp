@@ -117,6 +117,10 @@ TEST_F(ApiTest, ABadPieceDropsThePiecesAndARestoreEndWithoutPiecesChangesNothing
   EXPECT_EQ(fresh.handleJson(R"({"user":"sato","method":"GET","path":"/k/v1/apps.json"})").status, 401);
   EXPECT_EQ(fresh.restoreEnd().status, 400);
   EXPECT_EQ(fresh.snapshotRows(), before);
+  ASSERT_EQ(fresh.restorePiece(rows).status, 200);
+  fresh.revertLast();  // a revert too
+  EXPECT_EQ(fresh.restoreEnd().status, 400);
+  EXPECT_EQ(fresh.snapshotRows(), before);
   // And a good sequence after all that restores.
   ASSERT_EQ(fresh.restorePiece(rows).status, 200);
   ASSERT_EQ(fresh.restoreEnd().status, 200);

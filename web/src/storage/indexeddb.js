@@ -6,11 +6,11 @@
  *   generation()         -> the token of the last commit (null for a fresh database)
  *   commit(changes)      apply a ChangeSet in ONE readwrite transaction; resolves on `complete`
  *                        with the new generation token, rejects when the transaction aborts
- *   readSnapshot()       -> {generation, bytes} when the stored snapshot is of the current
- *                        generation, else null (one readonly transaction)
- *   writeSnapshot(g, bytes) keep `bytes` (a Uint8Array, or a list of them: the engine's rows
- *                        pieces) as the snapshot of generation g, unless the database has moved
- *                        on since; -> whether it was written
+ *   readSnapshot()       -> {generation, bytes: Uint8Array[]} when the stored snapshot is of the
+ *                        current generation, else null (one readonly transaction)
+ *   writeSnapshot(g, bytes) keep `bytes` (the engine's rows pieces, Uint8Array[]) as the snapshot
+ *                        of generation g, unless the database has moved on since; -> whether it
+ *                        was written
  *   clear()              empty every store (one transaction)
  *   close()
  *
@@ -23,11 +23,6 @@
  * snapshot only means the next cold start reads the rows.
  */
 import { STORES, STORE_NAMES, SYNC_STORE, SNAPSHOT_STORE, SCHEMA_VERSION, emptyState, newGeneration, touchedStores } from './schema.js';
-
-/** A snapshot's bytes: one Uint8Array, or a list of pieces. @param {any} b */
-function isSnapshotBytes(b) {
-  return b instanceof Uint8Array || (Array.isArray(b) && b.every((p) => p instanceof Uint8Array));
-}
 
 /** @param {IDBRequest} r @returns {Promise<any>} */
 function reqDone(r) {
@@ -130,11 +125,14 @@ export class IndexedDBStorage {
       reqDone(tx.objectStore(SNAPSHOT_STORE).get('rows')),
     ]);
     await done;
-    if (!g || !snap || snap.generation !== g.value || !isSnapshotBytes(snap.bytes)) return null;
-    return { generation: g.value, bytes: snap.bytes };
+    if (!g || !snap || snap.generation !== g.value) return null;
+    // Snapshots written before the engine handed out pieces are one Uint8Array: one piece.
+    const pieces = snap.bytes instanceof Uint8Array ? [snap.bytes] : snap.bytes;
+    if (!Array.isArray(pieces) || !pieces.every((p) => p instanceof Uint8Array)) return null;
+    return { generation: g.value, bytes: pieces };
   }
 
-  /** @param {string} generation @param {Uint8Array|Uint8Array[]} bytes @returns {Promise<boolean>} */
+  /** @param {string} generation @param {Uint8Array[]} bytes @returns {Promise<boolean>} */
   async writeSnapshot(generation, bytes) {
     const tx = this._tx([SYNC_STORE, SNAPSHOT_STORE], 'readwrite', 'relaxed');
     const finished = txDone(tx);
