@@ -719,7 +719,7 @@ void importRecords(const RecordSource& source, App& app, Snapshot& snap, int64_t
                     createdCode = systemFieldCode(app, FieldType::CREATED_TIME),
                     updatedCode = systemFieldCode(app, FieldType::UPDATED_TIME),
                     numberCode = systemFieldCode(app, FieldType::RECORD_NUMBER);
-  std::vector<Record> recs;
+  const size_t first = snap.records.size();  // the records are added straight to the snapshot
   std::set<int64_t> ids;
   int64_t maxId = 0;
   const size_t count = source.array ? source.array->size() : source.texts ? source.texts->size() : 0;
@@ -791,12 +791,10 @@ void importRecords(const RecordSource& source, App& app, Snapshot& snap, int64_t
       if (!ids.insert(r.id).second) v.fail(k + ".$id.value", "unique", {std::to_string(r.id)});
       maxId = std::max(maxId, r.id);
     }
-    recs.push_back(std::move(r));
-  }
-  for (auto& r : recs) {
-    if (r.id == 0) r.id = ++maxId;
     snap.records.push_back(std::move(r));
   }
+  for (size_t i = first; i < snap.records.size(); ++i)
+    if (snap.records[i].id == 0) snap.records[i].id = ++maxId;
   app.nextRecordId = maxId + 1;
 }
 }  // namespace

@@ -243,6 +243,18 @@ void moveAppend(std::vector<T>& to, std::vector<T>& from) {
   std::vector<T>().swap(from);
 }
 
+template <class T>
+void moveAppend(std::deque<T>& to, std::deque<T>& from) {
+  if (to.empty()) {
+    to.swap(from);
+    return;
+  }
+  while (!from.empty()) {  // front first, so the two never both hold a row
+    to.push_back(std::move(from.front()));
+    from.pop_front();
+  }
+}
+
 // Adds the rows of one rows document to those of the documents before it.
 void merge(domain::Snapshot& into, domain::Snapshot&& piece) {
   moveAppend(into.users, piece.users);

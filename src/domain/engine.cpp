@@ -325,7 +325,8 @@ void Engine::load(Snapshot snap) {
   const int64_t now = now_();
   const bool deriveTasks = snap.tasks.empty();
   s_->tasks.reserve(snap.tasks.empty() ? snap.records.size() : snap.tasks.size());
-  for (auto& r : snap.records) {
+  for (; !snap.records.empty(); snap.records.pop_front()) {  // frees the snapshot as it goes
+    Record& r = snap.records.front();
     auto appIt = s_->apps.find(r.app);
     if (appIt == s_->apps.end())
       throw invalidWorkspace("record for unknown app " + std::to_string(r.app));
@@ -356,7 +357,8 @@ void Engine::load(Snapshot snap) {
     s_->setRecord(key, std::move(r));
     if (deriveTasks && app.process.enable) openTasksFor(*s_->findRecord(key.first, key.second));
   }
-  for (auto& t : snap.tasks) {
+  for (; !snap.tasks.empty(); snap.tasks.pop_front()) {
+    Task& t = snap.tasks.front();
     auto key = parseTaskKey(t.id);
     if (!key || s_->tasks.count(*key)) throw invalidWorkspace("bad or duplicate task id " + t.id);
     s_->setTask(*key, std::move(t));

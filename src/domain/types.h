@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -246,8 +247,10 @@ struct Snapshot {
   std::vector<Organization> organizations;
   std::vector<Group> groups;
   std::vector<App> apps;
-  std::vector<Record> records;
-  std::vector<Task> tasks;      // when empty on import, open tasks are derived from records
+  // Records and tasks are the bulk of a state; deques grow without copying and Engine::load frees
+  // them block by block as it takes them, so a load never holds them twice.
+  std::deque<Record> records;
+  std::deque<Task> tasks;      // when empty on import, open tasks are derived from records
   std::vector<Batch> batches;
   int64_t nextAppId = 1;
 };
