@@ -216,6 +216,9 @@ void RowsPager::step(JsonWriter& w) {
 std::string RowsPager::next(size_t minBytes) {
   std::string piece;
   if (phase_ == Phase::done) return piece;
+  // One block for the whole piece, not a string grown by doubling: every piece then fits the
+  // block the one before it freed, and wasm memory, which never shrinks, stays small.
+  if (minBytes <= (size_t{1} << 30)) piece.reserve(minBytes + minBytes / 8 + 4096);
   JsonWriter w(piece);
   w.beginObject();
   if (arrayOpen_) w.key(store()).beginArray();  // the store goes on

@@ -253,6 +253,7 @@ emscripten::val ringiRowsNextView(double minBytes) {
   std::size_t n = 1;
   if (std::isfinite(minBytes) && minBytes > 1) n = static_cast<std::size_t>(std::min(minBytes, 1e9));
   try {
+    view(std::string());  // the caller has copied the last piece: free it before the next one
     return view(service().nextRows(n));
   } catch (...) {
     return view(std::string());
