@@ -100,7 +100,7 @@ void BM_Batch200(benchmark::State& state) {
     state.PauseTiming();
     std::vector<std::string> ids;
     for (const auto& t : e.openTasks("sato", 1)) {
-      ids.push_back(t.task->id);
+      ids.push_back(t.task->id());
       if (ids.size() == 200) break;
     }
     state.ResumeTiming();

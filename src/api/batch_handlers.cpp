@@ -84,7 +84,7 @@ void batchTasks(Ctx& ctx, const Json& params, Json& out) {
   if (app) appOf(ctx, *app);
   Json tasks = Json::array();
   for (const auto& ot : ctx.engine.openTasks(ctx.user, app))
-    tasks.push_back(Json{{"task_id", ot.task->id},
+    tasks.push_back(Json{{"task_id", ot.task->id()},
                          {"app", std::to_string(ot.task->app)},
                          {"record_id", std::to_string(ot.task->record)},
                          {"status", ot.task->status}});

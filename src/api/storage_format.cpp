@@ -105,7 +105,9 @@ void writeRecordRow(JsonWriter& w, const Record& r) {
 }
 
 void writeTaskRow(JsonWriter& w, const Task& t) {
-  w.beginObject().literalKey("id").value(t.id).literalKey("app").value(t.app);
+  char id[32];
+  formatTaskKey(t.key, id);
+  w.beginObject().literalKey("id").value(std::string_view(id, sizeof id)).literalKey("app").value(t.app);
   w.literalKey("record").value(t.record).literalKey("status").value(t.status);
   w.literalKey("assignee").value(t.assignee).literalKey("entry").value(t.entry);
   w.literalKey("state").value(taskStateName(t.state)).literalKey("openedAt").value(t.openedAt);
@@ -366,7 +368,9 @@ struct RowDecoder {
   });
   each("tasks", [&](const Json& j, const std::string&) {
     Task t;
-    t.id = text(j, "id");
+    const std::string id = text(j, "id");
+    if (auto key = parseTaskKey(id)) t.key = *key;
+    else throw Error("RINGI_WS01", {"bad or duplicate task id " + id});
     t.app = num(j, "app");
     t.record = num(j, "record");
     t.status = text(j, "status");
@@ -537,9 +541,9 @@ bool readRecord(JsonReader& r, Record* rec) {
 
 bool readTask(JsonReader& r, Task* t) {
   r.beginObject();
-  std::string state;
+  std::string state, id;
   for (std::string_view k; r.nextKey(&k);) {
-    if (k == "id") r.readString(&t->id);
+    if (k == "id") r.readString(&id);
     else if (k == "app") readNum(r, &t->app, 0);
     else if (k == "record") readNum(r, &t->record, 0);
     else if (k == "status") r.readString(&t->status);
@@ -552,6 +556,9 @@ bool readTask(JsonReader& r, Task* t) {
     else if (k == "closedBy") r.readString(&t->closedBy);
     else r.skipValue();
   }
+  auto key = parseTaskKey(id);  // after the loop: the last "id" wins, as in nlohmann's object
+  if (!key) return false;       // missing or malformed: the checked decoder reports it
+  t->key = *key;
   return r.ok();
 }
 
@@ -580,7 +587,7 @@ std::optional<Snapshot> decodeRowsFast(std::string_view text) {
         if (store == "records") {
           readRecord(r, &decoder.s.records.emplace_back());
         } else if (store == "tasks") {
-          readTask(r, &decoder.s.tasks.emplace_back());
+          if (!readTask(r, &decoder.s.tasks.emplace_back())) return std::nullopt;
         } else if (fewRows(store)) {
           const size_t from = r.offset();
           if (!r.skipValue()) return std::nullopt;

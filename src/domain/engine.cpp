@@ -69,13 +69,17 @@ std::optional<TaskKey> parseTaskKey(const std::string& id) {
   return TaskKey{parts[0], parts[1]};
 }
 
-std::string formatTaskKey(const TaskKey& key) {
+void formatTaskKey(const TaskKey& key, char out[32]) {
   static const char* hex = "0123456789abcdef";
-  std::string id(32, '0');
   for (int i = 15; i >= 0; --i) {
-    id[static_cast<size_t>(i)] = hex[(key.hi >> ((15 - i) * 4)) & 15];
-    id[static_cast<size_t>(16 + i)] = hex[(key.lo >> ((15 - i) * 4)) & 15];
+    out[i] = hex[(key.hi >> ((15 - i) * 4)) & 15];
+    out[16 + i] = hex[(key.lo >> ((15 - i) * 4)) & 15];
   }
+}
+
+std::string formatTaskKey(const TaskKey& key) {
+  std::string id(32, '0');
+  formatTaskKey(key, &id[0]);
   return id;
 }
 
@@ -359,9 +363,9 @@ void Engine::load(Snapshot snap) {
   }
   for (; !snap.tasks.empty(); snap.tasks.pop_front()) {
     Task& t = snap.tasks.front();
-    auto key = parseTaskKey(t.id);
-    if (!key || s_->tasks.count(*key)) throw invalidWorkspace("bad or duplicate task id " + t.id);
-    s_->setTask(*key, std::move(t));
+    if (s_->tasks.count(t.key)) throw invalidWorkspace("bad or duplicate task id " + t.id());
+    const TaskKey key = t.key;
+    s_->setTask(key, std::move(t));
   }
   for (auto& b : snap.batches) {
     if (b.number.empty() || s_->batches.count(b.number))
@@ -378,7 +382,7 @@ std::vector<const Task*> Engine::allTasks() const {
   tasks.reserve(s_->tasks.size());
   for (const auto& [key, t] : s_->tasks) tasks.push_back(&t);
   std::sort(tasks.begin(), tasks.end(), [](const Task* a, const Task* b) {
-    return std::tie(a->app, a->record, a->entry, a->id) < std::tie(b->app, b->record, b->entry, b->id);
+    return std::tie(a->app, a->record, a->entry, a->key) < std::tie(b->app, b->record, b->entry, b->key);
   });
   return tasks;
 }

@@ -118,7 +118,7 @@ void Engine::openTasksFor(const Record& record) {
   for (const auto& user : record.assignees) {
     Task t;
     const TaskKey key = newTaskKey();
-    t.id = formatTaskKey(key);
+    t.key = key;
     t.app = record.app;
     t.record = record.id;
     t.status = record.status;

@@ -20,5 +20,6 @@ struct TaskKeyHash {
 };
 std::optional<TaskKey> parseTaskKey(const std::string& id);  // nullopt unless 32 lowercase hex
 std::string formatTaskKey(const TaskKey& key);
+void formatTaskKey(const TaskKey& key, char out[32]);  // no allocation: for row writers
 
 }  // namespace ringi::domain

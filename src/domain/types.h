@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/flat_map.h"
+#include "domain/task_key.h"
 
 namespace ringi::domain {
 
@@ -178,7 +179,8 @@ struct Record {
 enum class TaskState { open, closed, deleted };
 
 struct Task {
-  std::string id;  // 32 lowercase hex characters
+  TaskKey key;  // the id, 32 lowercase hex characters, held as two integers (no heap string)
+  std::string id() const { return formatTaskKey(key); }
   int64_t app = 0;
   int64_t record = 0;
   std::string status;

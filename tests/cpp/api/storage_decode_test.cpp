@@ -100,14 +100,14 @@ TEST(StorageDecode, HandMadeRowsDecodeTheSameOnTheFastPath) {
                         {"at":2,"status":"T","action":"go \u2192","actor":"u1","assignees":[]}]}],
           "tasks":[{"id":"0123456789abcdef0123456789abcdef","app":3,"record":1,"status":"S",
                     "assignee":"u1","entry":0,"state":"open","openedAt":1,"closedAt":0,"closedBy":""},
-                   {"id":"b","state":"closed","closedBy":"u1","closedAt":9},
-                   {"id":"c","state":"deleted"},{"id":"d","state":"weird"}],
+                   {"id":"0000000000000000000000000000000b","state":"closed","closedBy":"u1","closedAt":9},
+                   {"id":"0000000000000000000000000000000c","state":"deleted"},{"id":"0000000000000000000000000000000d","state":"weird"}],
           "batches":[{"batch_number":"b1","user":"u1","task_ids":["a","b"],"processed":2,
                       "succeeded":1,"failures":[{"task_id":"b","reason_code":"task_closed"}],
                       "state":"finished","createdAt":1,"startedAt":2,"finishedAt":3}],
           "meta":[{"key":"engine","nextAppId":7}]})",
       // keys in another order, unknown keys (skipped), missing keys (defaults)
-      R"({"tasks":[{"closedBy":"","zz":{"a":[1,{"b":null}]},"state":"closed","id":"t","app":1}],
+      R"({"tasks":[{"closedBy":"","zz":{"a":[1,{"b":null}]},"state":"closed","id":"0000000000000000000000000000000e","app":1}],
           "records":[{"history":[{"extra":[true,false],"assignees":["x"],"at":3}],"updatedAt":5,
                       "id":2,"extra":{"deep":[1,{"x":null}],"s":"\ud83d\ude00"},"app":3,"values":{},
                       "zzz":true,"n":-1.5e300},
@@ -117,13 +117,13 @@ TEST(StorageDecode, HandMadeRowsDecodeTheSameOnTheFastPath) {
       "{ \"records\" :\n[ { \"app\" : 3 ,\r\n\t\"id\" : 3.0 , \"revision\" : 1e0 , \"createdAt\" : 1.5 ,"
       " \"updatedAt\" : -0 , \"values\" : { \"t\" : [ \"a\" , \"b\" ] , \"u\" : { \"items\" : [ ] , "
       "\"text\" : \"v\" , \"other\" : 1 } } , \"history\" : [ { \"at\" : 2E3 } ] } ] ,"
-      " \"tasks\" : [ { \"id\" : \"t\" , \"entry\" : 9223372036854775807 ,"
+      " \"tasks\" : [ { \"id\" : \"0000000000000000000000000000000f\" , \"entry\" : 9223372036854775807 ,"
       " \"openedAt\" : 9223372036854775808 , \"closedAt\" : -9223372036854775808 } ] }\n",
       // repeated keys: the last one wins, as in nlohmann's object
       R"({"records":[{"app":3,"id":9,"id":10,"status":"a","status":"b","assignees":["x","y"],
                       "assignees":["z"],"values":{"t":"a"},"values":{"u":"b","u":["c"]},
                       "history":[{"at":1}],"history":[{"at":2,"at":3,"status":"s","status":"t"}]}],
-          "tasks":[{"id":"a","id":"b","state":"closed","state":"open"}],
+          "tasks":[{"id":"a","id":"0000000000000000000000000000000b","state":"closed","state":"open"}],
           "records":[{"app":3,"id":11,"values":{"x":{"text":"1","text":"2","items":["a"],"items":[]}}}]})",
   };
   for (const auto& d : docs) expectFastAndSame(d);
@@ -194,6 +194,10 @@ TEST(StorageDecode, MalformedRowsGiveTheCheckedDecodersError) {
       {"{\"users\": [{\"code\":\"u\",\"name\":\"U\",\"locale\":\"en\"}, 7], \"tasks\": true}", "CB_VA01"},
       {"{\"apps\":[{\"app\":1,\"fields\":{\"x\":{\"type\":\"WHAT\"}}}]}", "CB_VA01"},
       {"{\"records\":[{\"app\":1,\"id\":1}],\"records\":[{}, 5]}", "CB_VA01"},
+      // a task id is 32 lowercase hex characters (Task holds it as two integers)
+      {"{\"tasks\":[{\"id\":\"t\",\"state\":\"open\"}]}", "RINGI_WS01"},
+      {"{\"tasks\":[{\"id\":\"0123456789ABCDEF0123456789abcdef\"}]}", "RINGI_WS01"},
+      {"{\"tasks\":[{\"id\":\"0123456789abcdef0123456789abcde\"}]}", "RINGI_WS01"},
   };
   for (const auto& [doc, code] : docs) {
     const std::string checked = outcome(storage::decodeRowsTextChecked, doc);
@@ -207,7 +211,7 @@ TEST(StorageDecode, EveryTruncationGivesTheCheckedDecodersError) {
       std::string(R"({"users":[{"code":"u1","name":"U","locale":"en"}],"apps":[)") + kApp +
       R"(],"records":[{"app":3,"id":1,"revision":2,"values":{"t":"a\u00e9\ud83d\ude00","m":["x"],
       "b":{"text":"y","items":["z"]}},"status":"S","assignees":["u1"],"history":[{"at":1,"status":"S"}]}],
-      "tasks":[{"id":"t","app":3,"record":1,"state":"closed","closedAt":-5}],"meta":[{"key":"engine","nextAppId":4}]})";
+      "tasks":[{"id":"0000000000000000000000000000000a","app":3,"record":1,"state":"closed","closedAt":-5}],"meta":[{"key":"engine","nextAppId":4}]})";
   ASSERT_TRUE(storage::decodeRowsFast(doc).has_value());
   for (size_t n = 0; n < doc.size(); ++n) {
     const std::string prefix = doc.substr(0, n);

@@ -24,7 +24,7 @@ TEST(Records, NewRecordStartsInInitialStatusAssignedToCreator) {
   EXPECT_EQ(r.status, "未処理");
   EXPECT_EQ(r.assignees, std::vector<std::string>{"smith"});
   ASSERT_EQ(f.engine.openTasks("smith", 1).size(), 1u);
-  EXPECT_EQ(f.engine.openTasks("smith", 1)[0].task->id.size(), 32u);
+  EXPECT_EQ(f.engine.openTasks("smith", 1)[0].task->id().size(), 32u);
 }
 
 TEST(Records, UpdateAddsOneToRevisionAndChecksIt) {
@@ -290,7 +290,7 @@ TEST(Workspace, SnapshotLoadsBackIdentically) {
   Snapshot t = copy.snapshot();
   ASSERT_EQ(t.records.size(), s.records.size());
   ASSERT_EQ(t.tasks.size(), s.tasks.size());
-  for (size_t i = 0; i < s.tasks.size(); ++i) EXPECT_EQ(t.tasks[i].id, s.tasks[i].id);
+  for (size_t i = 0; i < s.tasks.size(); ++i) EXPECT_EQ(t.tasks[i].id(), s.tasks[i].id());
   EXPECT_EQ(t.records[1].assignees, s.records[1].assignees);
   EXPECT_EQ(copy.addRecord("x", 1, {}).first, 3);
 }

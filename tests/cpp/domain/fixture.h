@@ -96,7 +96,7 @@ struct Fixture {
   }
   std::string openTaskOf(const std::string& user, int64_t id) {
     for (const auto& t : engine.openTasks(user, 1))
-      if (t.record->id == id) return t.task->id;
+      if (t.record->id == id) return t.task->id();
     return "";
   }
 };
