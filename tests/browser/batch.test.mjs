@@ -43,7 +43,9 @@ test('check -> submit -> progress to completion, then reload: everything as it w
     tasks: (await kintone.api('/batch_approvals/_tasks?user_id=sato', 'GET', {})).tasks.length,
     progress: await kintone.api(`/batch_approvals/_submit?user_id=sato&batch_number=${b1}`, 'GET', {}),
     record: (await kintone.api('/k/v1/record', 'GET', { app: 1, id: 17 })).record,
+    login: kintone.getLoginUser(),  // from the open reply, read with the restored directory
   }), [r.b1]);
+  assert.equal(after.login.name, 'Sato');
   assert.equal(after.tasks, 0);
   assert.equal(after.progress.processed, 200);
   assert.equal(after.progress.total, 200);

@@ -45,8 +45,9 @@ test('server: bad messages, requests before open, open result, a second open', a
   assert.equal(out.at(-1).error.code, 'RINGI_PR01');
   await server.onMessage({ id: 2, type: 'export', payload: {} });
   assert.equal(out.at(-1).error.code, 'RINGI_PR02');
-  await server.onMessage({ id: 3, type: 'open', payload: { database: 'p1', storage: 'memory' } });
-  assert.deepEqual(out.at(-1), { id: 3, ok: true, result: { protocol: PROTOCOL_VERSION, database: 'p1', storage: 'memory', restored: { users: 0, records: 0, tasks: 0, batches: 0 }, restoredFrom: 'rows', pendingBatches: false } });
+  // With `user`, the open reply also carries GET /v1/users.json for that code (no second round trip).
+  await server.onMessage({ id: 3, type: 'open', payload: { database: 'p1', storage: 'memory', user: 'u' } });
+  assert.deepEqual(out.at(-1), { id: 3, ok: true, result: { protocol: PROTOCOL_VERSION, database: 'p1', storage: 'memory', restored: { users: 0, records: 0, tasks: 0, batches: 0 }, restoredFrom: 'rows', pendingBatches: false, users: { users: [] } } });
   await server.onMessage({ id: 4, type: 'open', payload: { database: 'p1' } });
   assert.equal(out.at(-1).error.code, 'RINGI_PR02');
   await server.onMessage({ id: 5, type: 'call', payload: { user: 'u', method: 'GET', path: '/k/v1/record.json', body: { app: 1, id: 1 } } });

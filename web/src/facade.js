@@ -233,17 +233,22 @@ export function createFacade(client, opts = {}) {
     return Promise.resolve({ limit: 100, running });
   };
 
+  /** @param {string} code @param {any} body a GET /v1/users.json answer for [code] */
+  function setLoginUserFrom(code, body) {
+    const u = body && Array.isArray(body.users) ? body.users.find((/** @type {any} */ x) => x.code === code) : null;
+    if (code === user) loginUser = u ? toLoginUser(u) : placeholderUser(code);
+    client.locale = locale();
+    return { ...loginUser };
+  }
+
   async function refreshLoginUser() {
     const code = user;
     try {
       const r = await client.request('call', { user: code, method: 'GET', path: '/v1/users.json', body: { codes: [code] }, locale: 'en' });
-      const u = r.status < 400 && r.body && Array.isArray(r.body.users) ? r.body.users.find((x) => x.code === code) : null;
-      if (code === user) loginUser = u ? toLoginUser(u) : placeholderUser(code);
+      return setLoginUserFrom(code, r.status < 400 ? r.body : null);
     } catch {
-      if (code === user) loginUser = placeholderUser(code);
+      return setLoginUserFrom(code, null);
     }
-    client.locale = locale();
-    return { ...loginUser };
   }
 
   const ringi = {
@@ -278,6 +283,8 @@ export function createFacade(client, opts = {}) {
     off(type, fn) { client.off(type, fn); return ringi; },
     close() { return client.close(); },
     _refreshLoginUser: refreshLoginUser,
+    /** @param {any} body GET /v1/users.json for the current user, as the open reply carries it */
+    _setLoginUserFrom: (body) => setLoginUserFrom(user, body),
   };
 
   const kintone = {

@@ -155,16 +155,24 @@ export class Host {
   }
 
   /** Restore the engine from storage and resume batches. */
-  async open() {
-    const restored = await this._enqueue(async () => {
+  /**
+   * The first request of a page. `user`, when given: the reply carries GET /v1/users.json for that
+   * code as `users`, read in the same lock as the restore, which saves the page a round trip.
+   * @param {string} [user]
+   */
+  async open(user) {
+    const [restored, users] = await this._enqueue(async () => {
       // _sync() ran inside the lock already (generation null -> always reloads once).
       const counts = this._lastCounts || {};
-      return counts;
+      if (!user) return [counts, undefined];
+      const resp = this._parse(this.engine.ringiCall(JSON.stringify({ user, method: 'GET', path: '/v1/users.json', body: { codes: [user] } })), 'en');
+      return [counts, resp.status < 400 ? resp.body : undefined];
     });
     return {
       restored,
       restoredFrom: this.stats.restoredFrom,
       pendingBatches: !!this.engine.ringiHasPendingBatches(),
+      ...(users ? { users } : {}),
     };
   }
 

@@ -31,14 +31,17 @@ export async function createKintone(opts = {}) {
   const client = new Client(transport);
   let opened;
   try {
-    opened = await client.request('open', { database, storage, engineUrl, chunkSize: opts.chunkSize });
+    opened = await client.request('open', { database, storage, engineUrl, chunkSize: opts.chunkSize, user: opts.user });
   } catch (e) {
     transport.terminate();
     throw e;
   }
   const kintone = createFacade(client, { user: opts.user, baseUrl: opts.baseUrl, guestSpaceId: opts.guestSpaceId });
-  /** @type {any} */ (kintone.ringi).opened = Object.freeze(opened);
-  await kintone.ringi._refreshLoginUser();
+  const { users, ...about } = opened;
+  /** @type {any} */ (kintone.ringi).opened = Object.freeze(about);
+  // The open reply carries the login user's directory entry (no second round trip for it).
+  if (users) kintone.ringi._setLoginUserFrom(users);
+  else await kintone.ringi._refreshLoginUser();
   if (opts.serviceWorker) {
     // Any HTTP client (XHR, fetch, @kintone/rest-api-client) -> this page's engine; sw-host.js.
     const { attachServiceWorker } = await import('./sw-host.js');

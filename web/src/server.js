@@ -62,7 +62,7 @@ export function createServer(post, deps = {}) {
         if (opening) throw makeError('RINGI_PR02', payload.locale);
         opening = open(payload);
         const h = await opening;
-        const r = await h.open();
+        const r = await h.open(typeof payload.user === 'string' ? payload.user : undefined);
         result = { protocol: PROTOCOL_VERSION, database: h.database, storage: h.storage.kind, ...r };
       } else {
         if (!opening) throw makeError('RINGI_PR02', payload.locale);
