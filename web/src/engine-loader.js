@@ -54,7 +54,14 @@ async function importFactory(url) {
 export async function loadEngine(opts = {}) {
   const url = new URL(String(opts.engineUrl || DEFAULT_ENGINE_URL), import.meta.url).href;
   const wasmUrl = new URL(String(opts.wasmUrl || url.replace(/\.m?js$/, '.wasm')), url).href;
+  // Browser: the wasm download starts now, alongside the glue module's, not after it (a cold
+  // page waited for both in turn), and it is compiled as it streams in.
+  const wasmResponse = isNode || typeof fetch !== 'function' ? null : fetch(wasmUrl, { credentials: 'same-origin' });
+  wasmResponse?.catch(() => {});  // reported through instantiateWasm below
   const factory = await importFactory(url);
+  /** @type {(e: any) => void} */
+  let failed = () => {};
+  const failure = new Promise((_, reject) => { failed = reject; });
   /** @type {any} */
   const moduleArgs = {
     locateFile: (/** @type {string} */ f) => (f.endsWith('.wasm') ? wasmUrl : new URL(f, url).href),
@@ -64,8 +71,18 @@ export async function loadEngine(opts = {}) {
   if (isNode) {
     const { readFile } = await import('node:fs/promises');
     moduleArgs.wasmBinary = await readFile(new URL(wasmUrl));
+  } else if (wasmResponse) {
+    // emscripten's hook: hand it the instance when ready (its own fetch would start only now).
+    moduleArgs.instantiateWasm = (/** @type {any} */ imports, /** @type {Function} */ receive) => {
+      wasmResponse.then(async (res) => {
+        if (!res.ok) throw new Error(`${wasmUrl}: HTTP ${res.status}`);
+        const streaming = typeof WebAssembly.instantiateStreaming === 'function' && /^application\/wasm\b/.test(res.headers.get('content-type') || '');
+        return streaming ? WebAssembly.instantiateStreaming(res, imports) : WebAssembly.instantiate(await res.arrayBuffer(), imports);
+      }).then((r) => receive(r.instance, r.module), failed);
+      return {};
+    };
   }
-  const engine = await factory(moduleArgs);
+  const engine = await Promise.race([factory(moduleArgs), failure]);
   for (const f of ['ringiCallView', 'ringiRunChunkView', 'ringiRequestBuffer', 'ringiCallBufferedView', 'ringiLoadBytes', 'ringiRowsBegin', 'ringiRowsNextView', 'ringiRestorePieceBytes', 'ringiRestoreEnd', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
     if (typeof engine[f] !== 'function') throw new Error(`engine lacks ${f}`);
   }
