@@ -74,3 +74,15 @@ test('callback form: returns undefined, errback gets the plain object', async ()
   assert.equal(r.e.code, 'GAIA_RE01');
   assert.equal(r.isError, false);
 });
+
+test('an engine that cannot load: createKintone rejects with RINGI_EN01 (glue missing, wasm not wasm)', async () => {
+  const open = (engineUrl) => page.evaluate(async (u) => {
+    const { createKintone } = await import('/dist/ringi.js');
+    try { await createKintone({ user: 'sato', worker: true, storage: 'indexeddb', database: 'errors-engine', engineUrl: u }); return { ok: true }; } catch (e) { return { code: e.code, message: e.message }; }
+  }, engineUrl);
+  assert.equal((await open('/dist/no-such-engine.js')).code, 'RINGI_EN01');
+  // The glue loads, but the "wasm" (same URL: no .js suffix to swap) is JavaScript: compile fails.
+  const r = await open('/dist/ringi-engine.js?no-wasm');
+  assert.equal(r.code, 'RINGI_EN01');
+  assert.equal(typeof r.message, 'string');
+});
