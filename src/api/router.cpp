@@ -1,5 +1,7 @@
 #include "api/router.h"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -137,46 +139,76 @@ bool parsePath(const std::string& full, ParsedPath* out) {
 }
 
 namespace {
-using Methods = std::map<std::string, Handler>;
-const std::map<std::string, Methods>& table() {
-  using namespace handlers;
-  static const std::map<std::string, Methods> t = {
-      {"k/record", {{"GET", getRecord}, {"POST", addRecord}, {"PUT", updateRecord}}},
-      {"k/records",
-       {{"GET", getRecords}, {"POST", addRecords}, {"PUT", updateRecords}, {"DELETE", deleteRecords}}},
-      {"k/record/status", {{"PUT", updateStatus}}},
-      {"k/records/status", {{"PUT", updateStatuses}}},
-      {"k/record/assignees", {{"PUT", updateAssignees}}},
-      {"k/bulkRequest", {{"POST", bulkRequest}}},
-      {"k/app", {{"GET", getApp}}},
-      {"k/apps", {{"GET", getApps}}},
-      {"k/preview/app", {{"POST", addPreviewApp}}},
-      {"k/app/status", {{"GET", getStatus}}},
-      {"k/preview/app/status", {{"GET", getPreviewStatus}, {"PUT", putPreviewStatus}}},
-      {"k/app/form/fields", {{"GET", getFields}}},
-      {"k/preview/app/form/fields", {{"GET", getPreviewFields}, {"POST", addPreviewFields}}},
-      {"k/preview/app/deploy", {{"GET", deployStatus}, {"POST", deploy}}},
-      {"v1/users", {{"GET", users}}},
-      {"v1/organizations", {{"GET", organizations}}},
-      {"v1/groups", {{"GET", groups}}},
-      {"batch/_check", {{"POST", batchCheck}}},
-      {"batch/_submit", {{"POST", batchSubmit}, {"GET", batchProgress}}},
-      {"batch/_tasks", {{"GET", batchTasks}}},
-      {"batch/_history", {{"GET", batchHistory}}},
-      {"batch/_cancel", {{"POST", batchCancel}}},
-      {"batch/_settings", {{"GET", batchGetSettings}, {"PUT", batchPutSettings}}},
-  };
-  return t;
+// (api, method) -> handler, sorted by api then method: constant data searched by bisection, not a
+// map built on the heap at first use (that construction was ~10 KB of wasm code).
+struct Route {
+  const char* api;
+  const char* method;
+  Handler handler;
+};
+constexpr Route kRoutes[] = {
+    {"batch/_cancel", "POST", handlers::batchCancel},
+    {"batch/_check", "POST", handlers::batchCheck},
+    {"batch/_history", "GET", handlers::batchHistory},
+    {"batch/_settings", "GET", handlers::batchGetSettings},
+    {"batch/_settings", "PUT", handlers::batchPutSettings},
+    {"batch/_submit", "GET", handlers::batchProgress},
+    {"batch/_submit", "POST", handlers::batchSubmit},
+    {"batch/_tasks", "GET", handlers::batchTasks},
+    {"k/app", "GET", handlers::getApp},
+    {"k/app/form/fields", "GET", handlers::getFields},
+    {"k/app/status", "GET", handlers::getStatus},
+    {"k/apps", "GET", handlers::getApps},
+    {"k/bulkRequest", "POST", handlers::bulkRequest},
+    {"k/preview/app", "POST", handlers::addPreviewApp},
+    {"k/preview/app/deploy", "GET", handlers::deployStatus},
+    {"k/preview/app/deploy", "POST", handlers::deploy},
+    {"k/preview/app/form/fields", "GET", handlers::getPreviewFields},
+    {"k/preview/app/form/fields", "POST", handlers::addPreviewFields},
+    {"k/preview/app/status", "GET", handlers::getPreviewStatus},
+    {"k/preview/app/status", "PUT", handlers::putPreviewStatus},
+    {"k/record", "GET", handlers::getRecord},
+    {"k/record", "POST", handlers::addRecord},
+    {"k/record", "PUT", handlers::updateRecord},
+    {"k/record/assignees", "PUT", handlers::updateAssignees},
+    {"k/record/status", "PUT", handlers::updateStatus},
+    {"k/records", "DELETE", handlers::deleteRecords},
+    {"k/records", "GET", handlers::getRecords},
+    {"k/records", "POST", handlers::addRecords},
+    {"k/records", "PUT", handlers::updateRecords},
+    {"k/records/status", "PUT", handlers::updateStatuses},
+    {"v1/groups", "GET", handlers::groups},
+    {"v1/organizations", "GET", handlers::organizations},
+    {"v1/users", "GET", handlers::users},
+};
+
+constexpr int compareText(const char* a, const char* b) {
+  for (; *a && *a == *b; ++a, ++b) {
+  }
+  return static_cast<unsigned char>(*a) - static_cast<unsigned char>(*b);
 }
+constexpr bool sorted(const Route* r, std::size_t n) {
+  for (std::size_t i = 1; i < n; ++i) {
+    const int c = compareText(r[i - 1].api, r[i].api);
+    if (c > 0 || (c == 0 && compareText(r[i - 1].method, r[i].method) >= 0)) return false;
+  }
+  return true;
+}
+static_assert(sorted(kRoutes, std::size(kRoutes)), "kRoutes: keep it sorted by api, then method");
 }  // namespace
 
 RouteResult route(const std::string& api, const std::string& method, Handler* out) {
-  auto it = table().find(api);
-  if (it == table().end()) return RouteResult::unknownPath;
-  auto m = it->second.find(method);
-  if (m == it->second.end()) return RouteResult::wrongMethod;
-  *out = m->second;
-  return RouteResult::ok;
+  const auto* end = std::end(kRoutes);
+  const auto* it = std::lower_bound(std::begin(kRoutes), end, api,
+                                    [](const Route& r, const std::string& a) { return a.compare(r.api) > 0; });
+  if (it == end || api != it->api) return RouteResult::unknownPath;
+  for (; it != end && api == it->api; ++it) {
+    if (method == it->method) {
+      *out = it->handler;
+      return RouteResult::ok;
+    }
+  }
+  return RouteResult::wrongMethod;
 }
 
 bool bulkAllowed(const std::string& api, const std::string& method) {
