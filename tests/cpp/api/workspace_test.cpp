@@ -1,4 +1,7 @@
 // Workspace import/export identity, storage ChangeSets and restore, and "failures change nothing".
+#include <cstdio>
+
+#include "api/json_codec.h"
 #include "api/storage_format.h"
 #include "api_fixture.h"
 
@@ -122,6 +125,40 @@ TEST_F(ApiTest, RestoreRejectsMalformedRowsAndChangesNothing) {
     EXPECT_TRUE(r.changes.empty()) << bad;
     EXPECT_EQ(svc.exportWorkspace(), before) << bad;
   }
+}
+
+// isoTime (%04lld-%02u-%02uT...Z): years before 1000, before year 0 and after 9999, negative times,
+// and every 4-digit year reads back through parseIsoTime.
+TEST(IsoTime, MatchesThePrintfFormat) {
+  const int64_t day = 86400000;
+  for (int64_t ms : {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{999}, int64_t{-1000},
+                     int64_t{1795323424280}, int64_t{951782400000} /* 2000-02-29 */,
+                     int64_t{-62135596800000} /* 0001-01-01 */, int64_t{-62135596800000} - day,
+                     int64_t{-62198755200000} /* year -1 */, int64_t{-30610224000000} /* 1000 */,
+                     int64_t{253402300799999} /* 9999-12-31T23:59:59 */, int64_t{253402300800000},
+                     int64_t{3250368000000000}}) {
+    const std::string got = api::codec::isoTime(ms);
+    int64_t back = 0;
+    if (ms >= -62135596800000 && ms < 253402300800000)  // 4-digit years read back (to the second)
+      EXPECT_TRUE(api::codec::parseIsoTime(got, &back) && back == (ms >= 0 ? ms / 1000 : (ms - 999) / 1000) * 1000) << got;
+    // The reference: the same fields through snprintf, as isoTime did.
+    int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    int64_t rem = secs - days * 86400;
+    const std::string date = got.substr(0, got.find('T'));
+    char ref[64];
+    std::snprintf(ref, sizeof ref, "T%02d:%02d:%02dZ", static_cast<int>(rem / 3600),
+                  static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
+    EXPECT_EQ(got.substr(got.find('T')), ref) << ms;
+    EXPECT_GE(date.size(), 10u) << got;
+  }
+  EXPECT_EQ(api::codec::isoTime(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(api::codec::isoTime(-1), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(api::codec::isoTime(951782400000), "2000-02-29T00:00:00Z");
+  EXPECT_EQ(api::codec::isoTime(-62135596800000), "0001-01-01T00:00:00Z");
+  EXPECT_EQ(api::codec::isoTime(-30610224000000), "1000-01-01T00:00:00Z");
+  EXPECT_EQ(api::codec::isoTime(-62198755200000), "-001-01-01T00:00:00Z");
+  EXPECT_EQ(api::codec::isoTime(253402300800000), "10000-01-01T00:00:00Z");
 }
 
 }  // namespace ringi::apitest
