@@ -1,21 +1,35 @@
 #!/usr/bin/env node
 // The wasm_vs_native workload, wasm side (bench/README.md "wasm_vs_native"):
-//   node bench/node/transitions.mjs <workspace.json> <requests.ndjson> [runs=5] [dist=dist]
+//   node bench/node/transitions.mjs <workspace.json> <requests.ndjson> [runs=5] [dist=dist] [replies=string]
 // Loads dist/ringi-engine.wasm in Node 20 (dist/engine-loader.js), then per run: ringiLoad(workspace)
 // (untimed), and times ringiCall(line) over every line of the requests file, in order, exactly as
 // the native BM_ApiStatusTransitions does with Service::handleJson. The reply strings are not
 // parsed (the native side does not parse them either); each one's status is checked in the loop.
+// replies=bytes: the same calls, but each reply is checked where wasm wrote it (its UTF-8 bytes, as
+// the native side checks its std::string) instead of first being decoded into a JS string: what
+// the module itself costs, without the crossing into JS strings.
 // Prints one JSON object: {runs: [{ms, transitions, failures, transitions_per_s}], warmup, heap_bytes}.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [wsPath, reqPath, runsArg = '5', distArg = 'dist'] = process.argv.slice(2);
+const [wsPath, reqPath, runsArg = '5', distArg = 'dist', replies = 'string'] = process.argv.slice(2);
 const dist = path.resolve(distArg);
 const { loadEngine } = await import(pathToFileURL(path.join(dist, 'engine-loader.js')).href);
 const engine = await loadEngine({ engineUrl: pathToFileURL(path.join(dist, 'ringi-engine.js')).href });
 const workspace = readFileSync(wsPath, 'utf8');
 const requests = readFileSync(reqPath, 'utf8').split('\n').filter(Boolean);
+const OK = new TextEncoder().encode('{"status":200,');
+const toUtf8 = new TextEncoder();
+let buffer = new Uint8Array(0);
+/** @param {string} request */
+function succeeded(request) {
+  if (replies !== 'bytes') return engine.ringiCall(request).startsWith('{"status":200,');
+  if (buffer.byteLength < request.length * 3) buffer = engine.ringiRequestBuffer(Math.max(request.length * 3, 4096));
+  const reply = engine.ringiCallBufferedView(toUtf8.encodeInto(request, buffer).written);
+  for (let k = 0; k < OK.length; k++) if (reply[k] !== OK[k]) return false;
+  return true;
+}
 // One untimed pass first, as the native side does: V8 starts wasm on its baseline compiler and
 // moves hot functions to the optimising one while they run, so a cold pass measures the JIT.
 const out = { runs: [], warmup: null };
@@ -27,7 +41,7 @@ for (let run = -1; run < Number(runsArg); run++) {
   let failures = 0;
   const t0 = performance.now();
   for (let i = 0; i < requests.length; i++) {
-    if (!engine.ringiCall(requests[i]).startsWith('{"status":200,')) failures++;
+    if (!succeeded(requests[i])) failures++;
   }
   const ms = performance.now() - t0;
   const result = { ms, transitions: requests.length, failures, transitions_per_s: requests.length / (ms / 1000) };
