@@ -143,6 +143,41 @@ test('a snapshot that cannot be read (storage error) is skipped: the open reads 
   await b.host.close();
 });
 
+test('a snapshot read early (server.js: while the engine compiles) is used once, only if it matches', async (t) => {
+  const idb = new IDBFactory();
+  const db = `s${++n}`;
+  const a = await makeHost(idb, db);
+  await addRecord(a.host);
+  assert.equal(await a.host.writeSnapshot(), true);  // the snapshot of generation g1
+  await a.host.close();
+  const probe = new IndexedDBStorage(idb);
+  await probe.open(db);
+  const early = await probe.readSnapshot();
+  await probe.close();
+  // It matches: the open restores from it and reads no second snapshot.
+  const reads = t.mock.method(IndexedDBStorage.prototype, 'readSnapshot');
+  const b = await makeHost(idb, db, { snapshotRead: Promise.resolve(early) });
+  assert.equal(b.opened.restoredFrom, 'snapshot');
+  assert.equal(reads.mock.callCount(), 0);
+  await addRecord(b.host);  // generation g2: the early snapshot (g1) is stale now
+  b.host.closed = true;  // the tab dies: no new snapshot
+  reads.mock.restore();
+  // A stale early read is not restored: the open reads the rows and sees the second record.
+  const c = await makeHost(idb, db, { snapshotRead: Promise.resolve(early) });
+  assert.equal(c.opened.restoredFrom, 'rows');
+  assert.equal(c.opened.restored.records, 2);
+  await c.host.close();
+  // An early read that failed: the rows, with a warning.
+  const warn = t.mock.method(console, 'warn', () => {});
+  const failed = Promise.reject(new Error('disk error'));
+  failed.catch(() => {});  // as server.js does when it starts the read
+  const d = await makeHost(idb, db, { snapshotRead: failed });
+  assert.equal(d.opened.restoredFrom, 'rows');
+  assert.equal(d.opened.restored.records, 2);
+  assert.match(String(warn.mock.calls[0].arguments[0]), /snapshot unreadable/);
+  await d.host.close();
+});
+
 test('idle after commits -> one snapshot; none while a batch waits; snapshotDelay < 0 -> none', async () => {
   const idb = new IDBFactory();
   const db = `s${++n}`;

@@ -122,6 +122,8 @@ export class Host {
    * @param {(fn: () => Promise<any>) => Promise<any>} [o.lock]
    * @param {boolean} [o.broadcast] use BroadcastChannel hints (default: for indexeddb storage)
    * @param {number} [o.snapshotDelay] idle ms before a snapshot is written (default 1000; < 0: never)
+   * @param {Promise<any>} [o.snapshotRead] storage.readSnapshot() started early (server.js: while the
+   *   engine compiles); the first restore uses it when it matches the generation read in the lock
    */
   constructor(o) {
     this.engine = o.engine;
@@ -151,6 +153,9 @@ export class Host {
     this.snapshotGeneration = null;
     /** @type {any} */
     this._snapshotTimer = null;
+    /** @type {Promise<any>|null} */
+    this._snapshotRead = o.snapshotRead ?? null;
+    this._snapshotRead?.catch(() => {});
     this.stats = { reloads: 0, chunks: 0, commits: 0, snapshots: 0, restoredFrom: /** @type {string|null} */ (null) };
   }
 
@@ -277,7 +282,10 @@ export class Host {
     if (this._snapshots && g !== null) {
       let snap = null;
       try {
-        snap = await this.storage.readSnapshot();
+        // The one read early (before the lock) is as good as a new read when its generation is g.
+        const early = this._snapshotRead;
+        this._snapshotRead = null;
+        snap = await (early ?? this.storage.readSnapshot());
       } catch (e) {
         console.warn('[ringi] snapshot unreadable; restoring from the rows', e);
       }

@@ -28,9 +28,14 @@ export function createServer(post, deps = {}) {
     // The engine (fetch + compile of the wasm) and the database open are independent: start
     // both at once, and report whichever failed.
     const storage = createStorage(kind);
+    const opened = storage.open(database);
+    // A cold start's largest read, the snapshot, also starts now, while the engine compiles
+    // (Host checks it against the generation it reads in the lock).
+    const snapshotRead = typeof storage.readSnapshot === 'function' ? opened.then(() => storage.readSnapshot()) : undefined;
+    snapshotRead?.catch(() => {});
     const [engineResult, storageResult] = await Promise.allSettled([
       loadEngine({ engineUrl: p.engineUrl, wasmUrl: p.wasmUrl }),
-      storage.open(database),
+      opened,
     ]);
     if (engineResult.status === 'rejected') {
       console.error('[ringi] engine load failed', engineResult.reason);
@@ -42,7 +47,7 @@ export function createServer(post, deps = {}) {
       throw makeError('RINGI_ST02', p.locale);
     }
     const engine = engineResult.value;
-    const h = new Host({ engine, storage, database, chunkSize: p.chunkSize, emit: (type, payload) => post(event(/** @type {any} */ (type), payload)) });
+    const h = new Host({ engine, storage, database, chunkSize: p.chunkSize, snapshotRead, emit: (type, payload) => post(event(/** @type {any} */ (type), payload)) });
     host = h;
     return h;
   }
