@@ -17,11 +17,13 @@
  *       batches. Result: {protocol, database, storage, restored: {<store>: count}, restoredFrom,
  *       pendingBatches}: `restored` counts the rows the engine restored (users, organizations,
  *       groups, apps, records, tasks, batches); `restoredFrom` is 'snapshot' (one stored value, see
- *       host.js "Snapshot") or 'rows' (every row read).
+ *       host.js "Snapshot") or 'rows' (every row read). With `user` in the payload, the result
+ *       also has `users`: the engine's answer to GET /v1/users.json {codes: [user]}, read right
+ *       after the restore (createKintone's login user, without a second round trip).
  *
  * ── Requests (page → worker) ─────────────────────────────────────────────────────────────────
  *   {id: number, type: RequestType, payload: object}
- *     'open'    OpenPayload {database, storage: 'indexeddb'|'memory', engineUrl?, chunkSize?}
+ *     'open'    OpenPayload {database, storage: 'indexeddb'|'memory', engineUrl?, chunkSize?, user?}
  *     'call'    {user, method, path, body, locale?}  one REST call; result {status, body}
  *               (a kintone error is a *successful* reply with status >= 400 and the error body)
  *     'load'    {workspace, locale?}                 replace everything; result {status, body}
