@@ -1,6 +1,7 @@
 #include "api/messages.h"
 
 #include <cstddef>
+#include <iterator>
 
 namespace ringi::api {
 namespace {
@@ -264,61 +265,43 @@ std::string fieldMessage(const std::string& id, const std::vector<std::string>& 
   return format(pick(e->text, locale), args);
 }
 
+// Localized check reasons, in the order of domain::CheckReason.
+constexpr Text kReasons[] = {
+    /* supported */ {"Supported.", "一括承認できます。", "支持批量审批"},
+    /* task_not_found */ {"The task was not found.", "タスクが見つかりません。", "任务不存在"},
+    /* not_your_task */
+    {"The task is not assigned to you.", "あなたのタスクではありません。", "不是当前用户的任务"},
+    /* task_closed */
+    {"The task has already been closed.", "タスクはすでに完了しています。", "任务已关闭"},
+    /* record_deleted */
+    {"The record has been deleted.", "レコードが削除されています。", "记录已删除"},
+    /* batch_approval_disabled */
+    {"Batch approval is not enabled for the app.", "このアプリでは一括承認が有効になっていません。",
+     "应用未开启批量审批"},
+    /* process_disabled */
+    {"Process management is disabled for the app.", "アプリのプロセス管理が無効です。",
+     "应用未开启流程管理"},
+    /* no_approve_action */
+    {"No approve action is available from the current status.",
+     "現在のステータスから実行できる承認アクションがありません。", "当前状态没有可执行的审批动作"},
+    /* multiple_approve_actions */
+    {"More than one approve action is available from the current status.",
+     "現在のステータスから実行できる承認アクションが複数あります。", "当前状态存在多个审批动作"},
+    /* assignee_required */
+    {"The next status requires choosing an assignee.",
+     "次のステータスの作業者を選択する必要があります。", "下一状态需要选择执行者"},
+    /* condition_not_met */
+    {"The record does not meet the action's condition.",
+     "レコードがアクションの実行条件を満たしていません。", "记录不满足动作的执行条件"},
+    /* duplicate_task */
+    {"The task is specified more than once.", "タスクが重複して指定されています。", "任务重复"},
+    /* cancelled */ {"The batch was cancelled.", "一括承認が取り消されました。", "批量审批已取消"},
+};
+static_assert(std::size(kReasons) == static_cast<std::size_t>(domain::CheckReason::cancelled) + 1,
+              "kReasons: one entry per CheckReason, in order");
+
 std::string reasonText(domain::CheckReason r, Locale l) {
-  using domain::CheckReason;
-  Text t{"", "", ""};
-  switch (r) {
-    case CheckReason::supported:
-      t = {"Supported.", "一括承認できます。", "支持批量审批"};
-      break;
-    case CheckReason::task_not_found:
-      t = {"The task was not found.", "タスクが見つかりません。", "任务不存在"};
-      break;
-    case CheckReason::not_your_task:
-      t = {"The task is not assigned to you.", "あなたのタスクではありません。",
-           "不是当前用户的任务"};
-      break;
-    case CheckReason::task_closed:
-      t = {"The task has already been closed.", "タスクはすでに完了しています。", "任务已关闭"};
-      break;
-    case CheckReason::record_deleted:
-      t = {"The record has been deleted.", "レコードが削除されています。", "记录已删除"};
-      break;
-    case CheckReason::batch_approval_disabled:
-      t = {"Batch approval is not enabled for the app.",
-           "このアプリでは一括承認が有効になっていません。", "应用未开启批量审批"};
-      break;
-    case CheckReason::process_disabled:
-      t = {"Process management is disabled for the app.", "アプリのプロセス管理が無効です。",
-           "应用未开启流程管理"};
-      break;
-    case CheckReason::no_approve_action:
-      t = {"No approve action is available from the current status.",
-           "現在のステータスから実行できる承認アクションがありません。",
-           "当前状态没有可执行的审批动作"};
-      break;
-    case CheckReason::multiple_approve_actions:
-      t = {"More than one approve action is available from the current status.",
-           "現在のステータスから実行できる承認アクションが複数あります。",
-           "当前状态存在多个审批动作"};
-      break;
-    case CheckReason::assignee_required:
-      t = {"The next status requires choosing an assignee.",
-           "次のステータスの作業者を選択する必要があります。", "下一状态需要选择执行者"};
-      break;
-    case CheckReason::condition_not_met:
-      t = {"The record does not meet the action's condition.",
-           "レコードがアクションの実行条件を満たしていません。", "记录不满足动作的执行条件"};
-      break;
-    case CheckReason::duplicate_task:
-      t = {"The task is specified more than once.", "タスクが重複して指定されています。",
-           "任务重复"};
-      break;
-    case CheckReason::cancelled:
-      t = {"The batch was cancelled.", "一括承認が取り消されました。", "批量审批已取消"};
-      break;
-  }
-  return pick(t, l);
+  return pick(kReasons[static_cast<std::size_t>(r)], l);
 }
 
 const char* localeName(Locale l) {
