@@ -491,7 +491,8 @@ bool readFieldValue(JsonReader& r, FieldValue* fv) {
 bool readValues(JsonReader& r, FieldValues* values) {
   // Read into a list kept between calls, then moved into the record's list allocated once at its
   // size: growing each record's list 1, 2, 4, 8 (and trimming it) was most of a restore's mallocs.
-  static std::vector<std::pair<std::string, FieldValue>> read;  // the engine runs on one thread
+  // One list per thread: two Services may decode on two threads at once (natively).
+  thread_local std::vector<std::pair<std::string, FieldValue>> read;
   read.clear();
   r.beginObject();
   for (std::string_view k; r.nextKey(&k);) {
