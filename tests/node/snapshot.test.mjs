@@ -178,6 +178,24 @@ test('a snapshot read early (server.js: while the engine compiles) is used once,
   await d.host.close();
 });
 
+test('an early snapshot read is for the first restore only: a later reload reads the snapshot anew', async () => {
+  const idb = new IDBFactory();
+  const db = `s${++n}`;
+  // A fresh database: the first restore has nothing to restore and does not use the early read.
+  const b = await makeHost(idb, db, { snapshotRead: Promise.resolve({ generation: 'stale', bytes: [] }) });
+  assert.equal(b.opened.restoredFrom, 'rows');
+  // Another tab commits and leaves a snapshot of its commit.
+  const a = await makeHost(idb, db);
+  await addRecord(a.host);
+  assert.equal(await a.host.writeSnapshot(), true);
+  await a.host.close();
+  // b's next request reloads from that snapshot, not from the read it was given at its open.
+  assert.equal((await call(b.host, 'GET', '/k/v1/record.json', { app: 1, id: 1 })).status, 200);
+  assert.equal(b.host.stats.reloads, 1);
+  assert.equal(b.host.stats.restoredFrom, 'snapshot');
+  await b.host.close();
+});
+
 test('idle after commits -> one snapshot; none while a batch waits; snapshotDelay < 0 -> none', async () => {
   const idb = new IDBFactory();
   const db = `s${++n}`;

@@ -19,7 +19,7 @@
  *  - Answer: HTTP status < 400 → resolve/callback with the body; otherwise reject/errback with the
  *    body, kintone's plain error object {code, id, message, errors?} (no HTTP status on it).
  */
-import { makeError, normalizeLocale } from './protocol.js';
+import { makeError, normalizeLocale, loginUserRequest } from './protocol.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 export const DEFAULT_BASE_URL = 'https://ringi.localhost';
@@ -244,7 +244,7 @@ export function createFacade(client, opts = {}) {
   async function refreshLoginUser() {
     const code = user;
     try {
-      const r = await client.request('call', { user: code, method: 'GET', path: '/v1/users.json', body: { codes: [code] }, locale: 'en' });
+      const r = await client.request('call', { ...loginUserRequest(code), locale: 'en' });
       return setLoginUserFrom(code, r.status < 400 ? r.body : null);
     } catch {
       return setLoginUserFrom(code, null);

@@ -47,7 +47,7 @@
  *    no batch is waiting), after a restore that had to read the rows, and at close(). Commits
  *    themselves never write it: a batch costs the same with or without it.
  */
-import { makeError, toKintoneError, normalizeLocale } from './protocol.js';
+import { makeError, toKintoneError, normalizeLocale, loginUserRequest } from './protocol.js';
 
 /** @typedef {import('./protocol.js').KintoneError} KintoneError */
 
@@ -159,10 +159,10 @@ export class Host {
     this.stats = { reloads: 0, chunks: 0, commits: 0, snapshots: 0, restoredFrom: /** @type {string|null} */ (null) };
   }
 
-  /** Restore the engine from storage and resume batches. */
   /**
-   * The first request of a page. `user`, when given: the reply carries GET /v1/users.json for that
-   * code as `users`, read in the same lock as the restore, which saves the page a round trip.
+   * The first request of a page: restores the engine from storage and resumes batches. `user`,
+   * when given: the reply carries GET /v1/users.json for that code as `users`, read in the same
+   * lock as the restore, which saves the page a round trip.
    * @param {string} [user]
    */
   async open(user) {
@@ -170,7 +170,7 @@ export class Host {
       // _sync() ran inside the lock already (generation null -> always reloads once).
       const counts = this._lastCounts || {};
       if (!user) return [counts, undefined];
-      const resp = this._parse(this.engine.ringiCall(JSON.stringify({ user, method: 'GET', path: '/v1/users.json', body: { codes: [user] } })), 'en');
+      const resp = this._parse(this.engine.ringiCall(JSON.stringify(loginUserRequest(user))), 'en');
       return [counts, resp.status < 400 ? resp.body : undefined];
     });
     return {
@@ -279,12 +279,13 @@ export class Host {
    * @param {string|null} g @param {boolean} first
    */
   async _restore(g, first) {
+    // The snapshot read early (before the lock) is for the first restore only, whichever path it
+    // takes; it is as good as a new read when its generation is g.
+    const early = this._snapshotRead;
+    this._snapshotRead = null;
     if (this._snapshots && g !== null) {
       let snap = null;
       try {
-        // The one read early (before the lock) is as good as a new read when its generation is g.
-        const early = this._snapshotRead;
-        this._snapshotRead = null;
         snap = await (early ?? this.storage.readSnapshot());
       } catch (e) {
         console.warn('[ringi] snapshot unreadable; restoring from the rows', e);

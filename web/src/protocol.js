@@ -196,3 +196,10 @@ export const errorReply = (id, error) => ({ id, ok: false, error: toKintoneError
 /** @param {'progress'|'changed'|'error'} type @param {any} payload */
 export const event = (type, payload) => ({ type, payload });
 export const readyMessage = () => ({ type: 'ready', protocol: PROTOCOL_VERSION });
+
+/**
+ * The engine request for a user's own directory entry (GET /v1/users.json): the facade's login
+ * user, asked for by the page or answered with the worker's open reply.
+ * @param {string} code
+ */
+export const loginUserRequest = (code) => ({ user: code, method: 'GET', path: '/v1/users.json', body: { codes: [code] } });
