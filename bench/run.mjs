@@ -147,7 +147,10 @@ async function browser() {
       await p.close();
       if (c.error) throw new Error(`cold start: ${c.error}`);
       if (c.restoredFrom !== expect) throw new Error(`cold start restored from ${c.restoredFrom}, expected ${expect}`);
-      log(`cold start from ${c.restoredFrom} ${c.ready.toFixed(0)} ms (module script at ${c.scriptStart.toFixed(0)}, ringi.js imported at ${c.imported.toFixed(0)}; ${c.openTasks} open tasks)`);
+      const t = c.timings;
+      log(`cold start from ${c.restoredFrom} ${c.ready.toFixed(0)} ms (module script at ${c.scriptStart.toFixed(0)}, ringi.js imported at ${c.imported.toFixed(0)}; ${c.openTasks} open tasks); ` +
+        `worker, ms after the open arrived: engine ${t.engineReady}, database ${t.storageOpen}, state read ${t.stateRead}, restored ${t.restored}, replied ${t.ready}`);
+      if (i > 0) (detail[`cold_start_${expect}_phases`] ||= []).push({ imported: c.imported, pageReady: c.ready, ...t });
       return c.ready;
     };
     const cold = [], coldRows = [];

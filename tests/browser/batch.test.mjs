@@ -131,6 +131,10 @@ test('snapshot: an idle page leaves one; the reload restores from it; a later co
   }));
   assert.equal(fromSnapshot.opened.restoredFrom, 'snapshot');
   assert.equal(fromSnapshot.opened.restored.records, 120);
+  // The worker's breakdown of that open, in order: the snapshot is read once the database is open,
+  // restored once the engine is loaded as well, and the reply comes last.
+  const t = fromSnapshot.opened.timings;
+  assert.ok(t.storageOpen <= t.stateRead && t.stateRead <= t.restored && t.engineReady <= t.restored && t.restored <= t.ready, JSON.stringify(t));
   assert.equal(fromSnapshot.status, 'Approved');
   assert.equal(fromSnapshot.tasks, 119);
 

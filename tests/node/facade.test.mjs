@@ -18,6 +18,9 @@ test('kintone.ringi.opened reports what opening the database found', async () =>
   assert.equal(k.ringi.opened.restoredFrom, 'rows');
   assert.deepEqual(k.ringi.opened.restored, { users: 0, records: 0, tasks: 0, batches: 0 });
   assert.equal(k.ringi.opened.pendingBatches, false);
+  const t = k.ringi.opened.timings;
+  assert.deepEqual(Object.keys(t).sort(), ['engineReady', 'ready', 'restored', 'stateRead', 'storageOpen']);
+  assert.ok(t.stateRead <= t.restored && t.restored <= t.ready, JSON.stringify(t));
   assert.ok(Object.isFrozen(k.ringi.opened));
   await k.ringi.close();
 });

@@ -47,7 +47,14 @@ test('server: bad messages, requests before open, open result, a second open', a
   assert.equal(out.at(-1).error.code, 'RINGI_PR02');
   // With `user`, the open reply also carries GET /v1/users.json for that code (no second round trip).
   await server.onMessage({ id: 3, type: 'open', payload: { database: 'p1', storage: 'memory', user: 'u' } });
-  assert.deepEqual(out.at(-1), { id: 3, ok: true, result: { protocol: PROTOCOL_VERSION, database: 'p1', storage: 'memory', restored: { users: 0, records: 0, tasks: 0, batches: 0 }, restoredFrom: 'rows', pendingBatches: false, users: { users: [] } } });
+  const { timings, ...opened } = out.at(-1).result;
+  assert.deepEqual(opened, { protocol: PROTOCOL_VERSION, database: 'p1', storage: 'memory', restored: { users: 0, records: 0, tasks: 0, batches: 0 }, restoredFrom: 'rows', pendingBatches: false, users: { users: [] } });
+  // When each phase finished, in ms since the open arrived: the state is read once the database
+  // is open, restored once the engine is loaded too, and the reply comes last.
+  assert.deepEqual(Object.keys(timings).sort(), ['engineReady', 'ready', 'restored', 'stateRead', 'storageOpen']);
+  assert.ok(Object.values(timings).every((ms) => Number.isFinite(ms) && ms >= 0), JSON.stringify(timings));
+  assert.ok(timings.storageOpen <= timings.stateRead && timings.stateRead <= timings.restored, JSON.stringify(timings));
+  assert.ok(timings.engineReady <= timings.restored && timings.restored <= timings.ready, JSON.stringify(timings));
   await server.onMessage({ id: 4, type: 'open', payload: { database: 'p1' } });
   assert.equal(out.at(-1).error.code, 'RINGI_PR02');
   await server.onMessage({ id: 5, type: 'call', payload: { user: 'u', method: 'GET', path: '/k/v1/record.json', body: { app: 1, id: 1 } } });

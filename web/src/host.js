@@ -124,6 +124,8 @@ export class Host {
    * @param {number} [o.snapshotDelay] idle ms before a snapshot is written (default 1000; < 0: never)
    * @param {Promise<any>} [o.snapshotRead] storage.readSnapshot() started early (server.js: while the
    *   engine compiles); the first restore uses it when it matches the generation read in the lock
+   * @param {(phase: 'stateRead'|'restored') => void} [o.mark] called as the first restore reaches
+   *   each phase (server.js turns the calls into the open reply's `timings`)
    */
   constructor(o) {
     this.engine = o.engine;
@@ -156,6 +158,7 @@ export class Host {
     /** @type {Promise<any>|null} */
     this._snapshotRead = o.snapshotRead ?? null;
     this._snapshotRead?.catch(() => {});
+    this._mark = o.mark ?? (() => {});
     this.stats = { reloads: 0, chunks: 0, commits: 0, snapshots: 0, restoredFrom: /** @type {string|null} */ (null) };
   }
 
@@ -290,9 +293,11 @@ export class Host {
       } catch (e) {
         console.warn('[ringi] snapshot unreadable; restoring from the rows', e);
       }
+      if (first) this._mark('stateRead');
       if (snap && snap.generation === g) {
         const resp = this._parse(this.engine.ringiRestorePieces(snap.bytes), 'en');
         if (resp.status < 400) {
+          if (first) this._mark('restored');
           this.snapshotGeneration = g;
           this.stats.restoredFrom = 'snapshot';
           return resp.body;
@@ -301,8 +306,10 @@ export class Host {
       }
     }
     const state = await this.storage.loadAll();
+    if (first) this._mark('stateRead');
     const resp = this._parse(this.engine.ringiRestorePieces(rowsPieces(state)), 'en');
     if (resp.status >= 400) throw toKintoneError({ ...resp.body, status: resp.status });
+    if (first) this._mark('restored');
     this.stats.restoredFrom = 'rows';
     // Another tab's commit: that tab keeps the snapshot. Our first open: we keep it.
     if (first) this._scheduleSnapshot();

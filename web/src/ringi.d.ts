@@ -126,6 +126,13 @@ export interface OpenResult {
   restoredFrom: 'snapshot' | 'rows';
   /** Unfinished batches were found and resume in the background. */
   pendingBatches: boolean;
+  /**
+   * When each phase of the open finished, in ms since the engine host received the open request
+   * (engine and storage start together, so phases overlap): the engine fetched and compiled, the
+   * database opened, the stored state read (snapshot or rows), the engine restored, and ready
+   * (the reply sent). For diagnosing slow cold starts; bench/README.md "cold_start_ms".
+   */
+  timings: { engineReady: number; storageOpen: number; stateRead: number; restored: number; ready: number };
 }
 
 export interface Kintone {

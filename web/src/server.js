@@ -21,6 +21,13 @@ export function createServer(post, deps = {}) {
   /** @type {Promise<Host>|null} */
   let opening = null;
 
+  /** When each phase of the open finished, in ms since the open request arrived (OpenResult.timings). */
+  /** @type {Record<string, number>} */
+  const timings = {};
+  let openedAt = 0;
+  /** @param {string} phase */
+  const mark = (phase) => { timings[phase] = Math.round((performance.now() - openedAt) * 10) / 10; };
+
   /** @param {any} p */
   async function open(p) {
     const database = String(p.database || 'ringi');
@@ -34,8 +41,8 @@ export function createServer(post, deps = {}) {
     const snapshotRead = typeof storage.readSnapshot === 'function' ? opened.then(() => storage.readSnapshot()) : undefined;
     snapshotRead?.catch(() => {});
     const [engineResult, storageResult] = await Promise.allSettled([
-      loadEngine({ engineUrl: p.engineUrl, wasmUrl: p.wasmUrl }),
-      opened,
+      loadEngine({ engineUrl: p.engineUrl, wasmUrl: p.wasmUrl }).then((e) => { mark('engineReady'); return e; }),
+      opened.then(() => mark('storageOpen')),
     ]);
     if (engineResult.status === 'rejected') {
       console.error('[ringi] engine load failed', engineResult.reason);
@@ -47,7 +54,7 @@ export function createServer(post, deps = {}) {
       throw makeError('RINGI_ST02', p.locale);
     }
     const engine = engineResult.value;
-    const h = new Host({ engine, storage, database, chunkSize: p.chunkSize, snapshotRead, emit: (type, payload) => post(event(/** @type {any} */ (type), payload)) });
+    const h = new Host({ engine, storage, database, chunkSize: p.chunkSize, snapshotRead, mark, emit: (type, payload) => post(event(/** @type {any} */ (type), payload)) });
     host = h;
     return h;
   }
@@ -65,10 +72,12 @@ export function createServer(post, deps = {}) {
       let result;
       if (type === 'open') {
         if (opening) throw makeError('RINGI_PR02', payload.locale);
+        openedAt = performance.now();
         opening = open(payload);
         const h = await opening;
         const r = await h.open(typeof payload.user === 'string' ? payload.user : undefined);
-        result = { protocol: PROTOCOL_VERSION, database: h.database, storage: h.storage.kind, ...r };
+        mark('ready');
+        result = { protocol: PROTOCOL_VERSION, database: h.database, storage: h.storage.kind, ...r, timings: { ...timings } };
       } else {
         if (!opening) throw makeError('RINGI_PR02', payload.locale);
         const h = await opening;
