@@ -75,12 +75,16 @@ test('callback form: returns undefined, errback gets the plain object', async ()
   assert.equal(r.isError, false);
 });
 
-test('an engine that cannot load: createKintone rejects with RINGI_EN01 (glue missing, wasm not wasm)', async () => {
-  const open = (engineUrl) => page.evaluate(async (u) => {
+test('an engine that cannot load: createKintone rejects with RINGI_EN01 (glue missing, wasm missing, wasm not wasm)', async () => {
+  const open = (engineUrl, wasmUrl) => page.evaluate(async ([u, w]) => {
     const { createKintone } = await import('/dist/ringi.js');
-    try { await createKintone({ user: 'sato', worker: true, storage: 'indexeddb', database: 'errors-engine', engineUrl: u }); return { ok: true }; } catch (e) { return { code: e.code, message: e.message }; }
-  }, engineUrl);
+    try { await createKintone({ user: 'sato', worker: true, storage: 'indexeddb', database: 'errors-engine', engineUrl: u, wasmUrl: w ?? undefined }).then((k) => k.ringi.close()); return { ok: true }; } catch (e) { return { code: e.code, message: e.message }; }
+  }, [engineUrl, wasmUrl ?? null]);
   assert.equal((await open('/dist/no-such-engine.js')).code, 'RINGI_EN01');
+  // The glue loads, the wasm URL answers 404.
+  assert.equal((await open('/dist/ringi-engine.js', '/dist/no-such-engine.wasm')).code, 'RINGI_EN01');
+  // Both found: it opens (so the failures above are the missing files, not the options).
+  assert.deepEqual(await open('/dist/ringi-engine.js', '/dist/ringi-engine.wasm'), { ok: true });
   // The glue loads, but the "wasm" (same URL: no .js suffix to swap) is JavaScript: compile fails.
   const r = await open('/dist/ringi-engine.js?no-wasm');
   assert.equal(r.code, 'RINGI_EN01');

@@ -182,3 +182,14 @@ test('the real engine: a load through bytes hands its rows out in pieces, and it
   assert.equal(bad.changes, null);
   assert.deepEqual(paged.ringiRowsPieces(), pieces, 'the engine kept its state');
 });
+
+test('wasmUrl: the engine\'s .wasm from another URL; a missing one is RINGI_EN01 and nothing opens', { skip: !ready && 'dist/ missing' }, async () => {
+  const createKintone = await load();
+  const k = await createKintone({ user: 'sato', worker: false, storage: 'memory', database: 'n-wasm-url', wasmUrl: new URL('ringi-engine.wasm', distUrl) });
+  await k.ringi.load(approvalWorkspace(3));
+  assert.equal((await k.api('/k/v1/record', 'GET', { app: 1, id: 3 })).record.$id.value, '3');
+  await k.ringi.close();
+  await assert.rejects(
+    createKintone({ user: 'sato', worker: false, storage: 'memory', database: 'n-wasm-missing', wasmUrl: new URL('no-such-engine.wasm', distUrl) }),
+    (e) => e.code === 'RINGI_EN01' && typeof e.message === 'string');
+});

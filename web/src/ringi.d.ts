@@ -15,6 +15,8 @@ export interface CreateKintoneOptions {
   guestSpaceId?: string | number | null;
   /** URL of ringi-engine.js (default: next to ringi.js). */
   engineUrl?: string | URL;
+  /** URL of ringi-engine.wasm, e.g. on a CDN (default: next to the engine's .js; served as application/wasm it compiles while it downloads). */
+  wasmUrl?: string | URL;
   /** URL of worker.js (default: next to ringi.js). */
   workerUrl?: string | URL;
   /** Batch tasks per chunk (one IndexedDB transaction each; default 200, the most one `_submit` takes). */

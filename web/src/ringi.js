@@ -23,6 +23,7 @@ export async function createKintone(opts = {}) {
   const storage = opts.storage ?? (isNode || typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb');
   const database = opts.database ?? 'ringi';
   const engineUrl = new URL(String(opts.engineUrl ?? './ringi-engine.js'), import.meta.url).href;
+  const wasmUrl = opts.wasmUrl === undefined ? undefined : new URL(String(opts.wasmUrl), import.meta.url).href;
   // The in-process transport pulls in the whole engine host (server, host, storage); a page that
   // runs the engine in a worker never loads it.
   const transport = useWorker
@@ -31,7 +32,7 @@ export async function createKintone(opts = {}) {
   const client = new Client(transport);
   let opened;
   try {
-    opened = await client.request('open', { database, storage, engineUrl, chunkSize: opts.chunkSize, user: opts.user });
+    opened = await client.request('open', { database, storage, engineUrl, wasmUrl, chunkSize: opts.chunkSize, user: opts.user });
   } catch (e) {
     transport.terminate();
     throw e;
