@@ -479,8 +479,8 @@ bool readFieldValue(JsonReader& r, FieldValue* fv) {
     case Kind::object:
       r.beginObject();
       for (std::string_view k; r.nextKey(&k);) {
-        if (k == "text") r.readString(&fv->text);
-        else if (k == "items") readStrings(r, &fv->items);
+        if (keyIs(k, "text")) r.readString(&fv->text);
+        else if (keyIs(k, "items")) readStrings(r, &fv->items);
         else r.skipValue();
       }
       return r.ok();
@@ -514,11 +514,11 @@ bool readHistory(JsonReader& r, std::vector<StatusChange>* history) {
     StatusChange& c = history->emplace_back();
     r.beginObject();
     for (std::string_view k; r.nextKey(&k);) {
-      if (k == "at") readNum(r, &c.at, 0);
-      else if (k == "status") r.readString(&c.status);
-      else if (k == "action") r.readString(&c.action);
-      else if (k == "actor") r.readString(&c.actor);
-      else if (k == "assignees") readStrings(r, &c.assignees);
+      if (keyIs(k, "at")) readNum(r, &c.at, 0);
+      else if (keyIs(k, "status")) r.readString(&c.status);
+      else if (keyIs(k, "action")) r.readString(&c.action);
+      else if (keyIs(k, "actor")) r.readString(&c.actor);
+      else if (keyIs(k, "assignees")) readStrings(r, &c.assignees);
       else r.skipValue();
     }
   }
@@ -528,18 +528,18 @@ bool readHistory(JsonReader& r, std::vector<StatusChange>* history) {
 bool readRecord(JsonReader& r, Record* rec) {
   r.beginObject();
   for (std::string_view k; r.nextKey(&k);) {
-    if (k == "app") readNum(r, &rec->app, 0);
-    else if (k == "id") readNum(r, &rec->id, 0);
-    else if (k == "revision") readNum(r, &rec->revision, 1);
-    else if (k == "values") readValues(r, &rec->values);
-    else if (k == "status") r.readString(&rec->status);
-    else if (k == "assignees") readStrings(r, &rec->assignees);
-    else if (k == "actedBy") readStrings(r, &rec->actedBy);
-    else if (k == "creator") r.readString(&rec->creator);
-    else if (k == "modifier") r.readString(&rec->modifier);
-    else if (k == "createdAt") readNum(r, &rec->createdAt, 0);
-    else if (k == "updatedAt") readNum(r, &rec->updatedAt, 0);
-    else if (k == "history") readHistory(r, &rec->history);
+    if (keyIs(k, "app")) readNum(r, &rec->app, 0);
+    else if (keyIs(k, "id")) readNum(r, &rec->id, 0);
+    else if (keyIs(k, "revision")) readNum(r, &rec->revision, 1);
+    else if (keyIs(k, "values")) readValues(r, &rec->values);
+    else if (keyIs(k, "status")) r.readString(&rec->status);
+    else if (keyIs(k, "assignees")) readStrings(r, &rec->assignees);
+    else if (keyIs(k, "actedBy")) readStrings(r, &rec->actedBy);
+    else if (keyIs(k, "creator")) r.readString(&rec->creator);
+    else if (keyIs(k, "modifier")) r.readString(&rec->modifier);
+    else if (keyIs(k, "createdAt")) readNum(r, &rec->createdAt, 0);
+    else if (keyIs(k, "updatedAt")) readNum(r, &rec->updatedAt, 0);
+    else if (keyIs(k, "history")) readHistory(r, &rec->history);
     else r.skipValue();
   }
   return r.ok();
@@ -549,17 +549,17 @@ bool readTask(JsonReader& r, Task* t) {
   r.beginObject();
   std::string state, id;
   for (std::string_view k; r.nextKey(&k);) {
-    if (k == "id") r.readString(&id);
-    else if (k == "app") readNum(r, &t->app, 0);
-    else if (k == "record") readNum(r, &t->record, 0);
-    else if (k == "status") r.readString(&t->status);
-    else if (k == "assignee") r.readString(&t->assignee);
-    else if (k == "entry") readNum(r, &t->entry, 0);
-    else if (k == "state") {
+    if (keyIs(k, "id")) r.readString(&id);
+    else if (keyIs(k, "app")) readNum(r, &t->app, 0);
+    else if (keyIs(k, "record")) readNum(r, &t->record, 0);
+    else if (keyIs(k, "status")) r.readString(&t->status);
+    else if (keyIs(k, "assignee")) r.readString(&t->assignee);
+    else if (keyIs(k, "entry")) readNum(r, &t->entry, 0);
+    else if (keyIs(k, "state")) {
       if (r.readString(&state)) t->state = parseTaskState(state);
-    } else if (k == "openedAt") readNum(r, &t->openedAt, 0);
-    else if (k == "closedAt") readNum(r, &t->closedAt, 0);
-    else if (k == "closedBy") r.readString(&t->closedBy);
+    } else if (keyIs(k, "openedAt")) readNum(r, &t->openedAt, 0);
+    else if (keyIs(k, "closedAt")) readNum(r, &t->closedAt, 0);
+    else if (keyIs(k, "closedBy")) r.readString(&t->closedBy);
     else r.skipValue();
   }
   auto key = parseTaskKey(id);  // after the loop: the last "id" wins, as in nlohmann's object
@@ -590,9 +590,9 @@ std::optional<Snapshot> decodeRowsFast(std::string_view text) {
       if (!r.beginArray()) return std::nullopt;
       for (size_t index = 0; r.nextElement(); ++index) {
         if (r.peek() != Kind::object) return std::nullopt;  // the checked decoder names it
-        if (store == "records") {
+        if (keyIs(store, "records")) {
           readRecord(r, &decoder.s.records.emplace_back());
-        } else if (store == "tasks") {
+        } else if (keyIs(store, "tasks")) {
           if (!readTask(r, &decoder.s.tasks.emplace_back())) return std::nullopt;
         } else if (fewRows(store)) {
           const size_t from = r.offset();
