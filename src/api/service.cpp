@@ -24,6 +24,7 @@
 #include "api/messages.h"
 #include "api/router.h"
 #include "api/storage_format.h"
+#include "domain/snapshot_overlay.h"
 
 namespace ringi::api {
 
@@ -303,6 +304,21 @@ Response Service::restorePiece(std::string rowsJson) noexcept {
     std::string().swap(rowsJson);
     if (!pieces) pieces.emplace();
     merge(*pieces, std::move(piece));
+    return Response{};
+  });
+  if (r.status >= 400) pieces.reset();
+  return r;
+}
+
+Response Service::restoreOverlay(std::string rowsJson) noexcept {
+  Locale locale = Locale::en;
+  impl_->pager.reset();
+  auto& pieces = impl_->pieces;
+  Response r = impl_->run(&locale, [&] {
+    if (!pieces) throw domain::Error("RINGI_WS01", {"no rows to bring up to date"});
+    domain::Snapshot newer = storage::decodeRowsText(rowsJson);
+    std::string().swap(rowsJson);
+    domain::overlay(*pieces, std::move(newer));
     return Response{};
   });
   if (r.status >= 400) pieces.reset();

@@ -55,6 +55,11 @@ class Service {
   // changes nothing. Any call that may change the engine (a request, a load, a whole restore,
   // a chunk, a revert) drops pieces not yet restored.
   Response restorePiece(std::string rowsJson) noexcept;
+  // A rows document of newer rows for the pieces given so far (the rows commits changed after the
+  // snapshot the pieces hold): each of its rows replaces the pieces' row with the same key, or is
+  // added (domain::overlay). Without pieces before it: 400 RINGI_WS01; a bad document answers
+  // restore()'s error; either drops the pieces.
+  Response restoreOverlay(std::string rowsJson) noexcept;
   Response restoreEnd() noexcept;
   std::string exportWorkspace() const;
   // Restores from storage rows ({"users": [...], "apps": [...], "records": [...], ...});

@@ -43,10 +43,13 @@
 //       Any other call ends the paging. A whole state never sits in wasm memory as one string,
 //       and wasm memory never shrinks.                         (Service::beginRows / nextRows)
 //   ringiRestorePieceBytes(rowsUtf8: Uint8Array): string
+//   ringiRestoreOverlayBytes(rowsUtf8: Uint8Array): string
 //   ringiRestoreEnd(): string
 //       ringiRestoreBytes in pieces (such documents, one at a time): each piece answers a Reply
-//       (an error drops the pieces so far); the end restores them all and answers the counts.
-//       Any other call in between drops the pieces.       (Service::restorePiece / restoreEnd)
+//       (an error drops the pieces so far); an overlay's rows replace the pieces' rows with the
+//       same keys (newer rows for an older snapshot); the end restores them all and answers the
+//       counts. Any other call in between drops the pieces.
+//                                         (Service::restorePiece / restoreOverlay / restoreEnd)
 //   ringiSnapshotBytes(): Uint8Array
 //       Every stored row as UTF-8 JSON, in the shape ringiRestore takes: what the worker keeps as
 //       its cold-start snapshot. Empty if it failed.                      (Service::snapshotRows)
@@ -180,6 +183,10 @@ std::string ringiRestorePieceBytes(const emscripten::val& rowsUtf8) {
   return guarded([&] { return service().restorePiece(fromBytes(rowsUtf8)); });
 }
 
+std::string ringiRestoreOverlayBytes(const emscripten::val& rowsUtf8) {
+  return guarded([&] { return service().restoreOverlay(fromBytes(rowsUtf8)); });
+}
+
 std::string ringiRestoreEnd() {
   return guarded([&] { return service().restoreEnd(); });
 }
@@ -293,6 +300,7 @@ EMSCRIPTEN_BINDINGS(ringi) {
   emscripten::function("ringiRestoreBytes", &ringiRestoreBytes);
   emscripten::function("ringiLoadBytes", &ringiLoadBytes);
   emscripten::function("ringiRestorePieceBytes", &ringiRestorePieceBytes);
+  emscripten::function("ringiRestoreOverlayBytes", &ringiRestoreOverlayBytes);
   emscripten::function("ringiRestoreEnd", &ringiRestoreEnd);
   emscripten::function("ringiRowsBegin", &ringiRowsBegin);
   emscripten::function("ringiRowsNextView", &ringiRowsNextView);
