@@ -90,7 +90,7 @@ test('reload mid-batch: the batch resumes and each task is applied exactly once'
   await page.close();
 });
 
-test('snapshot: an idle page leaves one; the reload restores from it; a later commit makes it stale', async () => {
+test('snapshot: an idle page leaves one; the reload restores from it; after a commit, from it plus the journal; after a delete, from the rows', async () => {
   const page = await env.page();
   await openRingi(page, { user: 'sato', database: 'snap1' });
   const first = await page.evaluate(async (ws) => {
@@ -138,15 +138,31 @@ test('snapshot: an idle page leaves one; the reload restores from it; a later co
   assert.equal(fromSnapshot.status, 'Approved');
   assert.equal(fromSnapshot.tasks, 119);
 
-  // A commit, then a reload at once (before the page is idle): the snapshot is stale.
+  // A commit, then a reload at once (before the page is idle): the snapshot is stale, and the
+  // journal names the rows that commit wrote, so the open reads those by key, not every row.
   await page.evaluate(() => kintone.api('/k/v1/record/status', 'PUT', { app: 1, id: 4, action: 'Approve' }));
+  await page.reload();
+  await openRingi(page, { user: 'sato', database: 'snap1' });
+  const fromJournal = await page.evaluate(async () => ({
+    opened: kintone.ringi.opened,
+    status: (await kintone.api('/k/v1/record', 'GET', { app: 1, id: 4 })).record.Status.value,
+    tasks: (await kintone.api('/batch_approvals/_tasks?user_id=sato', 'GET', {})).tasks.length,
+  }));
+  assert.equal(fromJournal.opened.restoredFrom, 'snapshot+journal');
+  assert.equal(fromJournal.opened.restored.records, 120);
+  assert.equal(fromJournal.status, 'Approved');
+  assert.equal(fromJournal.tasks, 118);
+
+  // A delete is not in what the journal can replay: every row is read.
+  await page.evaluate(() => kintone.api('/k/v1/records', 'DELETE', { app: 1, ids: [5] }));
   await page.reload();
   await openRingi(page, { user: 'sato', database: 'snap1' });
   const fromRows = await page.evaluate(async () => ({
     opened: kintone.ringi.opened,
-    status: (await kintone.api('/k/v1/record', 'GET', { app: 1, id: 4 })).record.Status.value,
+    gone: await kintone.api('/k/v1/record', 'GET', { app: 1, id: 5 }).then(() => false, (e) => e.code === 'GAIA_RE01'),
   }));
   assert.equal(fromRows.opened.restoredFrom, 'rows');
-  assert.equal(fromRows.status, 'Approved');
+  assert.equal(fromRows.opened.restored.records, 119);
+  assert.equal(fromRows.gone, true);
   await page.close();
 });

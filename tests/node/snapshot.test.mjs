@@ -65,7 +65,7 @@ test('close() leaves a snapshot of the last commit; the next open restores from 
   await b.host.close();
 });
 
-test('a commit after the snapshot makes it stale: the next open reads the rows and sees the commit', async () => {
+test('a commit after the snapshot: the next open restores the snapshot plus the journaled rows and sees the commit', async () => {
   const idb = new IDBFactory();
   const db = `s${++n}`;
   const a = await makeHost(idb, db);
@@ -74,11 +74,15 @@ test('a commit after the snapshot makes it stale: the next open reads the rows a
   assert.equal(await a.host.writeSnapshot(), false, 'already current');
   await addRecord(a.host);
   a.host.closed = true;  // the tab dies: no snapshot at close
-  const b = await makeHost(idb, db);
-  assert.equal(b.opened.restoredFrom, 'rows');
+  const b = await makeHost(idb, db, { snapshotDelay: 60000 });
+  assert.equal(b.opened.restoredFrom, 'snapshot+journal');
   assert.equal(b.opened.restored.records, 2);
   assert.equal((await call(b.host, 'GET', '/k/v1/record.json', { app: 1, id: 2 })).status, 200);
   await b.host.close();
+  // Its close wrote a current snapshot, which emptied the journal.
+  const c = await makeHost(idb, db);
+  assert.equal(c.opened.restoredFrom, 'snapshot');
+  await c.host.close();
 });
 
 test('a snapshot kept as one Uint8Array (before pieces) still restores', async () => {
@@ -220,7 +224,7 @@ test('idle after commits -> one snapshot; none while a batch waits; snapshotDela
   assert.equal(await off.storage.readSnapshot().catch(() => 'closed'), 'closed');
 });
 
-test('schema upgrade 1 -> 2 keeps every row and adds the snapshot store', async () => {
+test('schema upgrade 1 -> 3 keeps every row and adds the snapshot and journal stores', async () => {
   const idb = new IDBFactory();
   const db = `s${++n}`;
   // A version-1 database, as Ringi 0.x wrote it.
@@ -240,9 +244,10 @@ test('schema upgrade 1 -> 2 keeps every row and adds the snapshot store', async 
     req.onerror = () => reject(req.error);
   });
   const a = await makeHost(idb, db, { snapshotDelay: 60000 });
-  assert.equal(SCHEMA_VERSION, 2);
-  assert.equal(a.storage.db.version, 2);
+  assert.equal(SCHEMA_VERSION, 3);
+  assert.equal(a.storage.db.version, 3);
   assert.ok(a.storage.db.objectStoreNames.contains(SNAPSHOT_STORE));
+  assert.ok(a.storage.db.objectStoreNames.contains('journal'));
   assert.equal(a.opened.restoredFrom, 'rows');
   assert.equal(a.opened.restored.records, 1);
   assert.equal(await addRecord(a.host), '8');

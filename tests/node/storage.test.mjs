@@ -70,7 +70,7 @@ test('indexeddb: schema version and one object store per entity kind with keyPat
   await s.open('schema');
   assert.equal(s.db.version, SCHEMA_VERSION);
   const names = [...s.db.objectStoreNames].sort();
-  assert.deepEqual(names, [...STORE_NAMES, 'sync', 'snapshot'].sort());
+  assert.deepEqual(names, [...STORE_NAMES, 'sync', 'snapshot', 'journal'].sort());
   const tx = s.db.transaction(['records', 'users'], 'readonly');
   assert.deepEqual(tx.objectStore('records').keyPath, ['app', 'id']);
   assert.equal(tx.objectStore('users').keyPath, 'code');

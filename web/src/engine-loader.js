@@ -83,7 +83,7 @@ export async function loadEngine(opts = {}) {
     };
   }
   const engine = await Promise.race([factory(moduleArgs), failure]);
-  for (const f of ['ringiCallView', 'ringiRunChunkView', 'ringiRequestBuffer', 'ringiCallBufferedView', 'ringiLoadBytes', 'ringiRowsBegin', 'ringiRowsNextView', 'ringiRestorePieceBytes', 'ringiRestoreEnd', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
+  for (const f of ['ringiCallView', 'ringiRunChunkView', 'ringiRequestBuffer', 'ringiCallBufferedView', 'ringiLoadBytes', 'ringiRowsBegin', 'ringiRowsNextView', 'ringiRestorePieceBytes', 'ringiRestoreOverlayBytes', 'ringiRestoreEnd', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
     if (typeof engine[f] !== 'function') throw new Error(`engine lacks ${f}`);
   }
   // Replies are read through a view of wasm memory and one TextDecoder call: embind's string
@@ -113,11 +113,17 @@ export async function loadEngine(opts = {}) {
     for (let v = rowsNext(ROWS_PIECE); v.length; v = rowsNext(ROWS_PIECE)) pieces.push(v.slice());  // copied: the view goes at the next call
     return pieces;
   };
-  // Restores such pieces one at a time; answers the first failing piece's Reply, or the end's.
-  const restorePiece = engine.ringiRestorePieceBytes, restoreEnd = engine.ringiRestoreEnd;
-  engine.ringiRestorePieces = (/** @type {Uint8Array[]} */ pieces) => {
+  // Restores such pieces one at a time, then the newer rows of `overlay` (one rows document) over
+  // them; answers the first failing piece's Reply, or the end's.
+  const restorePiece = engine.ringiRestorePieceBytes, restoreOverlay = engine.ringiRestoreOverlayBytes;
+  const restoreEnd = engine.ringiRestoreEnd;
+  engine.ringiRestorePieces = (/** @type {Uint8Array[]} */ pieces, /** @type {Uint8Array} */ overlay) => {
     for (const p of pieces) {
       const reply = restorePiece(p);
+      if (!reply.startsWith('{"status":200,')) return reply;
+    }
+    if (overlay) {
+      const reply = restoreOverlay(overlay);
       if (!reply.startsWith('{"status":200,')) return reply;
     }
     return restoreEnd();

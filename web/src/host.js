@@ -41,10 +41,13 @@
  *    neither writing nor restoring it puts the whole state in wasm memory at once (which never
  *    shrinks). Bytes, not strings: IndexedDB reads an ArrayBuffer as one copy, and it enters wasm
  *    as one copy (ringiRestorePieces).
- *  - A restore uses the snapshot only when its generation is the stored one; otherwise, or when
- *    the engine rejects it, it reads the rows. Correctness never depends on the snapshot.
+ *  - A restore uses the snapshot when its generation is the stored one, or when it is older and
+ *    the journal names every row the commits since then wrote (storage/indexeddb.js): then those
+ *    rows, read by key, overlay the snapshot's (ringiRestorePieces(pieces, overlay)), so a reload
+ *    right after a commit need not read every row. Otherwise, or when the engine rejects it, it
+ *    reads the rows. Correctness never depends on the snapshot.
  *  - It is written when this host has been idle for `snapshotDelay` ms after its own commits (and
- *    no batch is waiting), after a restore that had to read the rows, and at close(). Commits
+ *    no batch is waiting), after a first restore that had to read the rows or the journal, and at close(). Commits
  *    themselves never write it: a batch costs the same with or without it.
  */
 import { makeError, toKintoneError, normalizeLocale, loginUserRequest } from './protocol.js';
@@ -295,11 +298,19 @@ export class Host {
       }
       if (first) this._mark('stateRead');
       if (snap && snap.generation === g) {
-        const resp = this._parse(this.engine.ringiRestorePieces(snap.bytes), 'en');
+        // An older snapshot comes with the rows changed since (storage/indexeddb.js, journal).
+        const overlay = snap.overlay ? toUtf8.encode(JSON.stringify(snap.overlay)) : undefined;
+        const resp = this._parse(this.engine.ringiRestorePieces(snap.bytes, overlay), 'en');
         if (resp.status < 400) {
           if (first) this._mark('restored');
-          this.snapshotGeneration = g;
-          this.stats.restoredFrom = 'snapshot';
+          if (overlay) {
+            // The stored snapshot is not of g: write a new one (and empty the journal) when idle.
+            this.stats.restoredFrom = 'snapshot+journal';
+            if (first) this._scheduleSnapshot();
+          } else {
+            this.snapshotGeneration = g;
+            this.stats.restoredFrom = 'snapshot';
+          }
           return resp.body;
         }
         console.warn('[ringi] snapshot rejected; restoring from the rows', resp.body);

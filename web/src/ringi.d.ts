@@ -124,8 +124,12 @@ export interface OpenResult {
   storage: 'indexeddb' | 'memory';
   /** Rows the engine restored, by store. */
   restored: Partial<Record<'users' | 'organizations' | 'groups' | 'apps' | 'records' | 'tasks' | 'batches', number>>;
-  /** 'snapshot': one stored value held every row (fast); 'rows': every row was read. */
-  restoredFrom: 'snapshot' | 'rows';
+  /**
+   * 'snapshot': one stored value held every row (fast); 'snapshot+journal': an older snapshot
+   * plus the rows that commits changed since, read by key (fast: a reload right after a commit);
+   * 'rows': every row was read.
+   */
+  restoredFrom: 'snapshot' | 'snapshot+journal' | 'rows';
   /** Unfinished batches were found and resume in the background. */
   pendingBatches: boolean;
   /**

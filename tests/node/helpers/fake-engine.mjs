@@ -84,7 +84,7 @@ export function createFakeEngine() {
       for (const r of st.records || []) s.records[`${r.app}:${r.id}`] = r;
       for (const t of st.tasks || []) s.tasks[t.id] = t;
       for (const b of st.batches || []) s.batches[b.batch_number] = b;
-      const m = (st.meta || []).find((x) => x.key === 'engine');
+      const m = (st.meta || []).findLast((x) => x.key === 'engine');
       if (m) { s.nextId = m.nextId; s.order = m.order; }
       undo = null;
       this.restores = (this.restores || 0) + 1;
@@ -103,9 +103,10 @@ export function createFakeEngine() {
     ringiRowsPieces() {
       return Object.entries(rows()).map(([store, list]) => new TextEncoder().encode(JSON.stringify({ [store]: list })));
     },
-    ringiRestorePieces(pieces) {
+    // An overlay's rows come last: the maps in ringiRestore keep the last row of each key.
+    ringiRestorePieces(pieces, overlay) {
       const all = {};
-      for (const p of pieces) {
+      for (const p of overlay ? [...pieces, overlay] : pieces) {
         let doc;
         try { doc = JSON.parse(new TextDecoder().decode(p)); } catch { return err(400, 'CB_IJ01', 'bad piece'); }
         for (const [store, list] of Object.entries(doc)) (all[store] ??= []).push(...list);

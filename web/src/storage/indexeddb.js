@@ -7,22 +7,29 @@
  *   commit(changes)      apply a ChangeSet in ONE readwrite transaction; resolves on `complete`
  *                        with the new generation token, rejects when the transaction aborts
  *   readSnapshot()       -> {generation, bytes: Uint8Array[]} when the stored snapshot is of the
- *                        current generation, else null (one readonly transaction)
+ *                        current generation; {generation, bytes, overlay: {store: rows}, journalRows}
+ *                        when it is older and the journal names the rows changed since (read by
+ *                        key in the same readonly transaction); else null
  *   writeSnapshot(g, bytes) keep `bytes` (the engine's rows pieces, Uint8Array[]) as the snapshot
- *                        of generation g, unless the database has moved on since; -> whether it
- *                        was written
+ *                        of generation g and empty the journal, unless the database has moved on
+ *                        since; -> whether it was written
  *   clear()              empty every store (one transaction)
  *   close()
  *
  * Schema versions (onupgradeneeded walks them in order, so any older database is upgraded):
  *   1  one object store per entity kind (see schema.js STORES) + the `sync` store.
  *   2  + the `snapshot` store (cold-start snapshot, schema.js).
+ *   3  + the `journal` store (the keys each commit wrote since the snapshot, schema.js).
  *
  * Durability: transactions are opened with {durability: 'strict'} (Chromium's default is
  * 'relaxed'), so `complete` means the data reached the disk. Snapshot writes are 'relaxed': a lost
  * snapshot only means the next cold start reads the rows.
  */
-import { STORES, STORE_NAMES, SYNC_STORE, SNAPSHOT_STORE, SCHEMA_VERSION, emptyState, newGeneration, touchedStores } from './schema.js';
+import { STORES, STORE_NAMES, SYNC_STORE, SNAPSHOT_STORE, JOURNAL_STORE, SCHEMA_VERSION, emptyState, newGeneration, touchedStores, journalEntry } from './schema.js';
+
+/** A stale snapshot is brought up to date from the journal only while it names at most this many
+ * rows; past that, reading every row is about as quick. */
+export const MAX_JOURNAL_ROWS = 5000;
 
 /** @param {IDBRequest} r @returns {Promise<any>} */
 function reqDone(r) {
@@ -54,7 +61,61 @@ const UPGRADES = [
   (/** @type {IDBDatabase} */ db) => {
     if (!db.objectStoreNames.contains(SNAPSHOT_STORE)) db.createObjectStore(SNAPSHOT_STORE, { keyPath: 'key' });
   },
+  /** 2 -> 3: + the `journal` store. A snapshot from before it goes: commits since were not journaled. */
+  (/** @type {IDBDatabase} */ db, /** @type {IDBTransaction} */ tx) => {
+    if (!db.objectStoreNames.contains(JOURNAL_STORE)) db.createObjectStore(JOURNAL_STORE, { autoIncrement: true });
+    if (db.objectStoreNames.contains(SNAPSHOT_STORE)) tx.objectStore(SNAPSHOT_STORE).clear();
+  },
 ];
+
+/**
+ * Requests, in `tx`, the current row of every key the journal entries name (each key once).
+ * Returns the pending reads, or null when the journal cannot bring a snapshot up to date: a
+ * reset, a delete (the overlay only adds and replaces rows), or more than MAX_JOURNAL_ROWS keys.
+ * @param {IDBTransaction} tx @param {any[]} entries
+ */
+function readJournalRows(tx, entries) {
+  /** @type {Record<string, Map<string, any>>} */
+  const wanted = {};
+  let count = 0;
+  for (const e of entries) {
+    if (!e || e.reset || e.deletes || typeof e.keys !== 'object') return null;
+    for (const [store, keys] of Object.entries(e.keys)) {
+      if (!STORE_NAMES.includes(store) || !Array.isArray(keys)) return null;
+      const m = (wanted[store] ??= new Map());
+      for (const k of keys) {
+        const id = JSON.stringify(k);
+        if (!m.has(id)) { m.set(id, k); count++; }
+      }
+    }
+  }
+  // No entry: nothing explains how the stored rows differ from the snapshot's.
+  if (!entries.length || count > MAX_JOURNAL_ROWS) return null;
+  /** @type {Record<string, IDBRequest[]>} */
+  const reads = {};
+  for (const [store, keys] of Object.entries(wanted)) {
+    const os = tx.objectStore(store);
+    reads[store] = [...keys.values()].map((k) => os.get(k));
+  }
+  return reads;
+}
+
+/**
+ * The rows read by readJournalRows, once the transaction is done: {rows: {store: [row, ...]},
+ * count}, or null when a named row is gone.
+ * @param {Record<string, IDBRequest[]>} reads
+ */
+function finishJournalRows(reads) {
+  /** @type {Record<string, any[]>} */
+  const rows = {};
+  let count = 0;
+  for (const [store, requests] of Object.entries(reads)) {
+    rows[store] = requests.map((r) => r.result);
+    if (rows[store].some((row) => row === undefined)) return null;
+    count += requests.length;
+  }
+  return { rows, count };
+}
 
 export class IndexedDBStorage {
   /** @param {IDBFactory} [factory] defaults to globalThis.indexedDB */
@@ -74,7 +135,7 @@ export class IndexedDBStorage {
     const req = this.factory.open(name, SCHEMA_VERSION);
     req.onupgradeneeded = (ev) => {
       const db = req.result;
-      for (let v = ev.oldVersion; v < SCHEMA_VERSION; v++) UPGRADES[v](db);
+      for (let v = ev.oldVersion; v < SCHEMA_VERSION; v++) UPGRADES[v](db, /** @type {IDBTransaction} */ (req.transaction));
     };
     req.onblocked = () => {};
     this.db = await reqDone(req);
@@ -118,23 +179,31 @@ export class IndexedDBStorage {
   }
 
   async readSnapshot() {
-    const tx = this._tx([SYNC_STORE, SNAPSHOT_STORE], 'readonly');
+    const tx = this._tx([SYNC_STORE, SNAPSHOT_STORE, JOURNAL_STORE, ...STORE_NAMES], 'readonly');
     const done = txDone(tx);
+    const journal = tx.objectStore(JOURNAL_STORE).getAll();
+    /** @type {Record<string, any[]>|null} the rows the journal names, read in this transaction */
+    let overlay = null;
+    // The rows are requested from the journal's own callback, so the transaction is still active.
+    journal.onsuccess = () => { overlay = readJournalRows(tx, journal.result); };
     const [g, snap] = await Promise.all([
       reqDone(tx.objectStore(SYNC_STORE).get('generation')),
       reqDone(tx.objectStore(SNAPSHOT_STORE).get('rows')),
     ]);
     await done;
-    if (!g || !snap || snap.generation !== g.value) return null;
+    if (!g || !snap) return null;
     // Snapshots written before the engine handed out pieces are one Uint8Array: one piece.
     const pieces = snap.bytes instanceof Uint8Array ? [snap.bytes] : snap.bytes;
     if (!Array.isArray(pieces) || !pieces.every((p) => p instanceof Uint8Array)) return null;
-    return { generation: g.value, bytes: pieces };
+    if (snap.generation === g.value) return { generation: g.value, bytes: pieces };
+    const rows = overlay && finishJournalRows(overlay);
+    if (!rows) return null;
+    return { generation: g.value, bytes: pieces, overlay: rows.rows, journalRows: rows.count };
   }
 
   /** @param {string} generation @param {Uint8Array[]} bytes @returns {Promise<boolean>} */
   async writeSnapshot(generation, bytes) {
-    const tx = this._tx([SYNC_STORE, SNAPSHOT_STORE], 'readwrite', 'relaxed');
+    const tx = this._tx([SYNC_STORE, SNAPSHOT_STORE, JOURNAL_STORE], 'readwrite', 'relaxed');
     const finished = txDone(tx);
     let written = false;
     // Check and write in the same transaction, from the request's own callback, so no commit can
@@ -143,6 +212,7 @@ export class IndexedDBStorage {
     get.onsuccess = () => {
       if (get.result?.value !== generation) return;
       tx.objectStore(SNAPSHOT_STORE).put({ key: 'rows', generation, bytes, at: Date.now() });
+      tx.objectStore(JOURNAL_STORE).clear();  // everything it named is in the snapshot now
       written = true;
     };
     await finished;
@@ -157,7 +227,7 @@ export class IndexedDBStorage {
   async commit(changes) {
     const touched = touchedStores(changes);
     const generation = newGeneration();
-    const tx = this._tx([...touched, SYNC_STORE], 'readwrite');
+    const tx = this._tx([...touched, SYNC_STORE, JOURNAL_STORE], 'readwrite');
     const finished = txDone(tx);
     try {
       if (changes.reset) for (const n of STORE_NAMES) tx.objectStore(n).clear();
@@ -172,6 +242,7 @@ export class IndexedDBStorage {
         for (const k of keys) os.delete(k);
       }
       tx.objectStore(SYNC_STORE).put({ key: 'generation', value: generation });
+      tx.objectStore(JOURNAL_STORE).add(journalEntry(changes));
       if (this._failNext > 0) {
         this._failNext--;
         throw new Error('simulated storage failure');
@@ -187,8 +258,8 @@ export class IndexedDBStorage {
 
   async clear() {
     const generation = newGeneration();
-    const tx = this._tx([...STORE_NAMES, SYNC_STORE, SNAPSHOT_STORE], 'readwrite');
-    for (const n of [...STORE_NAMES, SNAPSHOT_STORE]) tx.objectStore(n).clear();
+    const tx = this._tx([...STORE_NAMES, SYNC_STORE, SNAPSHOT_STORE, JOURNAL_STORE], 'readwrite');
+    for (const n of [...STORE_NAMES, SNAPSHOT_STORE, JOURNAL_STORE]) tx.objectStore(n).clear();
     tx.objectStore(SYNC_STORE).put({ key: 'generation', value: generation });
     await txDone(tx);
     return generation;

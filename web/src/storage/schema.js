@@ -13,6 +13,11 @@
  * (a Uint8Array), in the shape the engine's restore takes, tagged with the generation it was taken at. It is only a cache: it is
  * used when its generation is the current one, so any later commit makes it stale without
  * touching it (see web/src/host.js, "Snapshot").
+ *
+ * With the snapshot goes a `journal` (IndexedDB: auto-numbered rows {keys: {store: [key, ...]},
+ * deletes, reset}): every commit adds the keys of the rows it wrote, and writing the snapshot
+ * empties it, in the same transactions. So a stale snapshot plus the rows the journal names (read
+ * back by key) is the current state, and a reload right after a commit need not read every row.
  */
 
 /** @type {Readonly<Record<string, string|string[]>>} */
@@ -30,7 +35,8 @@ export const STORES = Object.freeze({
 export const STORE_NAMES = Object.freeze(Object.keys(STORES));
 export const SYNC_STORE = 'sync';
 export const SNAPSHOT_STORE = 'snapshot';
-export const SCHEMA_VERSION = 2;
+export const JOURNAL_STORE = 'journal';
+export const SCHEMA_VERSION = 3;
 
 /** @returns {Record<string, any[]>} an empty state object */
 export function emptyState() {
@@ -52,6 +58,20 @@ export function keyOf(store, row) {
   const kp = STORES[store];
   if (Array.isArray(kp)) return JSON.stringify(kp.map((k) => row[k]));
   return JSON.stringify(row[kp]);
+}
+
+/** The journal row of a commit: the keys of the rows it put, by store. @param {any} changes */
+export function journalEntry(changes) {
+  if (changes.reset) return { reset: true };
+  /** @type {Record<string, any[]>} */
+  const keys = {};
+  for (const [store, rows] of Object.entries(changes.put || {})) {
+    if (!Array.isArray(rows) || !rows.length) continue;
+    const kp = STORES[store];
+    keys[store] = rows.map((row) => (Array.isArray(kp) ? kp.map((k) => row[k]) : row[kp]));
+  }
+  const deletes = Object.values(changes.delete || {}).some((k) => Array.isArray(k) && k.length > 0);
+  return { keys, deletes };
 }
 
 /** Stores a ChangeSet touches. @param {any} changes */

@@ -1,0 +1,156 @@
+// The journal (storage/indexeddb.js): a stale snapshot plus the rows the commits since then wrote,
+// read back by key, restores the current state. The real wasm engine (dist/) over fake-indexeddb;
+// Chromium's IndexedDB is covered in tests/browser/batch.test.mjs.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { IDBFactory } from 'fake-indexeddb';
+import { approvalWorkspace } from '../browser/fixtures.mjs';
+
+const distUrl = new URL(process.env.RINGI_DIST ? `file://${process.env.RINGI_DIST}/` : '../../dist/', import.meta.url);
+const ready = existsSync(fileURLToPath(new URL('ringi-engine.wasm', distUrl)));
+const skip = !ready && 'dist/ missing (tests/node/engine.test.mjs reports it)';
+let n = 0;
+
+async function modules() {
+  const { Host } = await import(new URL('host.js', distUrl).href);
+  const { loadEngine } = await import(new URL('engine-loader.js', distUrl).href);
+  const { IndexedDBStorage, MAX_JOURNAL_ROWS } = await import(new URL('storage/indexeddb.js', distUrl).href);
+  return { Host, loadEngine, IndexedDBStorage, MAX_JOURNAL_ROWS };
+}
+
+/** A host on the real engine. snapshotDelay 60 s: a snapshot is written at close() only. */
+async function open(idb, database) {
+  const { Host, loadEngine, IndexedDBStorage } = await modules();
+  const storage = new IndexedDBStorage(idb);
+  await storage.open(database);
+  const engine = await loadEngine();
+  const host = new Host({ engine, storage, database, broadcast: false, snapshotDelay: 60000 });
+  const opened = await host.open('sato');
+  return { host, engine, storage, opened };
+}
+
+const call = (host, method, path, body) => host.request('call', { user: 'sato', method, path, body });
+/** Every row the engine holds, as values (row order and key order do not matter). */
+function state(engine) {
+  const all = {};
+  for (const p of engine.ringiRowsPieces()) {
+    for (const [store, rows] of Object.entries(JSON.parse(new TextDecoder().decode(p)))) (all[store] ??= []).push(...rows);
+  }
+  const sorted = (v) => (Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])])) : v);
+  for (const rows of Object.values(all)) rows.sort((a, b) => JSON.stringify(sorted(a)).localeCompare(JSON.stringify(sorted(b))));
+  return sorted(all);
+}
+async function journalLength(idb, database) {
+  const { IndexedDBStorage } = await modules();
+  const s = new IndexedDBStorage(idb);
+  await s.open(database);
+  const count = await new Promise((resolve, reject) => {
+    const r = s.db.transaction(['journal'], 'readonly').objectStore('journal').count();
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  await s.close();
+  return count;
+}
+async function settle(host, engine) {
+  for (let i = 0; i < 500 && engine.ringiHasPendingBatches(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(engine.ringiHasPendingBatches(), false, 'the batch finished');
+  await host.request('call', { user: 'sato', method: 'GET', path: '/k/v1/apps.json', body: {} });  // after its last commit
+}
+
+test('status updates, a new record and a whole batch after the snapshot: the next open has them all', { skip }, async () => {
+  const idb = new IDBFactory();
+  const db = `j${++n}`;
+  const a = await open(idb, db);
+  await a.host.request('load', { workspace: approvalWorkspace(30) });
+  assert.equal(await a.host.writeSnapshot(), true);
+  assert.equal(await journalLength(idb, db), 0, 'the snapshot emptied the journal');
+  assert.equal((await call(a.host, 'PUT', '/k/v1/record/status.json', { app: 1, id: 1, action: 'Approve' })).status, 200);
+  assert.equal((await call(a.host, 'POST', '/k/v1/record.json', { app: 1, record: { title: { value: 'new' } } })).status, 200);
+  const tasks = (await call(a.host, 'GET', '/batch_approvals/_tasks?user_id=sato', {})).body.tasks.map((t) => t.task_id);
+  assert.equal((await call(a.host, 'POST', '/batch_approvals/_submit?user_id=sato', tasks.slice(0, 10))).status, 200);
+  await settle(a.host, a.engine);
+  const expected = state(a.engine);
+  a.host.closed = true;  // the tab dies: no snapshot at close
+  assert.ok(await journalLength(idb, db) >= 4, 'one entry per commit');
+
+  const b = await open(idb, db);
+  assert.equal(b.opened.restoredFrom, 'snapshot+journal');
+  assert.equal(b.opened.restored.records, 31);
+  assert.deepEqual(state(b.engine), expected, 'the same state as the tab that died');
+  const open1 = (await call(b.host, 'GET', '/batch_approvals/_tasks?user_id=sato', {})).body.tasks.length;
+  assert.equal(open1, 30 - 1 - 10, 'the Waiting records left (the new one starts in Draft)');
+  await b.host.close();  // writes a current snapshot and empties the journal
+  assert.equal(await journalLength(idb, db), 0);
+  const c = await open(idb, db);
+  assert.equal(c.opened.restoredFrom, 'snapshot');
+  assert.deepEqual(state(c.engine), expected);
+  await c.host.close();
+});
+
+test('a delete or a load after the snapshot, or a stale snapshot with no journal: the open reads every row', { skip }, async () => {
+  const idb = new IDBFactory();
+  const db = `j${++n}`;
+  const a = await open(idb, db);
+  await a.host.request('load', { workspace: approvalWorkspace(5) });
+  assert.equal(await a.host.writeSnapshot(), true);
+  assert.equal((await call(a.host, 'DELETE', '/k/v1/records.json', { app: 1, ids: [2] })).status, 200);
+  a.host.closed = true;
+  const b = await open(idb, db);
+  assert.equal(b.opened.restoredFrom, 'rows', 'a delete');
+  assert.equal(b.opened.restored.records, 4);
+  assert.equal((await call(b.host, 'GET', '/k/v1/record.json', { app: 1, id: 2 })).status, 404);
+  assert.equal(await b.host.writeSnapshot(), true);
+  await b.host.request('load', { workspace: approvalWorkspace(2) });
+  b.host.closed = true;
+  const c = await open(idb, db);
+  assert.equal(c.opened.restoredFrom, 'rows', 'a load replaces everything');
+  assert.equal(c.opened.restored.records, 2);
+  assert.equal(await c.host.writeSnapshot(), true);
+  assert.equal((await call(c.host, 'PUT', '/k/v1/record/status.json', { app: 1, id: 1, action: 'Approve' })).status, 200);
+  c.host.closed = true;
+  // The journal emptied behind the snapshot's back: nothing explains the newer rows.
+  const { IndexedDBStorage } = await modules();
+  const probe = new IndexedDBStorage(idb);
+  await probe.open(db);
+  assert.ok((await probe.readSnapshot()).overlay, 'usable before');
+  await new Promise((resolve, reject) => {
+    const tx = probe.db.transaction(['journal'], 'readwrite');
+    tx.objectStore('journal').clear();
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  assert.equal(await probe.readSnapshot(), null);
+  await probe.close();
+  const d = await open(idb, db);
+  assert.equal(d.opened.restoredFrom, 'rows');
+  assert.equal((await call(d.host, 'GET', '/k/v1/record.json', { app: 1, id: 1 })).body.record.Status.value, 'Approved');
+  await d.host.close();
+});
+
+test('a journal naming more than MAX_JOURNAL_ROWS rows, or a row that is gone, is not used', { skip }, async () => {
+  const { IndexedDBStorage, MAX_JOURNAL_ROWS } = await modules();
+  const idb = new IDBFactory();
+  const db = `j${++n}`;
+  const s = new IndexedDBStorage(idb);
+  await s.open(db);
+  await s.commit({ put: { meta: [{ key: 'engine', nextAppId: 2 }] } });
+  assert.equal(await s.writeSnapshot(await s.generation(), [new TextEncoder().encode('{}')]), true);
+  await s.commit({ put: { meta: [{ key: 'engine', nextAppId: 3 }] } });
+  assert.deepEqual((await s.readSnapshot()).overlay, { meta: [{ key: 'engine', nextAppId: 3 }] });
+  await s.commit({ put: { meta: Array.from({ length: MAX_JOURNAL_ROWS }, (_, i) => ({ key: `k${i}` })) } });
+  assert.equal(await s.readSnapshot(), null, 'MAX_JOURNAL_ROWS + 1 rows in all');
+  assert.equal(await s.writeSnapshot(await s.generation(), [new TextEncoder().encode('{}')]), true);
+  await s.commit({ put: { users: [{ code: 'x' }] } });
+  // The row goes without a journal entry (as no commit does): the journal cannot be trusted.
+  await new Promise((resolve, reject) => {
+    const tx = s.db.transaction(['users'], 'readwrite');
+    tx.objectStore('users').delete('x');
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  assert.equal(await s.readSnapshot(), null);
+  await s.close();
+});
