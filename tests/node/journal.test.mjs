@@ -42,15 +42,20 @@ function state(engine) {
   for (const rows of Object.values(all)) rows.sort((a, b) => JSON.stringify(sorted(a)).localeCompare(JSON.stringify(sorted(b))));
   return sorted(all);
 }
+/** One raw request on one store, behind Ringi's back; resolves with its result once committed. */
+function raw(db, store, mode, request) {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction([store], mode);
+    const r = request(tx.objectStore(store));
+    tx.oncomplete = () => resolve(r.result);
+    tx.onerror = () => reject(tx.error);
+  });
+}
 async function journalLength(idb, database) {
   const { IndexedDBStorage } = await modules();
   const s = new IndexedDBStorage(idb);
   await s.open(database);
-  const count = await new Promise((resolve, reject) => {
-    const r = s.db.transaction(['journal'], 'readonly').objectStore('journal').count();
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
+  const count = await raw(s.db, 'journal', 'readonly', (os) => os.count());
   await s.close();
   return count;
 }
@@ -116,12 +121,7 @@ test('a delete or a load after the snapshot, or a stale snapshot with no journal
   const probe = new IndexedDBStorage(idb);
   await probe.open(db);
   assert.ok((await probe.readSnapshot()).overlay, 'usable before');
-  await new Promise((resolve, reject) => {
-    const tx = probe.db.transaction(['journal'], 'readwrite');
-    tx.objectStore('journal').clear();
-    tx.oncomplete = resolve;
-    tx.onerror = () => reject(tx.error);
-  });
+  await raw(probe.db, 'journal', 'readwrite', (os) => os.clear());
   assert.equal(await probe.readSnapshot(), null);
   await probe.close();
   const d = await open(idb, db);
@@ -145,12 +145,7 @@ test('a journal naming more than MAX_JOURNAL_ROWS rows, or a row that is gone, i
   assert.equal(await s.writeSnapshot(await s.generation(), [new TextEncoder().encode('{}')]), true);
   await s.commit({ put: { users: [{ code: 'x' }] } });
   // The row goes without a journal entry (as no commit does): the journal cannot be trusted.
-  await new Promise((resolve, reject) => {
-    const tx = s.db.transaction(['users'], 'readwrite');
-    tx.objectStore('users').delete('x');
-    tx.oncomplete = resolve;
-    tx.onerror = () => reject(tx.error);
-  });
+  await raw(s.db, 'users', 'readwrite', (os) => os.delete('x'));
   assert.equal(await s.readSnapshot(), null);
   await s.close();
 });

@@ -257,3 +257,39 @@ test('schema upgrade 1 -> 3 keeps every row and adds the snapshot and journal st
   assert.equal(b.opened.restored.records, 2);
   await b.host.close();
 });
+
+test('schema upgrade 2 -> 3 drops the old snapshot: commits made before the journal are never missed', async () => {
+  const idb = new IDBFactory();
+  const db = `s${++n}`;
+  const rec = (id) => ({ app: 1, id, revision: 1, history: [], value: null });
+  // A version-2 database whose snapshot (of record 7) is one commit (record 8) behind its rows.
+  await new Promise((resolve, reject) => {
+    const req = idb.open(db, 2);
+    req.onupgradeneeded = () => {
+      const d = req.result;
+      for (const [name, keyPath] of Object.entries({ users: 'code', organizations: 'code', groups: 'code', apps: 'app', records: ['app', 'id'], tasks: 'id', batches: 'batch_number', meta: 'key' })) d.createObjectStore(name, { keyPath });
+      d.createObjectStore('sync', { keyPath: 'key' });
+      d.createObjectStore(SNAPSHOT_STORE, { keyPath: 'key' });
+      const tx = req.transaction;
+      tx.objectStore('records').put(rec(7));
+      tx.objectStore('records').put(rec(8));
+      tx.objectStore('meta').put({ key: 'engine', nextId: 9, order: [] });
+      tx.objectStore('sync').put({ key: 'generation', value: 'v2-after' });
+      const bytes = [new TextEncoder().encode(JSON.stringify({ records: [rec(7)], meta: [{ key: 'engine', nextId: 8, order: [] }] }))];
+      tx.objectStore(SNAPSHOT_STORE).put({ key: 'rows', generation: 'v2-before', bytes, at: 0 });
+    };
+    req.onsuccess = () => { req.result.close(); resolve(undefined); };
+    req.onerror = () => reject(req.error);
+  });
+  const a = await makeHost(idb, db);
+  assert.equal(a.storage.db.version, 3);
+  assert.equal(a.opened.restoredFrom, 'rows');
+  assert.equal(a.opened.restored.records, 2);
+  assert.equal(await addRecord(a.host), '9');  // journaled: the first entry the journal has
+  a.host.closed = true;
+  // Kept, the old snapshot plus that one entry would be records 7 and 9, without 8.
+  const b = await makeHost(idb, db);
+  assert.equal(b.opened.restoredFrom, 'rows');
+  assert.equal(b.opened.restored.records, 3);
+  await b.host.close();
+});

@@ -7,7 +7,7 @@
  *   commit(changes)      apply a ChangeSet in ONE readwrite transaction; resolves on `complete`
  *                        with the new generation token, rejects when the transaction aborts
  *   readSnapshot()       -> {generation, bytes: Uint8Array[]} when the stored snapshot is of the
- *                        current generation; {generation, bytes, overlay: {store: rows}, journalRows}
+ *                        current generation; {generation, bytes, overlay: {store: rows}}
  *                        when it is older and the journal names the rows changed since (read by
  *                        key in the same readonly transaction); else null
  *   writeSnapshot(g, bytes) keep `bytes` (the engine's rows pieces, Uint8Array[]) as the snapshot
@@ -101,20 +101,18 @@ function readJournalRows(tx, entries) {
 }
 
 /**
- * The rows read by readJournalRows, once the transaction is done: {rows: {store: [row, ...]},
- * count}, or null when a named row is gone.
+ * The rows read by readJournalRows, once the transaction is done ({store: [row, ...]}), or null
+ * when a named row is gone.
  * @param {Record<string, IDBRequest[]>} reads
  */
 function finishJournalRows(reads) {
   /** @type {Record<string, any[]>} */
   const rows = {};
-  let count = 0;
   for (const [store, requests] of Object.entries(reads)) {
     rows[store] = requests.map((r) => r.result);
     if (rows[store].some((row) => row === undefined)) return null;
-    count += requests.length;
   }
-  return { rows, count };
+  return rows;
 }
 
 export class IndexedDBStorage {
@@ -197,8 +195,7 @@ export class IndexedDBStorage {
     if (!Array.isArray(pieces) || !pieces.every((p) => p instanceof Uint8Array)) return null;
     if (snap.generation === g.value) return { generation: g.value, bytes: pieces };
     const rows = overlay && finishJournalRows(overlay);
-    if (!rows) return null;
-    return { generation: g.value, bytes: pieces, overlay: rows.rows, journalRows: rows.count };
+    return rows ? { generation: g.value, bytes: pieces, overlay: rows } : null;
   }
 
   /** @param {string} generation @param {Uint8Array[]} bytes @returns {Promise<boolean>} */

@@ -53,11 +53,15 @@ export function newGeneration() {
   return Date.now().toString(36) + '-' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-/** Key of a row in a store (for the memory back-end). @param {string} store @param {any} row */
-export function keyOf(store, row) {
+/** The key of a row in a store, as IndexedDB takes it from the keyPath. @param {string} store @param {any} row */
+export function keyValue(store, row) {
   const kp = STORES[store];
-  if (Array.isArray(kp)) return JSON.stringify(kp.map((k) => row[k]));
-  return JSON.stringify(row[kp]);
+  return Array.isArray(kp) ? kp.map((k) => row[k]) : row[kp];
+}
+
+/** The key of a row as text (for the memory and file back-ends' maps). @param {string} store @param {any} row */
+export function keyOf(store, row) {
+  return JSON.stringify(keyValue(store, row));
 }
 
 /** The journal row of a commit: the keys of the rows it put, by store. @param {any} changes */
@@ -66,9 +70,7 @@ export function journalEntry(changes) {
   /** @type {Record<string, any[]>} */
   const keys = {};
   for (const [store, rows] of Object.entries(changes.put || {})) {
-    if (!Array.isArray(rows) || !rows.length) continue;
-    const kp = STORES[store];
-    keys[store] = rows.map((row) => (Array.isArray(kp) ? kp.map((k) => row[k]) : row[kp]));
+    if (Array.isArray(rows) && rows.length) keys[store] = rows.map((row) => keyValue(store, row));
   }
   const deletes = Object.values(changes.delete || {}).some((k) => Array.isArray(k) && k.length > 0);
   return { keys, deletes };
