@@ -128,21 +128,25 @@ TEST_F(ApiTest, ABadPieceDropsThePiecesAndARestoreEndWithoutPiecesChangesNothing
 }
 
 // The rows a host reads back for the keys its commits touched after a snapshot: each commit's
-// "put" rows, the last one per key winning (what IndexedDB holds for that key afterwards).
-json touchedRows(const std::vector<std::string>& changes) {
-  json latest = json::object();  // store -> key -> row
+// "put" rows, the last one per key winning (what IndexedDB holds for that key afterwards; keys as
+// web/src/storage/schema.js STORES). Rows keep their key order (ordered_json), as IndexedDB does.
+nlohmann::ordered_json touchedRows(const std::vector<std::string>& changes) {
+  using ordered = nlohmann::ordered_json;
+  ordered latest = ordered::object();  // store -> key -> row
   for (const auto& c : changes) {
-    json cs = json::parse(c);
+    ordered cs = ordered::parse(c);
     for (auto& [store, rows] : cs["put"].items())
       for (auto& row : rows) {
         const std::string key = store == "records" ? row["app"].dump() + "/" + row["id"].dump()
+                              : store == "apps"    ? row["app"].dump()
                               : store == "tasks"   ? row["id"].get<std::string>()
                               : store == "batches" ? row["batch_number"].get<std::string>()
-                                                   : row.dump();
+                              : store == "meta"    ? row["key"].get<std::string>()
+                                                   : row["code"].get<std::string>();
         latest[store][key] = row;
       }
   }
-  json doc = json::object();
+  ordered doc = ordered::object();
   for (auto& [store, rows] : latest.items())
     for (auto& [key, row] : rows.items()) doc[store].push_back(row);
   return doc;
@@ -161,8 +165,9 @@ TEST_F(ApiTest, AnOverlayOfTheRowsChangedSinceASnapshotRestoresTheCurrentState) 
   for (auto r = svc.runChunk(200); !r.changes.empty(); r = svc.runChunk(200)) changes.push_back(r.changes);
   const std::string now = svc.snapshotRows();
   ASSERT_NE(now, old);
-  const json overlay = touchedRows(changes);
-  ASSERT_TRUE(overlay.contains("records") && overlay.contains("tasks") && overlay.contains("batches"))
+  const auto overlay = touchedRows(changes);
+  ASSERT_TRUE(overlay.contains("apps") && overlay.contains("records") && overlay.contains("tasks") &&
+              overlay.contains("batches"))
       << overlay.dump();
 
   for (size_t minBytes : {size_t{1}, SIZE_MAX}) {
@@ -174,9 +179,8 @@ TEST_F(ApiTest, AnOverlayOfTheRowsChangedSinceASnapshotRestoresTheCurrentState) 
     ASSERT_EQ(o.status, 200) << o.body;
     auto r = fresh.restoreEnd();
     ASSERT_EQ(r.status, 200) << r.body;
-    // Compared as values: a second round trip may order an app's field properties differently.
-    EXPECT_EQ(json::parse(fresh.snapshotRows()), json::parse(now)) << minBytes;
-    EXPECT_EQ(json::parse(fresh.exportWorkspace()), json::parse(svc.exportWorkspace()));
+    EXPECT_EQ(fresh.snapshotRows(), now) << minBytes;  // byte for byte, key order included
+    EXPECT_EQ(fresh.exportWorkspace(), svc.exportWorkspace());
   }
 }
 
