@@ -96,7 +96,7 @@ async function browser() {
   let logRequests = false;
   const server = await startServer({ dist, onRequest: (p) => { if (logRequests) requested.add(p); } });
   const profile = mkdtempSync(path.join(tmpdir(), 'ringi-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: [...ARGS, ...(process.env.RINGI_BENCH_CHROMIUM_ARGS || '').split(' ').filter(Boolean)] });
   const errors = [];
   context.on('weberror', (e) => errors.push(String(e.error())));
   detail.chromium = context.browser()?.version() ?? null;
@@ -153,10 +153,23 @@ async function browser() {
       if (i > 0) (detail[`cold_start_${expect}_phases`] ||= []).push({ imported: c.imported, pageReady: c.ready, ...t });
       return c.ready;
     };
-    const cold = [], coldRows = [], coldJournal = [];
+    // The floor under cold_start_ms, measured between its runs on the same database: a new page
+    // whose worker only reads the snapshot row with plain IndexedDB (?blank: only starts).
+    const floorPage = async (query) => {
+      const p = await context.newPage();
+      await p.goto(`${server.url}/bench/browser/floor.html?${query}`);
+      const f = await (await p.waitForFunction(() => window.__floor, null, { timeout: 60000 })).jsonValue();
+      await p.close();
+      if (f.error) throw new Error(`cold start floor: ${f.error}`);
+      return f;
+    };
+    const cold = [], coldRows = [], coldJournal = [], floor = [], blank = [], overFloor = [];
     for (let i = 0; i < (want('cold') ? RUNS + 2 : 0); i++) {
       const ms = await coldPage(i, 'snapshot');
-      if (i > 0) cold.push(ms);
+      const f = await floorPage(`db=${DB}`), b = await floorPage('blank');
+      log(`  floor: page + worker + plain IndexedDB read of the ${(f.bytes / 2 ** 20).toFixed(1)} MB snapshot ${f.ready.toFixed(0)} ms (worker got the message at ${f.arrived.toFixed(0)}); page + worker alone ${b.ready.toFixed(0)} ms`);
+      if (!f.bytes) throw new Error('cold start floor: no snapshot read');
+      if (i > 0) { cold.push(ms); floor.push(f.ready); blank.push(b.ready); overFloor.push(ms - f.ready); }
     }
     // Each page approves one record and leaves without closing: the next one restores the
     // snapshot plus the journal (the first of them still finds a current snapshot).
@@ -171,6 +184,9 @@ async function browser() {
     }
     if (want('cold')) {
       put('cold_start_ms', stats(cold), 'ms', '≤ 300', (v) => v <= 300, 'restored from the snapshot');
+      put('cold_start_floor_ms', stats(floor), 'ms', '—', undefined, 'baseline, same run: a new page whose worker reads the same snapshot row with plain IndexedDB and posts back (no engine)');
+      put('cold_start_blank_ms', stats(blank), 'ms', '—', undefined, 'baseline, same run: a new page whose module worker posts back at once');
+      put('cold_start_over_floor_ms', stats(overFloor), 'ms', '—', undefined, 'cold_start_ms minus the floor page measured right after it: what Ringi adds (engine, restore)');
       put('cold_start_journal_ms', stats(coldJournal), 'ms', '—', undefined, 'the page before approved one record and left: the snapshot plus the journaled rows');
       put('cold_start_rows_ms', stats(coldRows), 'ms', '—', undefined, 'no snapshot: every row read (getAll) and restored');
       // What a page running Ringi actually downloads (the cold page's requests under /dist/).
@@ -243,7 +259,7 @@ function machine() {
 }
 
 const ORDER = ['batch200_ms', 'idb200_ms', 'batch200_ratio', 'batch10k_tasks_per_s', 'idb10k_rows_per_s', 'batch10k_ratio',
-  'longtasks_during_batch10k', 'max_main_gap_ms', 'api_roundtrip_ms', 'cold_start_ms', 'cold_start_journal_ms', 'cold_start_rows_ms', 'native_transitions_per_s',
+  'longtasks_during_batch10k', 'max_main_gap_ms', 'api_roundtrip_ms', 'cold_start_ms', 'cold_start_floor_ms', 'cold_start_blank_ms', 'cold_start_over_floor_ms', 'cold_start_journal_ms', 'cold_start_rows_ms', 'native_transitions_per_s',
   'wasm_transitions_per_s', 'wasm_vs_native', 'wasm_bytes_vs_native', 'query100k_ms', 'query100k_page_ms', 'heap100k_mb', 'heap100k_live_mb', 'heap100k_restore_mb', 'wasm_gzip_kb', 'js_gzip_kb', 'bundle_gzip_kb', 'browser_loaded_gzip_kb'];
 
 function fmt(v) {
