@@ -55,6 +55,8 @@ function sizes() {
 }
 
 // ── 2. wasm in Node vs native, same api-level workload ───────────────────────────────────────
+/** util-linux's taskset (Debian: essential), to pin a process to one core. */
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 function native() {
   const bin = path.join(root, 'build', 'ringi_bench');
   if (!existsSync(bin)) throw new Error(`${bin} missing: run scripts/bench.sh (it builds it)`);
@@ -66,20 +68,27 @@ function native() {
   for (let i = 0; i < M; i++) lines.push(statusRequest((i % N) + 1));
   writeFileSync(req, lines.join('\n') + '\n');
   const nat = [], wasm = [], ratios = [], bytesRatios = [];
-  // Alternate native and wasm runs (one process each) so drift in machine load hits both.
+  // Alternate native and wasm runs (one process each) so drift in machine load hits both. Each
+  // run's three processes are pinned to one core (taskset), the next run's to the next core: on
+  // this VM one core ran the same process 1.3-1.5x slower than the other, and which core a process
+  // landed on decided its speed (paired ratios 0.31-0.75 unpinned, 0.44-0.48 pinned).
+  const cores = cpus().length;
+  const pinned = (i, file, args, opts) => (hasTaskset && cores > 1
+    ? execFileSync('taskset', ['-c', String(i % cores), file, ...args], opts)
+    : execFileSync(file, args, opts));
   for (let i = 0; i < RUNS; i++) {
-    const out = execFileSync(bin, ['--benchmark_filter=ApiStatusTransitions', '--benchmark_format=json'],
+    const out = pinned(i, bin, ['--benchmark_filter=ApiStatusTransitions', '--benchmark_format=json'],
       { env: { ...process.env, RINGI_BENCH_WORKSPACE: ws, RINGI_BENCH_REQUESTS: req }, maxBuffer: 1 << 26 });
     const b = JSON.parse(out).benchmarks.find((x) => x.name.startsWith('BM_ApiStatusTransitions'));
     if (b.error_occurred || b.failures) throw new Error(`native run failed: ${JSON.stringify(b)}`);
     const nTps = b['transitions/s'];
-    const w = JSON.parse(execFileSync(process.execPath, [path.join(root, 'bench/node/transitions.mjs'), ws, req, '1', dist], { maxBuffer: 1 << 26 }));
+    const w = JSON.parse(pinned(i, process.execPath, [path.join(root, 'bench/node/transitions.mjs'), ws, req, '1', dist], { maxBuffer: 1 << 26 }));
     if (w.runs[0].failures) throw new Error(`wasm run had ${w.runs[0].failures} failures`);
     const wTps = w.runs[0].transitions_per_s;
-    const wb = JSON.parse(execFileSync(process.execPath, [path.join(root, 'bench/node/transitions.mjs'), ws, req, '1', dist, 'bytes'], { maxBuffer: 1 << 26 }));
+    const wb = JSON.parse(pinned(i, process.execPath, [path.join(root, 'bench/node/transitions.mjs'), ws, req, '1', dist, 'bytes'], { maxBuffer: 1 << 26 }));
     if (wb.runs[0].failures) throw new Error(`wasm (bytes) run had ${wb.runs[0].failures} failures`);
     nat.push(nTps); wasm.push(wTps); ratios.push(wTps / nTps); bytesRatios.push(wb.runs[0].transitions_per_s / nTps);
-    log(`transitions/s native ${nTps.toFixed(0)} wasm ${wTps.toFixed(0)} ratio ${(wTps / nTps).toFixed(3)}; replies left as bytes: ${wb.runs[0].transitions_per_s.toFixed(0)}, ratio ${(wb.runs[0].transitions_per_s / nTps).toFixed(3)}`);
+    log(`${hasTaskset && cores > 1 ? `core ${i % cores}: ` : ''}transitions/s native ${nTps.toFixed(0)} wasm ${wTps.toFixed(0)} ratio ${(wTps / nTps).toFixed(3)}; replies left as bytes: ${wb.runs[0].transitions_per_s.toFixed(0)}, ratio ${(wb.runs[0].transitions_per_s / nTps).toFixed(3)}`);
   }
   rmSync(dir, { recursive: true, force: true });
   put('native_transitions_per_s', stats(nat), '1/s', '—');
