@@ -147,10 +147,10 @@ async function browser() {
     // cold_start: new pages on the same database (10,000 records + 10,000 tasks in IndexedDB).
     // The close above left the snapshot (web/src/host.js "Snapshot"): cold_start_ms restores from
     // it. cold_start_rows_ms deletes it before each page, so the worker reads every row.
-    const coldPage = async (i, expect, commit = false) => {
+    const coldPage = async (i, expect, commit = false, db = DB) => {
       const p = await context.newPage();
-      logRequests = i === 0 && expect === 'snapshot';
-      await p.goto(`${server.url}/bench/browser/cold.html?db=${DB}${commit ? '&commit' : ''}`);
+      logRequests = i === 0 && expect === 'snapshot' && db === DB;
+      await p.goto(`${server.url}/bench/browser/cold.html?db=${db}${commit ? '&commit' : ''}`);
       const c = await (await p.waitForFunction((want) => (window.__cold && (!want || window.__cold.committed || window.__cold.error) ? window.__cold : null), commit, { timeout: 60000 })).jsonValue();
       logRequests = false;
       await p.close();
@@ -159,7 +159,7 @@ async function browser() {
       const t = c.timings;
       log(`cold start from ${c.restoredFrom} ${c.ready.toFixed(0)} ms (module script at ${c.scriptStart.toFixed(0)}, ringi.js imported at ${c.imported.toFixed(0)}; ${c.openTasks} open tasks); ` +
         `worker, ms after the open arrived: engine ${t.engineReady}, database ${t.storageOpen}, state read ${t.stateRead}, restored ${t.restored}, replied ${t.ready}`);
-      if (i > 0) (detail[`cold_start_${expect}_phases`] ||= []).push({ imported: c.imported, pageReady: c.ready, ...t });
+      if (i > 0) (detail[`cold_start_${db === DB ? expect : 'tiny'}_phases`] ||= []).push({ imported: c.imported, pageReady: c.ready, ...t });
       return c.ready;
     };
     // The floor under cold_start_ms, measured between its runs on the same database: a new page
@@ -191,11 +191,24 @@ async function browser() {
       const ms = await coldPage(i, 'rows');
       if (i > 0) coldRows.push(ms);
     }
+    // The same page on a database of 10 records: a cold start with next to nothing to restore,
+    // the part of cold_start_ms that no way of storing or restoring the state can take away.
+    const TINY = 'bench-tiny', coldTiny = [];
+    if (want('cold')) {
+      await page.evaluate((db) => bench.open({ database: db }), TINY);
+      await page.evaluate(() => bench.load('approval', 10));
+      await page.evaluate(() => bench.close());
+    }
+    for (let i = 0; i < (want('cold') ? RUNS + 1 : 0); i++) {
+      const ms = await coldPage(i, 'snapshot', false, TINY);
+      if (i > 0) coldTiny.push(ms);
+    }
     if (want('cold')) {
       put('cold_start_ms', stats(cold), 'ms', '≤ 300', (v) => v <= 300, 'restored from the snapshot');
       put('cold_start_floor_ms', stats(floor), 'ms', '—', undefined, 'baseline, same run: a new page whose worker reads the same snapshot row with plain IndexedDB and posts back (no engine)');
       put('cold_start_blank_ms', stats(blank), 'ms', '—', undefined, 'baseline, same run: a new page whose module worker posts back at once');
       put('cold_start_over_floor_ms', stats(overFloor), 'ms', '—', undefined, 'cold_start_ms minus the floor page measured right after it: what Ringi adds (engine, restore)');
+      put('cold_start_tiny_ms', stats(coldTiny), 'ms', '—', undefined, 'the same page on a database of 10 records: what a cold start costs with next to nothing to restore');
       put('cold_start_journal_ms', stats(coldJournal), 'ms', '—', undefined, 'the page before approved one record and left: the snapshot plus the journaled rows');
       put('cold_start_rows_ms', stats(coldRows), 'ms', '—', undefined, 'no snapshot: every row read (getAll) and restored');
       // What a page running Ringi actually downloads (the cold page's requests under /dist/).
@@ -268,7 +281,7 @@ function machine() {
 }
 
 const ORDER = ['batch200_ms', 'idb200_ms', 'batch200_ratio', 'batch10k_tasks_per_s', 'idb10k_rows_per_s', 'batch10k_ratio',
-  'longtasks_during_batch10k', 'max_main_gap_ms', 'api_roundtrip_ms', 'cold_start_ms', 'cold_start_floor_ms', 'cold_start_blank_ms', 'cold_start_over_floor_ms', 'cold_start_journal_ms', 'cold_start_rows_ms', 'native_transitions_per_s',
+  'longtasks_during_batch10k', 'max_main_gap_ms', 'api_roundtrip_ms', 'cold_start_ms', 'cold_start_floor_ms', 'cold_start_blank_ms', 'cold_start_over_floor_ms', 'cold_start_tiny_ms', 'cold_start_journal_ms', 'cold_start_rows_ms', 'native_transitions_per_s',
   'wasm_transitions_per_s', 'wasm_vs_native', 'wasm_bytes_vs_native', 'query100k_ms', 'query100k_page_ms', 'heap100k_mb', 'heap100k_live_mb', 'heap100k_restore_mb', 'wasm_gzip_kb', 'js_gzip_kb', 'bundle_gzip_kb', 'browser_loaded_gzip_kb'];
 
 function fmt(v) {
