@@ -47,6 +47,24 @@ struct Service::Impl {
     return run(locale, fn);
   }
 
+  // restorePiece / restoreOverlay: decodes one rows document (its text freed at once) and folds it
+  // into the pieces so far; an overlay needs pieces to fold into. Any error drops the pieces.
+  template <typename Fold>
+  Response foldIntoPieces(std::string& rowsJson, bool needsPieces, Fold fold) noexcept {
+    Locale locale = Locale::en;
+    pager.reset();
+    Response r = run(&locale, [&] {
+      if (needsPieces && !pieces) throw domain::Error("RINGI_WS01", {"no rows to bring up to date"});
+      domain::Snapshot rows = storage::decodeRowsText(rowsJson);
+      std::string().swap(rowsJson);
+      if (!pieces) pieces.emplace();
+      fold(*pieces, std::move(rows));
+      return Response{};
+    });
+    if (r.status >= 400) pieces.reset();
+    return r;
+  }
+
   template <typename Fn>
   Response run(Locale* locale, Fn fn) noexcept {
     try {
@@ -296,33 +314,11 @@ Response Service::restore(std::string stateJson) noexcept {
 }
 
 Response Service::restorePiece(std::string rowsJson) noexcept {
-  Locale locale = Locale::en;
-  impl_->pager.reset();
-  auto& pieces = impl_->pieces;
-  Response r = impl_->run(&locale, [&] {
-    domain::Snapshot piece = storage::decodeRowsText(rowsJson);
-    std::string().swap(rowsJson);
-    if (!pieces) pieces.emplace();
-    merge(*pieces, std::move(piece));
-    return Response{};
-  });
-  if (r.status >= 400) pieces.reset();
-  return r;
+  return impl_->foldIntoPieces(rowsJson, false, merge);
 }
 
 Response Service::restoreOverlay(std::string rowsJson) noexcept {
-  Locale locale = Locale::en;
-  impl_->pager.reset();
-  auto& pieces = impl_->pieces;
-  Response r = impl_->run(&locale, [&] {
-    if (!pieces) throw domain::Error("RINGI_WS01", {"no rows to bring up to date"});
-    domain::Snapshot newer = storage::decodeRowsText(rowsJson);
-    std::string().swap(rowsJson);
-    domain::overlay(*pieces, std::move(newer));
-    return Response{};
-  });
-  if (r.status >= 400) pieces.reset();
-  return r;
+  return impl_->foldIntoPieces(rowsJson, true, domain::overlay);
 }
 
 Response Service::restoreEnd() noexcept {
