@@ -55,8 +55,6 @@ function sizes() {
 }
 
 // ── 2. wasm in Node vs native, same api-level workload ───────────────────────────────────────
-/** util-linux's taskset (Debian: essential), to pin a process to one core. */
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 function native() {
   const bin = path.join(root, 'build', 'ringi_bench');
   if (!existsSync(bin)) throw new Error(`${bin} missing: run scripts/bench.sh (it builds it)`);
@@ -73,6 +71,7 @@ function native() {
   // this VM one core ran the same process 1.3-1.5x slower than the other, and which core a process
   // landed on decided its speed (paired ratios 0.31-0.75 unpinned, 0.44-0.48 pinned).
   const cores = cpus().length;
+  const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;  // util-linux (Debian: essential)
   const pinned = (i, file, args, opts) => (hasTaskset && cores > 1
     ? execFileSync('taskset', ['-c', String(i % cores), file, ...args], opts)
     : execFileSync(file, args, opts));
