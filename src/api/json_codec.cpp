@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "api/json_parse.h"
 #include "api/messages.h"
 #include "domain/error.h"
 
@@ -203,7 +204,7 @@ Group decodeGroup(const Json& j, Validation& v, const std::string& key) {
 // ---- fields ----------------------------------------------------------------------------------
 Json encodeField(const FieldDef& f) {
   if (!f.raw.empty()) {
-    Json j = Json::parse(f.raw, nullptr, false);
+    Json j = parseJson(f.raw);
     if (j.is_object()) return j;
   }
   Json j{{"type", fieldTypeName(f.type)}, {"code", f.code}, {"label", f.label}};
@@ -727,7 +728,7 @@ void importRecords(const RecordSource& source, App& app, Snapshot& snap, int64_t
     std::string k = key + "[" + std::to_string(i) + "]";
     Json parsed;  // a record captured as text is parsed on its own, one at a time
     if (!source.array) {
-      parsed = Json::parse((*source.texts)[i], nullptr, false);
+      parsed = parseJson((*source.texts)[i]);
       std::string().swap((*source.texts)[i]);
     }
     const Json& rj = source.array ? (*source.array)[i] : parsed;
@@ -799,33 +800,61 @@ void importRecords(const RecordSource& source, App& app, Snapshot& snap, int64_t
 }
 }  // namespace
 
+namespace {
+// One element of "apps" into *app, except the elements of its "records" array: each is kept as
+// its own text (importWorkspace parses them one at a time) and "records" is left empty.
+bool readApp(JsonReader& r, std::string_view text, Json* app, std::vector<std::string>* records) {
+  if (r.peek() != JsonReader::Kind::object) return readJson(r, app);
+  *app = Json::object();
+  r.beginObject();
+  for (std::string_view key; r.nextKey(&key);) {
+    Json& member = (*app)[std::string(key)];
+    if (!keyIs(key, "records")) {
+      if (!readJson(r, &member)) return false;
+      continue;
+    }
+    records->clear();  // a repeated key: its last value counts, as in the document
+    if (r.peek() != JsonReader::Kind::array) {
+      if (!readJson(r, &member)) return false;
+      continue;
+    }
+    member = Json::array();
+    r.beginArray();
+    while (r.nextElement()) {
+      r.peek();  // past the whitespace, so the text starts at the value
+      const size_t from = r.offset();
+      if (!r.skipValue()) return false;
+      records->emplace_back(text.substr(from, r.offset() - from));
+    }
+  }
+  return r.ok();
+}
+}  // namespace
+
 Json parseWorkspace(const std::string& text, RecordTexts* recordTexts) {
-  // Records are the bulk of a workspace: each one is taken out of the document as compact text
-  // the moment the parser completes it (importWorkspace parses them again one at a time), so a
-  // 100,000-record workspace never exists as one DOM.
-  std::string topKey, appKey;
-  size_t appIndex = 0;
-  auto callback = [&](int depth, Json::parse_event_t event, Json& parsed) {
-    using E = Json::parse_event_t;
-    if (event == E::key) {
-      if (depth == 1) topKey = parsed.get<std::string>();
-      if (depth == 3) appKey = parsed.get<std::string>();
-      return true;
+  // Records are the bulk of a workspace: each one is only checked and copied out as text here
+  // (importWorkspace parses them one at a time), so a 100,000-record workspace never exists as
+  // one DOM.
+  const Json discarded(Json::value_t::discarded);
+  JsonReader r(text);
+  Json doc;
+  if (r.peek() != JsonReader::Kind::object) return readJson(r, &doc) && r.finish() ? doc : discarded;
+  doc = Json::object();
+  r.beginObject();
+  for (std::string_view key; r.nextKey(&key);) {
+    Json& member = doc[std::string(key)];
+    if (!keyIs(key, "apps") || r.peek() != JsonReader::Kind::array) {
+      if (!readJson(r, &member)) return discarded;
+      continue;
     }
-    if (topKey != "apps") return true;
-    if (depth == 2 && (event == E::object_start || event == E::array_start || event == E::value)) {
-      appIndex = recordTexts->size();
-      recordTexts->emplace_back();
-      appKey.clear();
-    }
-    if (depth == 4 && appKey == "records" &&
-        (event == E::object_end || event == E::array_end || event == E::value)) {
-      (*recordTexts)[appIndex].push_back(parsed.dump());
-      return false;
-    }
-    return true;
-  };
-  return Json::parse(text, callback, /*allow_exceptions=*/false);
+    recordTexts->clear();
+    member = Json::array();
+    auto& apps = member.get_ref<Json::array_t&>();
+    r.beginArray();
+    while (r.nextElement())
+      if (!readApp(r, text, &apps.emplace_back(), &recordTexts->emplace_back())) return discarded;
+  }
+  return r.finish() ? doc : discarded;
 }
 
 Snapshot importWorkspace(const Json& doc, int64_t now, RecordTexts* recordTexts) {

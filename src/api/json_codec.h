@@ -85,7 +85,7 @@ Json encodeProgress(const domain::Batch& b, domain::Locale locale);
 Json exportWorkspace(const domain::Snapshot& s);
 // Throws domain::Error RINGI_WS01 (args: detail) or CB_VA01 on malformed input. Records without
 // $id get the next id of their app; without $revision, 1; timestamps default to `now`.
-// Per app (in document order), its records as compact JSON texts.
+// Per app (in document order), its records as JSON texts (as they stand in the document).
 using RecordTexts = std::vector<std::vector<std::string>>;
 // Parses a workspace document, taking each app's records out as texts (bounded memory).
 Json parseWorkspace(const std::string& text, RecordTexts* recordTexts);

@@ -13,7 +13,6 @@ namespace {
 
 // Nesting allowed in skipValue(): deeper documents make the reader fail (the caller falls back to
 // nlohmann), which keeps the recursion well inside wasm's small stack.
-constexpr int kMaxDepth = 128;
 
 // Bytes a string may contain as they are: printable ASCII except '"' and '\'.
 constexpr std::array<bool, 256> kPlain = [] {
@@ -334,6 +333,39 @@ bool JsonReader::readInt64(int64_t* out) {
   // A fraction or an exponent: a double, taken when integral and within +-9e15 (toInt64).
   if (d < -9.0e15 || d > 9.0e15 || static_cast<double>(static_cast<int64_t>(d)) != d) return false;
   *out = static_cast<int64_t>(d);
+  return true;
+}
+
+bool JsonReader::readNumber(Number* out) {
+  if (peek() != Kind::number) return fail();
+  const char* start = p_;
+  bool integer;
+  double d = 0;
+  if (!scanNumber(&integer, &d)) return false;
+  if (integer) {
+    const bool negative = *start == '-';
+    uint64_t n = 0;
+    bool overflow = false;
+    for (const char* c = start + (negative ? 1 : 0); c < p_ && !overflow; ++c) {
+      const auto v = static_cast<uint64_t>(*c - '0');
+      overflow = n > (std::numeric_limits<uint64_t>::max() - v) / 10;
+      n = n * 10 + v;
+    }
+    const uint64_t int64Magnitude = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1;
+    if (!overflow && !negative) {
+      out->type = Number::Type::uint64;
+      out->u = n;
+      return true;
+    }
+    if (!overflow && n <= int64Magnitude) {
+      out->type = Number::Type::int64;
+      out->i = static_cast<int64_t>(0 - n);
+      return true;
+    }
+    // Beyond 64 bits nlohmann keeps the double, which scanNumber computed (more than 19 digits).
+  }
+  out->type = Number::Type::float64;
+  out->d = d;
   return true;
 }
 

@@ -4,7 +4,8 @@
 //
 // Errors are sticky: the first problem makes ok() false and every later call return false at once,
 // so a caller can loop without checking each step and test ok() where it matters. The storage
-// decoder (storage_format.cpp) uses it as a fast path and falls back to nlohmann when !ok().
+// decoder (storage_format.cpp) reads rows with it straight into domain types, and json_parse.h
+// builds Json values with it (the module has no other JSON parser).
 //
 //   JsonReader r(text);
 //   if (r.beginObject())
@@ -34,6 +35,16 @@ inline bool keyIs(std::string_view key, const char (&literal)[N]) {
 class JsonReader {
  public:
   enum class Kind { object, array, string, number, boolean, null, invalid };
+  // Objects and arrays nest at most this deep; deeper text fails (bounded recursion).
+  static constexpr int kMaxDepth = 128;
+  // A number as nlohmann's parser stores it: an integer that fits int64 (written with '-') or
+  // uint64 (without) exactly, else a double.
+  struct Number {
+    enum class Type { int64, uint64, float64 } type = Type::int64;
+    int64_t i = 0;
+    uint64_t u = 0;
+    double d = 0;
+  };
 
   explicit JsonReader(std::string_view text);
 
@@ -60,6 +71,8 @@ class JsonReader {
   // parses: integers within int64; floats (3.0, 1e3) that are integral and within +-9e15. Returns
   // false, with ok() still true, for a valid number outside that set.
   bool readInt64(int64_t* out);
+  // Any valid number, typed as above (for callers that build values, json_parse.h).
+  bool readNumber(Number* out);
   bool readBool(bool* out);
   bool readNull();
   // Skips one value of any kind, checking it as strictly as the rest.

@@ -3,6 +3,7 @@
 
 #include "api/handler_util.h"
 #include "api/json_codec.h"
+#include "api/json_parse.h"
 #include "api/params.h"
 #include "api/record_writer.h"
 
@@ -14,7 +15,7 @@ namespace {
 // A handler's answer written as text: the response body as is, or parsed where a Json is wanted.
 void answer(Ctx& ctx, std::string text, Json& out) {
   if (ctx.rawOut) *ctx.rawOut = std::move(text);
-  else out = Json::parse(text);
+  else out = parseJson(text);
 }
 
 // id directly, or through updateKey {field, value}.

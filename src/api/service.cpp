@@ -21,6 +21,7 @@
 
 #include "api/errors.h"
 #include "api/json_codec.h"
+#include "api/json_parse.h"
 #include "api/messages.h"
 #include "api/router.h"
 #include "api/storage_format.h"
@@ -158,7 +159,7 @@ struct Service::Impl {
 
     bool hasBody = parsedBody || req.body.find_first_not_of(" \t\r\n") != std::string::npos;
     if (hasBody) {
-      Json body = parsedBody ? std::move(*parsedBody) : Json::parse(req.body, nullptr, false);
+      Json body = parsedBody ? std::move(*parsedBody) : parseJson(req.body);
       if (body.is_discarded()) {
         if (idListBody) throw domain::invalidInput("task_ids", "not_array");
         throw domain::Error("CB_IJ01");
@@ -203,7 +204,7 @@ Response Service::handle(const Request& request) noexcept {
 Response Service::handleJson(std::string_view requestJson) noexcept {
   Locale locale = Locale::en;
   return impl_->guarded(&locale, [&] {
-    Json j = Json::parse(requestJson.begin(), requestJson.end(), nullptr, false);
+    Json j = parseJson(requestJson);
     if (!j.is_object()) throw domain::Error("CB_IJ01");
     Request req;
     auto field = [&](const char* k, std::string& dst) {

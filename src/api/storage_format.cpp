@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "api/json_codec.h"
+#include "api/json_parse.h"
 #include "api/json_reader.h"
 #include "api/json_writer.h"
 #include "api/messages.h"
@@ -130,7 +131,7 @@ void writeBatchRow(JsonWriter& w, const Batch& b) {
 }
 
 namespace {
-// A row of a rarely written store, built with nlohmann.
+// A row of a rarely written store, built as a Json value.
 void writeJsonRow(JsonWriter& w, const Json& j) {
   w.raw(j.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
@@ -413,38 +414,34 @@ struct RowDecoder {
 };
 }  // namespace
 
-// The reference decoder: nlohmann's parser, every error reported (CB_IJ01, RINGI_WS01, CB_VA01).
+// The reference decoder: every error reported (CB_IJ01, RINGI_WS01, CB_VA01). Each row is read,
+// decoded and dropped in turn, so memory holds one row as Json at a time, not all of them.
 Snapshot decodeRowsTextChecked(const std::string& text) {
-  // Each row is decoded as soon as the parser completes it and then dropped from the document
-  // (the callback returns false), so memory holds one row of JSON at a time, not all of them.
+  using Kind = JsonReader::Kind;
+  JsonReader r(text);
+  if (r.peek() != Kind::object) {
+    if (!r.skipValue() || !r.finish()) throw Error("CB_IJ01");
+    throw Error("RINGI_WS01", {"the storage state must be a JSON object"});
+  }
   RowDecoder decoder;
-  std::string store;
-  size_t index = 0;
-  bool topIsObject = false;
-  auto callback = [&](int depth, Json::parse_event_t event, Json& parsed) {
-    using E = Json::parse_event_t;
-    if (depth == 0 && event == E::object_start) topIsObject = true;
-    if (depth == 1 && event == E::key) {
-      store = parsed.get<std::string>();
-      index = 0;
+  r.beginObject();
+  for (std::string_view key; r.nextKey(&key);) {
+    const std::string store(key);
+    const Kind kind = r.peek();
+    if (kind == Kind::null) {
+      r.readNull();
+    } else if (kind != Kind::array) {
+      if (r.skipValue()) decoder.v.fail(store, "not_array");
+    } else {
+      r.beginArray();
+      for (size_t index = 0; r.nextElement(); ++index) {
+        Json row;
+        if (!readJson(r, &row)) break;
+        decoder.row(store, index, row);
+      }
     }
-    if (depth == 1 && event == E::value && !parsed.is_null()) {
-      decoder.v.fail(store, "not_array");
-      return false;
-    }
-    if (depth == 2 && (event == E::object_end || event == E::value)) {
-      decoder.row(store, index++, parsed);
-      return false;
-    }
-    if (depth == 2 && event == E::array_end) {
-      decoder.v.fail(store + "[" + std::to_string(index++) + "]", "not_object");
-      return false;
-    }
-    return true;
-  };
-  Json rest = Json::parse(text, callback, /*allow_exceptions=*/false);
-  if (rest.is_discarded()) throw Error("CB_IJ01");
-  if (!topIsObject) throw Error("RINGI_WS01", {"the storage state must be a JSON object"});
+  }
+  if (!r.finish()) throw Error("CB_IJ01");
   return decoder.finish();
 }
 
@@ -568,7 +565,7 @@ bool readTask(JsonReader& r, Task* t) {
   return r.ok();
 }
 
-// Stores with few rows: each row is parsed by nlohmann and decoded by RowDecoder as before.
+// Stores with few rows: each row is read as Json (json_parse.h) and decoded by RowDecoder.
 bool fewRows(const std::string& store) {
   for (const char* s : {"users", "organizations", "groups", "apps", "batches", "meta"})
     if (store == s) return true;
@@ -595,9 +592,9 @@ std::optional<Snapshot> decodeRowsFast(std::string_view text) {
         } else if (keyIs(store, "tasks")) {
           if (!readTask(r, &decoder.s.tasks.emplace_back())) return std::nullopt;
         } else if (fewRows(store)) {
-          const size_t from = r.offset();
-          if (!r.skipValue()) return std::nullopt;
-          decoder.row(store, index, Json::parse(text.data() + from, text.data() + r.offset()));
+          Json row;
+          if (!readJson(r, &row)) return std::nullopt;
+          decoder.row(store, index, row);
         } else {
           r.skipValue();  // an unknown store's rows are ignored
         }

@@ -91,7 +91,7 @@ std::string changesText(const domain::Engine& engine, const domain::ChangeSet& c
 // Parses and decodes the stored rows (the "put" shape), one row in memory at a time.
 domain::Snapshot decodeRowsText(const std::string& text);
 // Its two halves: the hand-written reader for rows in exactly the shape above (nullopt on anything
-// else), and the nlohmann decoder that reports kintone-shaped errors.
+// else), and the checked decoder that reports kintone-shaped errors.
 std::optional<domain::Snapshot> decodeRowsFast(std::string_view text);
 domain::Snapshot decodeRowsTextChecked(const std::string& text);
 

@@ -125,6 +125,16 @@ TEST_F(ApiTest, MalformedJsonIsCBIJ01) {
   expectError(call("smith", "PUT", "/k/v1/record/status.json", std::string("[1,2]")), 400, "CB_IJ01",
               "Invalid JSON string.");
   expectError(call("li", "POST", "/k/v1/record.json", std::string("\"\xff\xfe\"")), 400, "CB_IJ01");
+  // Nesting past JsonReader::kMaxDepth (128) is refused like bad JSON, before anything runs.
+  const auto revision = [&] { return call("sato", "GET", "/k/v1/record.json?app=1&id=1").body["record"]["$revision"]; };
+  const json before = revision();
+  const std::string deep = "{\"app\":1,\"id\":1,\"action\":" + std::string(200, '[') + std::string(200, ']') + "}";
+  expectError(call("sato", "PUT", "/k/v1/record/status.json", deep), 400, "CB_IJ01");
+  auto r = svc.handleJson("{\"user\":\"sato\",\"method\":\"GET\",\"path\":\"/k/v1/apps.json\",\"x\":" +
+                          std::string(129, '[') + std::string(129, ']') + "}");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("CB_IJ01"), std::string::npos);
+  EXPECT_EQ(revision(), before);
 }
 
 TEST_F(ApiTest, UnknownUserIs401) {

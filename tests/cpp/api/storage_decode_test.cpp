@@ -1,5 +1,5 @@
 // decodeRowsText (Service::restore): the fast reader gives exactly the Snapshot the checked
-// nlohmann decoder gives, hands every document it does not handle to the checked one, and every
+// decoder gives, hands every document it does not handle to the checked one, and every
 // malformed document still gets the checked decoder's error.
 #include <optional>
 #include <string>
@@ -188,7 +188,10 @@ TEST(StorageDecode, MalformedRowsGiveTheCheckedDecodersError) {
       {"[1,2]", "RINGI_WS01"},
       {"5", "RINGI_WS01"},
       {"\"rows\"", "RINGI_WS01"},
+      {"[" + std::string(200, '[') + std::string(200, ']') + "]", "CB_IJ01"},  // past kMaxDepth
+      {"{\"records\":[{\"app\":1,\"x\":" + std::string(200, '[') + std::string(200, ']') + "}]}", "CB_IJ01"},
       {"{\"records\": 5}", "CB_VA01"},
+      {"{\"records\": {\"a\": {\"app\":3,\"id\":1}}}", "CB_VA01"},  // an object is not an array of rows
       {"{\"records\": [1]}", "CB_VA01"},
       {"{\"records\": [{\"app\":1}, [], null, \"x\"]}", "CB_VA01"},
       {"{\"users\": [{\"code\":\"u\",\"name\":\"U\",\"locale\":\"en\"}, 7], \"tasks\": true}", "CB_VA01"},

@@ -79,7 +79,29 @@ TEST_F(ApiTest, BadWorkspacesAreRejectedAndChangeNothing) {
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("apps[1].records[1]"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("apps[1].records[2]"), std::string::npos) << r.body;
+  // records that are not an array, and a syntax error inside a record (they are only checked,
+  // not parsed, while the document is read)
+  r = svc.load(R"({"apps":[{"app":1,"records":{"a":{"t":{"value":"x"}}}}]})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("apps[0].records"), std::string::npos) << r.body;
+  r = svc.load(R"({"apps":[{"app":1,"records":[{"t":{"value":"x"}},{"t":{"value":"y"},}]}]})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("CB_IJ01"), std::string::npos) << r.body;
   EXPECT_EQ(svc.exportWorkspace(), before);
+}
+
+// A repeated key counts once, with its last value, as any JSON object read here does.
+TEST_F(ApiTest, RepeatedAppsOrRecordsKeysKeepTheLastValue) {
+  api::Service s2;
+  const std::string app = R"("app":1,"locale":"en","fields":{"t":{"type":"SINGLE_LINE_TEXT","code":"t","label":"T"}})";
+  auto r = s2.load(R"({"apps":[{)" + app + R"(,"records":[{"t":{"value":"first"}}]}],"apps":[{)" + app +
+                   R"(,"records":[{"t":{"value":"a"}}],"records":[{"t":{"value":"b"}},{"t":{"value":"c"}}]}]})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json exported = json::parse(s2.exportWorkspace());
+  ASSERT_EQ(exported["apps"].size(), 1u);
+  ASSERT_EQ(exported["apps"][0]["records"].size(), 2u);
+  EXPECT_EQ(exported["apps"][0]["records"][0]["t"]["value"], "b");
+  EXPECT_EQ(exported["apps"][0]["records"][1]["t"]["value"], "c");
 }
 
 TEST_F(ApiTest, RecordsBeforeFieldsAndSeveralAppsLoadInOrder) {
