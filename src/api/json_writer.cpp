@@ -5,13 +5,14 @@
 #include <nlohmann/json.hpp>
 
 #include "api/json.h"
+#include "api/json_ascii.h"
 
 namespace ringi::api {
 
 namespace {
 // Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629: no overlongs, no
 // surrogates, nothing above U+10FFFF), or 0 when it is not one.
-size_t utf8Length(std::string_view s, size_t i) {
+[[gnu::always_inline]] inline size_t utf8Length(std::string_view s, size_t i) {
   const auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = at(i);
   const size_t left = s.size() - i;
@@ -128,16 +129,97 @@ JsonWriter& JsonWriter::null() {
 
 JsonWriter& JsonWriter::raw(std::string_view json) {
   comma();
-  put(json.data(), json.size());
+  if (ascii_) {
+    std::string text(json);
+    escapeNonAscii(text);
+    put(text.data(), text.size());
+  } else {
+    put(json.data(), json.size());
+  }
   return done();
 }
 
-void JsonWriter::string(std::string_view s) {
+void JsonWriter::escape(unsigned char c) {
   static const char hex[] = "0123456789abcdef";
+  switch (c) {
+    case '"': put("\\\"", 2); break;
+    case '\\': put("\\\\", 2); break;
+    case '\b': put("\\b", 2); break;
+    case '\f': put("\\f", 2); break;
+    case '\n': put("\\n", 2); break;
+    case '\r': put("\\r", 2); break;
+    case '\t': put("\\t", 2); break;
+    default: {
+      const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
+      put(esc, 6);
+    }
+  }
+}
+
+// Ascii mode past the plain prefix: checks and escapes in one pass, each \uXXXX written straight
+// into the staging buffer. Invalid UTF-8 starts the string over with nlohmann's ensure_ascii dump.
+void JsonWriter::asciiString(std::string_view s, size_t plain) {
+  static const char hex[] = "0123456789abcdef";
+  const size_t start = out_.size() + len_;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
+  put('"');
+  put(s.data(), plain);
+  for (size_t i = plain; i < n;) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      size_t end = i;
+      while (end < n && p[end] >= 0x20 && p[end] < 0x7F && p[end] != '"' && p[end] != '\\') ++end;
+      if (end > i) {
+        put(s.data() + i, end - i);
+        i = end;
+      } else {
+        escape(c);
+        ++i;
+      }
+      continue;
+    }
+    const size_t len = utf8Length(s, i);
+    if (len == 0) {
+      flush();
+      out_.resize(start);
+      const std::string text = Json(std::string(s)).dump(-1, ' ', true, Json::error_handler_t::replace);
+      put(text.data(), text.size());
+      return;
+    }
+    uint32_t cp = len == 2 ? (c & 0x1Fu) << 6 | (p[i + 1] & 0x3Fu)
+                : len == 3 ? (c & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu)
+                           : (c & 0x07u) << 18 | (p[i + 1] & 0x3Fu) << 12 | (p[i + 2] & 0x3Fu) << 6 | (p[i + 3] & 0x3Fu);
+    i += len;
+    if (len_ + 12 > sizeof buf_) flush();
+    char* o = buf_ + len_;
+    auto unit = [&](uint32_t u) {
+      o[0] = '\\';
+      o[1] = 'u';
+      o[2] = hex[u >> 12 & 0xF];
+      o[3] = hex[u >> 8 & 0xF];
+      o[4] = hex[u >> 4 & 0xF];
+      o[5] = hex[u & 0xF];
+      o += 6;
+    };
+    if (cp < 0x10000) {
+      unit(cp);
+    } else {
+      cp -= 0x10000;
+      unit(0xD800 + (cp >> 10));
+      unit(0xDC00 + (cp & 0x3FF));
+    }
+    len_ = static_cast<size_t>(o - buf_);
+  }
+  put('"');
+}
+
+void JsonWriter::string(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  const unsigned char top = ascii_ ? 0x7F : 0x80;  // the first byte not written as is
   size_t plain = 0;  // printable ASCII needing no escape: most codes, numbers, ids, dates
-  while (plain < n && p[plain] >= 0x20 && p[plain] < 0x80 && p[plain] != '"' && p[plain] != '\\')
+  while (plain < n && p[plain] >= 0x20 && p[plain] < top && p[plain] != '"' && p[plain] != '\\')
     ++plain;
   if (plain == n) {
     put('"');
@@ -145,6 +227,7 @@ void JsonWriter::string(std::string_view s) {
     put('"');
     return;
   }
+  if (ascii_) return asciiString(s, plain);
   // Invalid UTF-8 is rare (text that came in through JSON is valid): leave it to nlohmann, whose
   // replacement rules the stored rows have always followed. The same pass notes whether anything
   // needs an escape: most text (Japanese names, statuses) does not, and is copied in one piece.
@@ -173,23 +256,11 @@ void JsonWriter::string(std::string_view s) {
   put('"');
   size_t run = 0;  // start of the bytes not yet copied
   for (size_t i = plain; i < n; ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const unsigned char c = p[i];
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     put(s.data() + run, i - run);
     run = i + 1;
-    switch (c) {
-      case '"': put("\\\"", 2); break;
-      case '\\': put("\\\\", 2); break;
-      case '\b': put("\\b", 2); break;
-      case '\f': put("\\f", 2); break;
-      case '\n': put("\\n", 2); break;
-      case '\r': put("\\r", 2); break;
-      case '\t': put("\\t", 2); break;
-      default: {
-        const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
-        put(esc, 6);
-      }
-    }
+    escape(c);
   }
   put(s.data() + run, n - run);
   put('"');

@@ -6,6 +6,9 @@
 //   JsonWriter w(out);
 //   w.beginObject().key("id").value(int64_t{7}).key("tags").value(tags).endObject();
 //
+// Ascii::yes writes pure ASCII (dump(-1, ' ', true, replace): non-ASCII and DEL as \uXXXX), for
+// text that crosses into JavaScript as a string (json_ascii.h says why).
+//
 // Bytes are staged in a small buffer and appended to `out` in blocks: in wasm every
 // std::string::push_back is a call into the prebuilt libc++ (it cannot be inlined), which made
 // single characters the writer's main cost. `out` is complete once the outermost value is.
@@ -21,7 +24,8 @@ namespace ringi::api {
 
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  enum class Ascii { no, yes };
+  explicit JsonWriter(std::string& out, Ascii ascii = Ascii::no) : out_(out), ascii_(ascii == Ascii::yes) {}
 
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
@@ -46,8 +50,11 @@ class JsonWriter {
   JsonWriter& value(bool b);
   JsonWriter& value(const std::vector<std::string>& items);  // an array of strings
   JsonWriter& null();
-  // A complete JSON text written elsewhere (e.g. nlohmann's dump of a rarely written row).
+  // A complete JSON text written elsewhere (e.g. nlohmann's dump of a rarely written row); made
+  // ASCII first when the writer is.
   JsonWriter& raw(std::string_view json);
+
+  bool ascii() const { return ascii_; }
 
   // Bytes written but still staged (not yet in `out`): out.size() + staged() is what was written.
   size_t staged() const { return len_; }
@@ -65,6 +72,8 @@ class JsonWriter {
   }
   void put(const char* p, size_t n);
   void string(std::string_view s);
+  void escape(unsigned char c);               // a character JSON strings cannot hold as is
+  void asciiString(std::string_view s, size_t plain);  // string() of an Ascii::yes writer
   template <class Integer>
   JsonWriter& integer(Integer n);
   JsonWriter& done();  // after a value: flushes when it was the outermost one
@@ -74,7 +83,8 @@ class JsonWriter {
   char buf_[2048];
   size_t len_ = 0;
   int depth_ = 0;
-  bool needComma_ = false;  // a value was written at this level: the next one needs a ','
+  bool needComma_ = false;
+  bool ascii_ = false;  // a value was written at this level: the next one needs a ','
 };
 
 }  // namespace ringi::api

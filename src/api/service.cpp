@@ -32,7 +32,10 @@ namespace ringi::api {
 using domain::Locale;
 
 struct Service::Impl {
+  explicit Impl(Service::ChangesText changes) : asciiChanges(changes == Service::ChangesText::ascii) {}
+
   domain::Engine engine;
+  const bool asciiChanges;
   std::unique_ptr<storage::RowsPager> pager;  // between beginRows() and the next other call
   std::optional<domain::Snapshot> pieces;        // restorePiece()s not yet restored
 
@@ -125,7 +128,7 @@ struct Service::Impl {
   std::string changesText(domain::ChangeSet cs, bool forceReset = false) {
     if (forceReset) cs.reset = true;
     if (cs.empty()) return "";
-    return storage::changesText(engine, cs);
+    return storage::changesText(engine, cs, asciiChanges ? JsonWriter::Ascii::yes : JsonWriter::Ascii::no);
   }
 
   // `parsedBody`, when given, is req.body already parsed (handleJson has it as a value).
@@ -191,7 +194,7 @@ struct Service::Impl {
   }
 };
 
-Service::Service() : impl_(std::make_unique<Impl>()) {}
+Service::Service(ChangesText changes) : impl_(std::make_unique<Impl>(changes)) {}
 Service::~Service() = default;
 
 domain::Engine& Service::engine() { return impl_->engine; }

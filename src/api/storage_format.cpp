@@ -133,7 +133,7 @@ void writeBatchRow(JsonWriter& w, const Batch& b) {
 namespace {
 // A row of a rarely written store, built as a Json value.
 void writeJsonRow(JsonWriter& w, const Json& j) {
-  w.raw(j.dump(-1, ' ', false, Json::error_handler_t::replace));
+  w.raw(j.dump(-1, ' ', w.ascii(), Json::error_handler_t::replace));
 }
 
 // Writes `"store":[row,row,...]` unless `items` is empty, each row as it is encoded: a reset of
@@ -239,7 +239,7 @@ std::string snapshotRowsText(const Engine& engine) {
   return pager.next(SIZE_MAX);
 }
 
-std::string changesText(const Engine& engine, const ChangeSet& cs) {
+std::string changesText(const Engine& engine, const ChangeSet& cs, JsonWriter::Ascii ascii) {
   if (cs.reset) return "{\"reset\":true,\"put\":" + snapshotRowsText(engine) + "}";
   std::vector<const App*> apps;
   std::vector<const Record*> records;
@@ -263,7 +263,7 @@ std::string changesText(const Engine& engine, const ChangeSet& cs) {
   const bool meta = cs.meta || !cs.apps.empty();
 
   std::string out;
-  JsonWriter w(out);
+  JsonWriter w(out, ascii);
   w.beginObject().key("reset").value(false);
   if (directory || meta || !apps.empty() || !records.empty() || !tasks.empty() || !batches.empty()) {
     w.key("put").beginObject();

@@ -85,8 +85,10 @@ class RowsPager {
   bool arrayOpen_ = false;  // the current phase's array is open in the piece being written
 };
 
-// ChangeSet -> the JSON above, reading current values from the engine.
-std::string changesText(const domain::Engine& engine, const domain::ChangeSet& cs);
+// ChangeSet -> the JSON above, reading current values from the engine; Ascii::yes for text that
+// becomes a JavaScript string (json_ascii.h). A reset's rows (a load) are UTF-8 either way.
+std::string changesText(const domain::Engine& engine, const domain::ChangeSet& cs,
+                        JsonWriter::Ascii ascii = JsonWriter::Ascii::no);
 // The "put" object -> Snapshot. Throws domain::Error (RINGI_WS01 / CB_VA01) on bad rows.
 // Parses and decodes the stored rows (the "put" shape), one row in memory at a time.
 domain::Snapshot decodeRowsText(const std::string& text);

@@ -12,7 +12,7 @@
 //   ringiCall(requestJson: string): string
 //       requestJson = {"user": "sato", "method": "PUT", "path": "/k/v1/record/status.json?app=1",
 //                      "body": <any JSON value, optional>}                 (Service::handleJson)
-//       returns a Reply (below).
+//       returns a Reply (below), as ASCII JSON: non-ASCII characters as \uXXXX escapes.
 //   ringiCallView(requestJson: string): Uint8Array
 //   ringiRunChunkView(maxTasks: number): Uint8Array
 //       The same Replies as UTF-8, as a view into wasm memory that is valid until the next *View
@@ -83,12 +83,14 @@
 #include <string>
 #include <string_view>
 
+#include "api/json_ascii.h"
 #include "api/service.h"
 
 namespace {
 
 ringi::api::Service& service() {
-  static ringi::api::Service instance;  // constructed on first use, lives as long as the module
+  // Constructed on first use, lives as long as the module. Its replies become JS strings: ASCII.
+  static ringi::api::Service instance(ringi::api::Service::ChangesText::ascii);
   return instance;
 }
 
@@ -109,7 +111,10 @@ std::string internalError(const char* what) {
 
 // {"status":N,"body":...,"changes":...} composed without copying the ChangeSet: after a load it
 // holds every row (tens of MB), and wasm memory keeps its peak for good.
+// As ASCII JSON (json_ascii.h): V8 decodes and parses it faster than UTF-8 with Japanese text in
+// it. The service writes the ChangeSet ASCII already (ChangesText::ascii); the body is made so here.
 std::string reply(ringi::api::Response r) {
+  ringi::api::escapeNonAscii(r.body);
   std::string head;
   head.reserve(r.body.size() + 48);
   head += "{\"status\":";

@@ -63,6 +63,21 @@ test('embind surface of ringi-engine.wasm', { skip: !engineJs && 'wasm engine no
     assert.ok(Array.isArray(r.body.records));
   });
 
+  await t.test('ringiCall: replies are ASCII JSON (\\u escapes) with the same values', () => {
+    const ascii = (/** @type {string} */ text) => assert.ok(!/[^\x00-\x7f]/.test(text), text.slice(0, 200));
+    const read = engine.ringiCall(JSON.stringify({ user: 'sato', method: 'GET', path: '/k/v1/records.json?app=1' }));
+    ascii(read);
+    assert.equal(reply(read).body.records[0].title.value, '出張');
+    const wrote = engine.ringiCall(JSON.stringify({ user: 'sato', method: 'POST', path: '/k/v1/record.json', body: { app: 1, record: { title: { value: '東京→大阪 😀' } } } }));
+    ascii(wrote);
+    const r = reply(wrote);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.changes.put.records[0].values.title, '東京→大阪 😀');  // the row the host stores
+    const error = engine.ringiCall(JSON.stringify({ user: 'sato', method: 'GET', path: '/k/v1/record.json?app=1&id=99' }));
+    ascii(error);
+    assert.match(reply(error).body.message, /[^\x00-\x7f]/);  // a Japanese message, escaped on the way
+  });
+
   await t.test('ringiCall: garbage in gives a kintone-shaped error, never a JS exception', () => {
     for (const bad of ['', '{', 'null', '[]', '{"method":1}', '\u0000', '{"user":"sato","method":"GET","path":"/nope"}']) {
       const r = reply(engine.ringiCall(bad));

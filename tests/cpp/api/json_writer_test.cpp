@@ -49,6 +49,37 @@ TEST(JsonWriter, EveryTwoByteSequenceMatchesNlohmann) {
     }
 }
 
+// Ascii::yes: byte for byte nlohmann's dump with ensure_ascii (non-ASCII and DEL as \uXXXX).
+std::string writtenAscii(const std::string& s) {
+  std::string out;
+  JsonWriter(out, JsonWriter::Ascii::yes).value(s);
+  return out;
+}
+
+TEST(JsonWriter, AsciiModeMatchesNlohmannsEnsureAscii) {
+  const std::string dq = "\"";
+  for (const std::string& s : std::vector<std::string>{
+           "", "plain", "del \x7f escaped", "出張 東京→大阪", "emoji 😀 and 𐀀 and 􏿿", "承認\"待ち", "東京\n大阪",
+           "\x80", "a\xC3", "\xED\xA0\x80", "ok\xE3\x81\x82\xE3\x81", "é" + dq + "\\\x01\x7f李"}) {
+    EXPECT_EQ(writtenAscii(s), Ordered(s).dump(-1, ' ', true, Ordered::error_handler_t::replace)) << s;
+  }
+  for (int a = 0; a < 256; ++a)
+    for (int b = 0; b < 256; ++b) {
+      const std::string s{static_cast<char>(a), static_cast<char>(b)};
+      ASSERT_EQ(writtenAscii(s), Ordered(s).dump(-1, ' ', true, Ordered::error_handler_t::replace)) << a << ' ' << b;
+    }
+  for (uint32_t cp = 0x800; cp < 0x10000; cp += 7) {  // three-byte sequences (surrogates are invalid)
+    const std::string s{static_cast<char>(0xE0 | cp >> 12), static_cast<char>(0x80 | (cp >> 6 & 0x3F)),
+                        static_cast<char>(0x80 | (cp & 0x3F))};
+    ASSERT_EQ(writtenAscii(s), Ordered(s).dump(-1, ' ', true, Ordered::error_handler_t::replace)) << cp;
+  }
+  // keys and raw rows too: nothing non-ASCII gets out
+  std::string out;
+  JsonWriter w(out, JsonWriter::Ascii::yes);
+  w.beginObject().key("件名").value("x").key("row").raw(R"({"名前":"佐藤"})").endObject();
+  EXPECT_EQ(out, R"({"\u4ef6\u540d":"x","row":{"\u540d\u524d":"\u4f50\u85e4"}})");
+}
+
 TEST(JsonWriter, LiteralKeysAreWrittenAsKeys) {
   std::string out;
   JsonWriter w(out);

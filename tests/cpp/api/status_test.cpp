@@ -1,4 +1,6 @@
 // Process management: record/status, records/status, record/assignees; seed 003 examples.
+#include <algorithm>
+
 #include "api_fixture.h"
 
 namespace ringi::apitest {
@@ -130,6 +132,28 @@ TEST_F(ApiTest, SeveralAssigneesForAOneStatusIsRefused) {
   EXPECT_NE(c.body["message"].get<std::string>().find("未処理"), std::string::npos) << c.body.dump();
   EXPECT_TRUE(c.changes.empty());
   EXPECT_EQ(svc.exportWorkspace(), before);
+}
+
+// ChangesText::ascii (the wasm module's service): the same rows, written without a non-ASCII byte.
+TEST_F(ApiTest, AsciiChangesAreTheSameRows) {
+  api::Service ascii(api::Service::ChangesText::ascii);
+  ascii.engine().setClock([this] { return clock; });
+  ascii.engine().seedIds(42);
+  ASSERT_EQ(ascii.load(workspace()).status, 200);
+  const std::string body = json{{"app", 1}, {"id", 1}, {"action", "承認する"}}.dump();
+  const api::Request request{"sato", "PUT", "/k/v1/record/status.json", body};
+  const auto utf8 = svc.handle(request);
+  const auto asc = ascii.handle(request);
+  ASSERT_EQ(utf8.status, 200) << utf8.body;
+  ASSERT_EQ(asc.status, 200) << asc.body;
+  auto nonAscii = [](const std::string& s) {
+    return std::count_if(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  };
+  EXPECT_GT(nonAscii(utf8.changes), 0);  // the record's Japanese status and values
+  EXPECT_EQ(nonAscii(asc.changes), 0);
+  EXPECT_NE(asc.changes.find("\\u"), std::string::npos);
+  EXPECT_EQ(json::parse(asc.changes), json::parse(utf8.changes));
+  EXPECT_EQ(ascii.snapshotRows(), svc.snapshotRows());  // stored rows stay UTF-8
 }
 
 }  // namespace ringi::apitest
