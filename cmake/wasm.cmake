@@ -23,6 +23,10 @@
 #                                    its noinline; capped at 100: 255.3 -> 254.2 KB gzip, same speed
 #                                    (transitions/s and a warm restore, 6 alternating processes).
 #                                    Caps of 0 / 500 / 2000: 254.3 / 254.5 / 254.8 KB.
+#   -sINCOMING_MODULE_JS_API=[...]   only the Module options engine-loader.js passes, so the glue
+#                                    has no code for the others (preRun, arguments, ...);
+#   -sTEXTDECODER=2                  TextDecoder always (every target has it), no JS fallback:
+#                                    together -0.46 KB gzip of ringi-engine.js
 #   -sMEMORY_GROWTH_LINEAR_STEP=4MiB grow 4 MiB at a time, not by 20% of the size: wasm memory never
 #                                    shrinks, so the overshoot of the last step stays the tab's memory
 #                                    (100,000 records: 112 -> 105 MB at the same peak; bench/README)
@@ -42,6 +46,8 @@ set(RINGI_ENGINE_LINK_FLAGS
   -sENVIRONMENT=web,worker,node
   -sALLOW_MEMORY_GROWTH=1
   -sMEMORY_GROWTH_LINEAR_STEP=4194304
+  "-sINCOMING_MODULE_JS_API=[wasmBinary,locateFile,print,printErr,instantiateWasm]"
+  -sTEXTDECODER=2
   -sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=100
 )
 target_link_options(ringi_engine PRIVATE ${RINGI_ENGINE_LINK_FLAGS})
