@@ -310,32 +310,6 @@ bool JsonReader::scanNumber(bool* integer, double* value) {
   return true;
 }
 
-bool JsonReader::readInt64(int64_t* out) {
-  if (peek() != Kind::number) return fail();
-  const char* start = p_;
-  bool integer;
-  double d = 0;
-  if (!scanNumber(&integer, &d)) return false;
-  if (integer) {
-    // nlohmann keeps integers that fit int64 / uint64 exactly and turns longer ones into doubles
-    // beyond +-9e15, so toInt64 refuses them as it refuses uint64 above INT64_MAX.
-    const bool negative = *start == '-';
-    const uint64_t limit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + (negative ? 1 : 0);
-    uint64_t n = 0;
-    for (const char* c = start + (negative ? 1 : 0); c < p_; ++c) {
-      const auto v = static_cast<uint64_t>(*c - '0');
-      if (n > (limit - v) / 10) return false;
-      n = n * 10 + v;
-    }
-    *out = negative ? static_cast<int64_t>(0 - n) : static_cast<int64_t>(n);
-    return true;
-  }
-  // A fraction or an exponent: a double, taken when integral and within +-9e15 (toInt64).
-  if (d < -9.0e15 || d > 9.0e15 || static_cast<double>(static_cast<int64_t>(d)) != d) return false;
-  *out = static_cast<int64_t>(d);
-  return true;
-}
-
 bool JsonReader::readNumber(Number* out) {
   if (peek() != Kind::number) return fail();
   const char* start = p_;
@@ -367,6 +341,23 @@ bool JsonReader::readNumber(Number* out) {
   out->type = Number::Type::float64;
   out->d = d;
   return true;
+}
+
+bool JsonReader::readInt64(int64_t* out) {
+  Number n;
+  if (!readNumber(&n)) return false;
+  switch (n.type) {
+    case Number::Type::int64: *out = n.i; return true;
+    case Number::Type::uint64:  // toInt64 refuses uint64 above INT64_MAX
+      if (n.u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return false;
+      *out = static_cast<int64_t>(n.u);
+      return true;
+    case Number::Type::float64:  // taken when integral and within +-9e15, as toInt64 does
+      if (n.d < -9.0e15 || n.d > 9.0e15 || static_cast<double>(static_cast<int64_t>(n.d)) != n.d) return false;
+      *out = static_cast<int64_t>(n.d);
+      return true;
+  }
+  return false;
 }
 
 bool JsonReader::literal(std::string_view word) {
