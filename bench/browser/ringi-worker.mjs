@@ -31,12 +31,12 @@ let profile = null;
 const newProfile = () => ({ engineMs: 0, engineCalls: 0, commitMs: 0, commitSyncMs: 0, commits: 0, generationMs: 0, perCommitMs: [] });
 
 class RecordingStorage extends IndexedDBStorage {
-  /** @param {any} changes */
-  async commit(changes) {
-    if (!recording) return super.commit(changes);
+  /** @param {any} changes @param {string|null} [expected] passed on: the host's generation check */
+  async commit(changes, expected) {
+    if (!recording) return super.commit(changes, expected);
     recording.push(changes);
     const t0 = performance.now();
-    const done = super.commit(changes);  // runs synchronously up to its first await: the puts
+    const done = super.commit(changes, expected);  // runs synchronously up to its first await: the puts
     profile.commitSyncMs += performance.now() - t0;
     try { return await done; } finally { const d = performance.now() - t0; profile.commitMs += d; profile.perCommitMs.push(d); profile.commits++; }
   }

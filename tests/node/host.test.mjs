@@ -150,6 +150,42 @@ for (const storage of ['memory', 'indexeddb']) {
   });
 }
 
+for (const storage of ['memory', 'indexeddb']) {
+  test(`${storage}: a job that finds another host's commit runs again on the state re-read`, async () => {
+    const db = `h${++n}`;
+    const a = await makeHost(db, { storage });
+    const b = await makeHost(db, { storage });
+    let generationReads = 0;
+    for (const x of [a, b]) {
+      const read = x.storage.generation.bind(x.storage);
+      x.storage.generation = () => { generationReads++; return read(); };
+    }
+    // A write with nothing new elsewhere: one transaction, the commit checks the generation itself.
+    assert.equal((await call(a.host, 'sato', 'POST', '/k/v1/record.json', { app: 1 })).body.id, '1');
+    assert.equal(generationReads, 0);
+    // B's engine has not seen record 1: its commit is refused (nothing written), B re-reads and
+    // writes record 2 on top.
+    const r = await call(b.host, 'sato', 'POST', '/k/v1/record.json', { app: 1 });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.id, '2');
+    assert.equal(b.host.stats.reloads, 1);
+    assert.deepEqual((await a.storage.loadAll()).records.map((x) => x.id).sort(), [1, 2]);
+    // A read that changes nothing checks the generation after running: A's first answer (no
+    // record 2) is dropped and the read runs again on what B wrote.
+    const g = await call(a.host, 'sato', 'GET', '/k/v1/record.json', { app: 1, id: 2 });
+    assert.equal(g.status, 200, JSON.stringify(g.body));
+    assert.equal(a.host.stats.reloads, 1);
+    assert.ok(a.events.some((e) => e.type === 'changed' && e.payload.source === 'remote'));
+    // Nothing new elsewhere: the read's one check, and no reload.
+    generationReads = 0;
+    assert.equal((await call(a.host, 'sato', 'GET', '/k/v1/record.json', { app: 1, id: 1 })).status, 200);
+    assert.equal(generationReads, 1);
+    assert.equal(a.host.stats.reloads, 1);
+    await a.host.close();
+    await b.host.close();
+  });
+}
+
 test('requests after close are refused with RINGI_WK01', async () => {
   const a = await makeHost(`h${++n}`);
   await a.host.close();

@@ -35,7 +35,7 @@
 import { open as fsOpen, readFile, rename, mkdir, unlink, stat } from 'node:fs/promises';
 import { openSync, closeSync, fsyncSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { STORE_NAMES, emptyState, keyOf, newGeneration, touchedStores } from './schema.js';
+import { STORE_NAMES, emptyState, keyOf, newGeneration, touchedStores, staleGeneration } from './schema.js';
 
 const MAGIC = Buffer.from('RINGILOG', 'latin1');
 const HEADER_BYTES = 16;
@@ -263,9 +263,14 @@ export class FileStorage {
     this._failNext = n;
   }
 
-  /** @param {any} changes ChangeSet @returns {Promise<string>} */
-  async commit(changes) {
+  /**
+   * @param {any} changes ChangeSet
+   * @param {string|null} [expected] commit only if the log is still at this generation
+   * @returns {Promise<string>}
+   */
+  async commit(changes, expected) {
     if (!this.fh) throw new Error('storage not open');
+    if (expected !== undefined && this.gen !== expected) throw staleGeneration(this.gen);
     if (this.broken) throw new Error('storage is broken (a failed write could not be undone); restart');
     touchedStores(changes); // validates store names
     if (this._failNext > 0) { this._failNext--; throw new Error('simulated storage failure'); }

@@ -25,7 +25,7 @@
  * 'relaxed'), so `complete` means the data reached the disk. Snapshot writes are 'relaxed': a lost
  * snapshot only means the next cold start reads the rows.
  */
-import { STORES, STORE_NAMES, SYNC_STORE, SNAPSHOT_STORE, JOURNAL_STORE, SCHEMA_VERSION, emptyState, newGeneration, touchedStores, journalEntry } from './schema.js';
+import { STORES, STORE_NAMES, SYNC_STORE, SNAPSHOT_STORE, JOURNAL_STORE, SCHEMA_VERSION, emptyState, newGeneration, touchedStores, journalEntry, staleGeneration } from './schema.js';
 
 /** A stale snapshot is brought up to date from the journal only while it names at most this many
  * rows; past that, reading every row is about as quick. */
@@ -220,13 +220,29 @@ export class IndexedDBStorage {
     this._failNext = n;
   }
 
-  /** @param {any} changes @returns {Promise<string>} */
-  async commit(changes) {
+  /**
+   * @param {any} changes
+   * @param {string|null} [expected] commit only if the database is still at this generation: read
+   *   first in the same transaction, which aborts (nothing written) when another tab moved it on
+   * @returns {Promise<string>}
+   */
+  async commit(changes, expected) {
     const touched = touchedStores(changes);
     const generation = newGeneration();
     const tx = this._tx([...touched, SYNC_STORE, JOURNAL_STORE], 'readwrite');
     const finished = txDone(tx);
+    /** @type {Error|null} */
+    let stale = null;
     try {
+      if (expected !== undefined) {
+        const check = tx.objectStore(SYNC_STORE).get('generation');
+        check.onsuccess = () => {
+          const found = check.result ? check.result.value : null;
+          if (found === expected) return;
+          stale = staleGeneration(found);
+          try { tx.abort(); } catch { /* already finishing */ }
+        };
+      }
       if (changes.reset) for (const n of STORE_NAMES) tx.objectStore(n).clear();
       for (const [s, rows] of Object.entries(changes.put || {})) {
         if (!rows || !rows.length) continue;
@@ -249,7 +265,11 @@ export class IndexedDBStorage {
       await finished.catch(() => {});
       throw e;
     }
-    await finished;
+    try {
+      await finished;
+    } catch (e) {
+      throw stale || e;
+    }
     return generation;
   }
 

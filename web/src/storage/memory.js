@@ -1,14 +1,14 @@
 // @ts-check
 /**
  * In-memory storage back-end (Node default, tests). Same interface as indexeddb.js:
- *   open(name), loadAll() -> state, generation() -> token|null, commit(changes) -> token,
+ *   open(name), loadAll() -> state, generation() -> token|null, commit(changes, expected?) -> token,
  *   clear(), close().
  * Databases with the same name share their data within one JS realm (like IndexedDB within one
  * origin), so two hosts on one name behave like two tabs. Commits are atomic: the ChangeSet is
  * validated and applied to a copy, then swapped in. `failNextCommit()` lets tests simulate a
  * failing transaction.
  */
-import { STORE_NAMES, emptyState, keyOf, newGeneration, touchedStores } from './schema.js';
+import { STORE_NAMES, emptyState, keyOf, newGeneration, staleGeneration, touchedStores } from './schema.js';
 
 /** @type {Map<string, {stores: Record<string, Map<string, any>>, generation: string|null}>} */
 const databases = new Map();
@@ -56,10 +56,15 @@ export class MemoryStorage {
     this._failNext = n;
   }
 
-  /** @param {any} changes ChangeSet @returns {Promise<string>} the new generation */
-  async commit(changes) {
+  /**
+   * @param {any} changes ChangeSet
+   * @param {string|null} [expected] commit only if the database is still at this generation
+   * @returns {Promise<string>} the new generation
+   */
+  async commit(changes, expected) {
     const db = this._db;
     const touched = touchedStores(changes);
+    if (expected !== undefined && db.generation !== expected) throw staleGeneration(db.generation);
     if (this._failNext > 0) {
       this._failNext--;
       throw new Error('simulated storage failure');

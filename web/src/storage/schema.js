@@ -85,3 +85,12 @@ export function touchedStores(changes) {
   for (const s of set) if (!STORE_NAMES.includes(s)) throw new Error(`unknown store ${s}`);
   return [...set];
 }
+
+/**
+ * What commit(changes, expected) rejects with when the database is no longer at `expected`
+ * (another tab committed first): nothing was written. @param {string|null} found
+ */
+export function staleGeneration(found) {
+  return Object.assign(new Error(`the database moved on to generation ${found}`), { stale: true });
+}
+
