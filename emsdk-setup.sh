@@ -62,8 +62,13 @@ ringi_emsdk_setup() {
     esac
   fi
   local version
-  version="$(em++ --version 2>/dev/null | head -n1)" || {
-    ringi_log "em++ --version failed"; return 1; }
+  # The whole output, then its first line (not `| head -n1`: under pipefail that fails when head
+  # exits before em++ has written everything). Once more after a pause if it fails: it failed
+  # here once while another build was running em++, and its message is logged.
+  local out
+  out="$(em++ --version 2>&1)" || { sleep 2; out="$(em++ --version 2>&1)"; } || {
+    ringi_log "em++ --version failed: ${out}"; return 1; }
+  version="${out%%$'\n'*}"
   ringi_log "emscripten: ${how}: ${version}"
   # 4. the -isystem directory holding only a `nlohmann` link
   local inc="$RINGI_ROOT/build-wasm/include-isystem" src=""
