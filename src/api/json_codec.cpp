@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "api/errors.h"
 #include "api/json_parse.h"
+#include "api/json_writer.h"
 #include "api/messages.h"
 #include "domain/error.h"
 
@@ -636,58 +638,82 @@ Json encodeProgress(const Batch& b, Locale locale) {
 }
 
 // ---- workspace -------------------------------------------------------------------------------
-Json exportWorkspace(const Snapshot& s) {
-  Json doc = Json::object();
-  Json users = Json::array(), orgs = Json::array(), groups = Json::array(), apps = Json::array();
-  for (const auto& u : s.users) users.push_back(encodeUser(u));
-  for (const auto& o : s.organizations) orgs.push_back(encodeOrganization(o));
-  for (const auto& g : s.groups) groups.push_back(encodeGroup(g));
+namespace {
+// A value built as Json (settings, users: small) inside a document written by JsonWriter.
+void writeJson(JsonWriter& w, const Json& j) { w.raw(toText(j)); }
+
+// {"value": <text>}: how a record's fields look in a workspace document.
+void writeValueObject(JsonWriter& w, std::string_view key, const std::string& text) {
+  w.key(key).beginObject().literalKey("value").value(text).endObject();
+}
+}  // namespace
+
+std::string exportWorkspace(const Snapshot& s) {
+  // Written straight to text: a workspace of 100,000 records never exists as one DOM.
+  std::string out;
+  JsonWriter w(out);
+  w.beginObject();
+  w.literalKey("users").beginArray();
+  for (const auto& u : s.users) writeJson(w, encodeUser(u));
+  w.endArray().literalKey("organizations").beginArray();
+  for (const auto& o : s.organizations) writeJson(w, encodeOrganization(o));
+  w.endArray().literalKey("groups").beginArray();
+  for (const auto& g : s.groups) writeJson(w, encodeGroup(g));
+  w.endArray();
   std::vector<const App*> sorted;
   for (const auto& a : s.apps) sorted.push_back(&a);
   std::sort(sorted.begin(), sorted.end(), [](const App* a, const App* b) { return a->id < b->id; });
   std::map<int64_t, std::vector<const Record*>> byApp;
   for (const auto& r : s.records) byApp[r.app].push_back(&r);
+  w.literalKey("apps").beginArray();
   for (const App* a : sorted) {
-    Json aj{{"app", a->id}, {"name", a->name}, {"locale", localeName(a->locale)}};
-    if (!a->description.empty()) aj["description"] = a->description;
-    if (a->spaceId) aj["space"] = *a->spaceId;
-    if (a->guestSpace) aj["guest"] = true;
-    aj["fields"] = encodeProperties(a->fields);
+    w.beginObject().literalKey("app").value(a->id).literalKey("name").value(a->name);
+    w.literalKey("locale").value(localeName(a->locale));
+    if (!a->description.empty()) w.literalKey("description").value(a->description);
+    if (a->spaceId) w.literalKey("space").value(*a->spaceId);
+    if (a->guestSpace) w.literalKey("guest").value(true);
+    w.literalKey("fields");
+    writeJson(w, encodeProperties(a->fields));
     Json status = encodeProcess(a->process);
     status["revision"] = std::to_string(a->revision);
-    aj["status"] = std::move(status);
-    aj["batch_approval"] = encodeBatchSettings(a->batchApproval);
-    Json records = Json::array();
+    w.literalKey("status");
+    writeJson(w, status);
+    w.literalKey("batch_approval");
+    writeJson(w, encodeBatchSettings(a->batchApproval));
+    w.literalKey("records").beginArray();
     auto& rs = byApp[a->id];
     std::sort(rs.begin(), rs.end(), [](const Record* x, const Record* y) { return x->id < y->id; });
     for (const Record* r : rs) {
-      Json rj = Json::object();
-      rj["$id"] = Json{{"value", std::to_string(r->id)}};
-      rj["$revision"] = Json{{"value", std::to_string(r->revision)}};
-      for (const auto& [code, fv] : r->values)
-        rj[code] = Json{{"value", encodeValue(*a, code, fv, nullptr)}};
+      // Each key once, in this order (a later one in an earlier one's place, as the Json object
+      // this replaced kept them): system fields are not among a record's values.
+      w.beginObject();
+      writeValueObject(w, "$id", std::to_string(r->id));
+      writeValueObject(w, "$revision", std::to_string(r->revision));
+      for (const auto& [code, fv] : r->values) {
+        w.key(code).beginObject().literalKey("value");
+        writeJson(w, encodeValue(*a, code, fv, nullptr));
+        w.endObject();
+      }
       if (!r->status.empty()) {
-        rj[a->statusFieldCode()] = Json{{"value", r->status}};
-        Json as = Json::array();
-        for (const auto& u : r->assignees) as.push_back(Json{{"code", u}});
-        rj[a->assigneeFieldCode()] = Json{{"value", std::move(as)}};
+        writeValueObject(w, a->statusFieldCode(), r->status);
+        w.key(a->assigneeFieldCode()).beginObject().literalKey("value").beginArray();
+        for (const auto& u : r->assignees) w.beginObject().literalKey("code").value(u).endObject();
+        w.endArray().endObject();
       }
       if (!r->creator.empty())
-        rj[systemFieldCode(*a, FieldType::CREATOR)] = Json{{"value", Json{{"code", r->creator}}}};
+        w.key(systemFieldCode(*a, FieldType::CREATOR)).beginObject().literalKey("value").beginObject()
+            .literalKey("code").value(r->creator).endObject().endObject();
       if (!r->modifier.empty())
-        rj[systemFieldCode(*a, FieldType::MODIFIER)] = Json{{"value", Json{{"code", r->modifier}}}};
-      rj[systemFieldCode(*a, FieldType::CREATED_TIME)] = Json{{"value", isoTime(r->createdAt)}};
-      rj[systemFieldCode(*a, FieldType::UPDATED_TIME)] = Json{{"value", isoTime(r->updatedAt)}};
-      records.push_back(std::move(rj));
+        w.key(systemFieldCode(*a, FieldType::MODIFIER)).beginObject().literalKey("value").beginObject()
+            .literalKey("code").value(r->modifier).endObject().endObject();
+      writeValueObject(w, systemFieldCode(*a, FieldType::CREATED_TIME), isoTime(r->createdAt));
+      writeValueObject(w, systemFieldCode(*a, FieldType::UPDATED_TIME), isoTime(r->updatedAt));
+      w.endObject();
     }
-    aj["records"] = std::move(records);
-    apps.push_back(std::move(aj));
+    w.endArray().endObject();
   }
-  doc["users"] = std::move(users);
-  doc["organizations"] = std::move(orgs);
-  doc["groups"] = std::move(groups);
-  doc["apps"] = std::move(apps);
-  return doc;
+  w.endArray().endObject();
+  return out;
 }
 
 namespace {

@@ -82,7 +82,8 @@ std::string systemFieldCode(const domain::App& app, domain::FieldType t);
 Json encodeProgress(const domain::Batch& b, domain::Locale locale);
 
 // ---- workspace -------------------------------------------------------------------------------
-Json exportWorkspace(const domain::Snapshot& s);
+// The workspace document as text (JsonWriter: no DOM of every record).
+std::string exportWorkspace(const domain::Snapshot& s);
 // Throws domain::Error RINGI_WS01 (args: detail) or CB_VA01 on malformed input. Records without
 // $id get the next id of their app; without $revision, 1; timestamps default to `now`.
 // Per app (in document order), its records as JSON texts (as they stand in the document).

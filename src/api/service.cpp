@@ -248,7 +248,7 @@ std::string Service::nextRows(std::size_t minBytes) {
 
 std::string Service::exportWorkspace() const {
   try {
-    return toText(codec::exportWorkspace(impl_->engine.snapshot()));
+    return codec::exportWorkspace(impl_->engine.snapshot());
   } catch (...) {
     return "{}";
   }
