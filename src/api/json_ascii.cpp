@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "api/utf8.h"
+
 namespace ringi::api {
 
 namespace {
@@ -21,45 +23,21 @@ const unsigned char* firstNonAscii(const unsigned char* p, const unsigned char* 
   return p;
 }
 
-// The code point of the UTF-8 sequence at p, its length in *len; 0xFFFD with *len = 1 for a byte
-// that does not start a well-formed sequence (overlong, surrogate, > U+10FFFF, cut short).
+// The code point of the UTF-8 sequence at p and its length in *len; U+FFFD with *len = 1 for a
+// byte that does not start a well-formed sequence.
 uint32_t decodeAt(const unsigned char* p, const unsigned char* end, size_t* len) {
-  const size_t left = static_cast<size_t>(end - p);
-  const unsigned char c = p[0];
-  auto cont = [&](size_t k) { return k < left && (p[k] & 0xC0) == 0x80; };
-  *len = 1;
-  if (c >= 0xC2 && c <= 0xDF && cont(1)) {
-    *len = 2;
-    return (uint32_t{c} & 0x1F) << 6 | (p[1] & 0x3F);
-  }
-  if (c >= 0xE0 && c <= 0xEF && cont(1) && cont(2)) {
-    const uint32_t cp = (uint32_t{c} & 0x0F) << 12 | (uint32_t{p[1]} & 0x3F) << 6 | (p[2] & 0x3F);
-    if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
-    *len = 3;
-    return cp;
-  }
-  if (c >= 0xF0 && c <= 0xF4 && cont(1) && cont(2) && cont(3)) {
-    const uint32_t cp = (uint32_t{c} & 0x07) << 18 | (uint32_t{p[1]} & 0x3F) << 12 |
-                        (uint32_t{p[2]} & 0x3F) << 6 | (p[3] & 0x3F);
-    if (cp < 0x10000 || cp > 0x10FFFF) return 0xFFFD;
-    *len = 4;
-    return cp;
-  }
-  return 0xFFFD;
-}
-
-char* writeUnit(char* o, uint32_t unit) {
-  static const char hex[] = "0123456789abcdef";
-  o[0] = '\\';
-  o[1] = 'u';
-  o[2] = hex[(unit >> 12) & 0xF];
-  o[3] = hex[(unit >> 8) & 0xF];
-  o[4] = hex[(unit >> 4) & 0xF];
-  o[5] = hex[unit & 0xF];
-  return o + 6;
+  uint32_t cp = 0xFFFD;
+  *len = utf8::sequence(p, end, &cp);
+  if (*len == 0) *len = 1;
+  return cp;
 }
 
 }  // namespace
+
+bool isAscii(std::string_view text) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  return firstNonAscii(begin, begin + text.size()) == begin + text.size();
+}
 
 void escapeNonAscii(std::string& json) {
   const auto* begin = reinterpret_cast<const unsigned char*>(json.data());
@@ -96,13 +74,7 @@ void escapeNonAscii(std::string& json) {
       continue;
     }
     size_t len;
-    const uint32_t cp = decodeAt(p, end, &len);
-    if (cp < 0x10000) {
-      o = writeUnit(o, cp);
-    } else {
-      o = writeUnit(o, 0xD800 + ((cp - 0x10000) >> 10));
-      o = writeUnit(o, 0xDC00 + ((cp - 0x10000) & 0x3FF));
-    }
+    o = utf8::writeEscape(o, decodeAt(p, end, &len));
     p += len;
   }
   json.swap(out);

@@ -7,11 +7,14 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace ringi::api {
 
 // Rewrites `json` in place (no copy when it is already ASCII). Non-ASCII bytes can only be inside
 // strings, so escaping them keeps the text valid JSON. Invalid UTF-8 becomes \ufffd per byte.
 void escapeNonAscii(std::string& json);
+// No byte >= 0x80 (checked 8 bytes at a time).
+bool isAscii(std::string_view text);
 
 }  // namespace ringi::api

@@ -11,9 +11,6 @@ namespace ringi::api {
 
 namespace {
 
-// Nesting allowed in skipValue(): deeper documents make the reader fail (the caller falls back to
-// nlohmann), which keeps the recursion well inside wasm's small stack.
-
 // Bytes a string may contain as they are: printable ASCII except '"' and '\'.
 constexpr std::array<bool, 256> kPlain = [] {
   std::array<bool, 256> t{};

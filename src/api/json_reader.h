@@ -35,7 +35,8 @@ inline bool keyIs(std::string_view key, const char (&literal)[N]) {
 class JsonReader {
  public:
   enum class Kind { object, array, string, number, boolean, null, invalid };
-  // Objects and arrays nest at most this deep; deeper text fails (bounded recursion).
+  // Objects and arrays nest at most this deep (skipValue, readJson); deeper text fails, which
+  // keeps the recursion well inside wasm's small stack.
   static constexpr int kMaxDepth = 128;
   // A number as nlohmann's parser stores it: an integer that fits int64 (written with '-') or
   // uint64 (without) exactly, else a double.

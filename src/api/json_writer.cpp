@@ -6,33 +6,16 @@
 
 #include "api/json.h"
 #include "api/json_ascii.h"
+#include "api/utf8.h"
 
 namespace ringi::api {
 
 namespace {
-// Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629: no overlongs, no
-// surrogates, nothing above U+10FFFF), or 0 when it is not one.
-[[gnu::always_inline]] inline size_t utf8Length(std::string_view s, size_t i) {
-  const auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = at(i);
-  const size_t left = s.size() - i;
-  const auto cont = [&](size_t k) { return (at(i + k) & 0xC0) == 0x80; };
-  if (c >= 0xC2 && c <= 0xDF) return left >= 2 && cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (left < 3 || !cont(1) || !cont(2)) return 0;
-    const unsigned char c1 = at(i + 1);
-    if (c == 0xE0 && c1 < 0xA0) return 0;   // overlong
-    if (c == 0xED && c1 > 0x9F) return 0;   // surrogate
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (left < 4 || !cont(1) || !cont(2) || !cont(3)) return 0;
-    const unsigned char c1 = at(i + 1);
-    if (c == 0xF0 && c1 < 0x90) return 0;   // overlong
-    if (c == 0xF4 && c1 > 0x8F) return 0;   // above U+10FFFF
-    return 4;
-  }
-  return 0;
+// Length of the well-formed UTF-8 sequence at s[i], or 0 (utf8.h).
+size_t utf8Length(std::string_view s, size_t i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  uint32_t cp;
+  return utf8::sequence(p + i, p + s.size(), &cp);
 }
 }  // namespace
 
@@ -129,7 +112,7 @@ JsonWriter& JsonWriter::null() {
 
 JsonWriter& JsonWriter::raw(std::string_view json) {
   comma();
-  if (ascii_) {
+  if (ascii_ && !isAscii(json)) {  // writeJsonRow dumps ASCII already: no copy for it
     std::string text(json);
     escapeNonAscii(text);
     put(text.data(), text.size());
@@ -159,7 +142,6 @@ void JsonWriter::escape(unsigned char c) {
 // Ascii mode past the plain prefix: checks and escapes in one pass, each \uXXXX written straight
 // into the staging buffer. Invalid UTF-8 starts the string over with nlohmann's ensure_ascii dump.
 void JsonWriter::asciiString(std::string_view s, size_t plain) {
-  static const char hex[] = "0123456789abcdef";
   const size_t start = out_.size() + len_;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
@@ -179,7 +161,8 @@ void JsonWriter::asciiString(std::string_view s, size_t plain) {
       }
       continue;
     }
-    const size_t len = utf8Length(s, i);
+    uint32_t cp = 0;
+    const size_t len = utf8::sequence(p + i, p + n, &cp);
     if (len == 0) {
       flush();
       out_.resize(start);
@@ -187,28 +170,9 @@ void JsonWriter::asciiString(std::string_view s, size_t plain) {
       put(text.data(), text.size());
       return;
     }
-    uint32_t cp = len == 2 ? (c & 0x1Fu) << 6 | (p[i + 1] & 0x3Fu)
-                : len == 3 ? (c & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu)
-                           : (c & 0x07u) << 18 | (p[i + 1] & 0x3Fu) << 12 | (p[i + 2] & 0x3Fu) << 6 | (p[i + 3] & 0x3Fu);
     i += len;
     if (len_ + 12 > sizeof buf_) flush();
-    char* o = buf_ + len_;
-    auto unit = [&](uint32_t u) {
-      o[0] = '\\';
-      o[1] = 'u';
-      o[2] = hex[u >> 12 & 0xF];
-      o[3] = hex[u >> 8 & 0xF];
-      o[4] = hex[u >> 4 & 0xF];
-      o[5] = hex[u & 0xF];
-      o += 6;
-    };
-    if (cp < 0x10000) {
-      unit(cp);
-    } else {
-      cp -= 0x10000;
-      unit(0xD800 + (cp >> 10));
-      unit(0xDC00 + (cp & 0x3FF));
-    }
+    char* o = utf8::writeEscape(buf_ + len_, cp);
     len_ = static_cast<size_t>(o - buf_);
   }
   put('"');

@@ -83,8 +83,8 @@ class JsonWriter {
   char buf_[2048];
   size_t len_ = 0;
   int depth_ = 0;
-  bool needComma_ = false;
-  bool ascii_ = false;  // a value was written at this level: the next one needs a ','
+  bool needComma_ = false;  // a value was written at this level: the next one needs a ','
+  bool ascii_ = false;      // Ascii::yes
 };
 
 }  // namespace ringi::api

@@ -30,6 +30,16 @@ TEST(JsonAscii, AsciiTextIsLeftAsIs) {
   EXPECT_EQ(empty, "");
 }
 
+TEST(JsonAscii, IsAsciiFindsAHighByteAtAnyOffset) {
+  EXPECT_TRUE(api::isAscii(""));
+  EXPECT_TRUE(api::isAscii(std::string(40, 'x') + "\x7f"));
+  for (size_t at = 0; at < 20; ++at) {
+    std::string s(20, 'a');
+    s[at] = '\x80';
+    EXPECT_FALSE(api::isAscii(s)) << at;
+  }
+}
+
 TEST(JsonAscii, EscapesKeepTheValue) {
   for (const std::string& text : std::vector<std::string>{
            R"({"件名":"出張 1","備考":"東京→大阪","status":"承認待ち"})",

@@ -1,0 +1,59 @@
+// UTF-8 the way JSON text needs it: one well-formed sequence read (RFC 3629: no overlongs, no
+// surrogates, nothing above U+10FFFF), and a code point written as JSON \u escapes. Shared by
+// JsonWriter's ASCII mode and escapeNonAscii (json_ascii.h). Inline: both call it per character.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ringi::api::utf8 {
+
+// Length of the well-formed sequence at p (p < end) with its code point in *cp, or 0 (and *cp
+// untouched) when it is not one.
+[[gnu::always_inline]] inline size_t sequence(const unsigned char* p, const unsigned char* end, uint32_t* cp) {
+  const size_t left = static_cast<size_t>(end - p);
+  const unsigned char c = p[0];
+  const auto cont = [&](size_t k) { return (p[k] & 0xC0) == 0x80; };  // k < left: checked first
+  if (c >= 0xC2 && c <= 0xDF) {
+    if (left < 2 || !cont(1)) return 0;
+    *cp = (c & 0x1Fu) << 6 | (p[1] & 0x3Fu);
+    return 2;
+  }
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (left < 3 || !cont(1) || !cont(2)) return 0;
+    if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F)) return 0;  // overlong, surrogate
+    *cp = (c & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (left < 4 || !cont(1) || !cont(2) || !cont(3)) return 0;
+    if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] > 0x8F)) return 0;  // overlong, > U+10FFFF
+    *cp = (c & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu);
+    return 4;
+  }
+  return 0;
+}
+
+// `cp` as \uXXXX at o (a surrogate pair above U+FFFF; lowercase hex, as nlohmann writes it).
+// Returns the end: 6 or 12 bytes on.
+[[gnu::always_inline]] inline char* writeEscape(char* o, uint32_t cp) {
+  static constexpr char hex[] = "0123456789abcdef";
+  const auto unit = [&](uint32_t u) {
+    o[0] = '\\';
+    o[1] = 'u';
+    o[2] = hex[u >> 12 & 0xF];
+    o[3] = hex[u >> 8 & 0xF];
+    o[4] = hex[u >> 4 & 0xF];
+    o[5] = hex[u & 0xF];
+    o += 6;
+  };
+  if (cp < 0x10000) {
+    unit(cp);
+  } else {
+    unit(0xD800 + ((cp - 0x10000) >> 10));
+    unit(0xDC00 + ((cp - 0x10000) & 0x3FF));
+  }
+  return o;
+}
+
+}  // namespace ringi::api::utf8
