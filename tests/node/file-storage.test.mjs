@@ -23,6 +23,23 @@ test('crc32 matches the IEEE check value', () => {
   assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
 });
 
+test('commit(changes, expected) writes nothing unless the log is at the expected generation', async () => {
+  const dir = tmp();
+  try {
+    const a = await reopen(dir);
+    const g = await a.commit(put(row(1, 'a')), null);
+    await assert.rejects(a.commit(put(row(2, 'b')), 'someone-else'), (e) => e.stale === true);
+    assert.equal(await a.generation(), g);
+    await a.close();
+    const b = await reopen(dir);  // nothing reached the log either
+    assert.deepEqual((await b.loadAll()).records, [row(1, 'a')]);
+    assert.notEqual(await b.commit(put(row(2, 'b')), g), g);
+    await b.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('commits survive a reopen; deletes and reset replay in order; generation is kept', async () => {
   const dir = tmp();
   try {

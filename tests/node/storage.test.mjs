@@ -52,6 +52,21 @@ for (const [kind, make] of Object.entries(backends)) {
     await s2.close();
   });
 
+  test(`${kind}: commit(changes, expected) writes only at the expected generation`, async () => {
+    const s = make();
+    await s.open(`expected-${kind}`);
+    // A fresh database is at generation null.
+    const g1 = await s.commit({ put: { records: [{ app: 1, id: 1, v: 1 }] } }, null);
+    await assert.rejects(s.commit({ put: { records: [{ app: 1, id: 2, v: 2 }] }, delete: { records: [[1, 1]] } }, 'someone-else'),
+      (e) => e.stale === true);
+    assert.equal(await s.generation(), g1);
+    assert.deepEqual((await s.loadAll()).records, [{ app: 1, id: 1, v: 1 }]);
+    const g2 = await s.commit({ put: { records: [{ app: 1, id: 2, v: 2 }] } }, g1);
+    assert.notEqual(g2, g1);
+    assert.equal((await s.loadAll()).records.length, 2);
+    await s.close();
+  });
+
   test(`${kind}: a failed commit changes nothing`, async () => {
     const s = make();
     await s.open(`fail-${kind}`);

@@ -55,14 +55,13 @@
  *    themselves never write it: a batch costs the same with or without it.
  */
 import { makeError, toKintoneError, normalizeLocale, loginUserRequest } from './protocol.js';
+import { staleGeneration } from './storage/schema.js';
 
 /** @typedef {import('./protocol.js').KintoneError} KintoneError */
 
 /** @type {Map<string, Promise<any>>} */
 const realmLocks = new Map();
 
-/** A checked job found the database moved on by another tab (see _enqueue). */
-const staleJob = () => Object.assign(new Error('another tab committed first'), { stale: true });
 
 /**
  * An exclusive lock by name: Web Locks when available, else an in-realm mutex.
@@ -152,8 +151,6 @@ export class Host {
     // commit(changes, expected) checks the generation in its own transaction (a subclass that
     // does not pass `expected` on has commit.length 1 and gets the read before every job).
     this._checkedCommits = typeof this.storage.commit === 'function' && this.storage.commit.length >= 2;
-    /** True while a checked job runs its first attempt: _commit checks the generation. */
-    this._checking = false;
     /** @type {BroadcastChannel|null} */
     this.channel = null;
     const wantBroadcast = o.broadcast ?? (o.storage.kind === 'indexeddb');
@@ -208,9 +205,9 @@ export class Host {
     switch (type) {
       case 'call': {
         const req = { user: payload.user ?? '', method: payload.method, path: payload.path, body: payload.body ?? {} };
-        return this._enqueue(async () => {
+        return this._enqueue(async (check) => {
           const resp = this._parse(this.engine.ringiCall(JSON.stringify(req)), locale);
-          await this._commit(resp, locale);
+          await this._commit(resp, locale, check);
           if (this.engine.ringiHasPendingBatches()) this._schedulePump();
           return { status: resp.status, body: resp.body };
         }, { checked: true });
@@ -258,40 +255,35 @@ export class Host {
 
   // ── internals ────────────────────────────────────────────────────────────────────────────
 
-  /** Run `job` after everything queued before it, inside the database lock, on a fresh engine. */
   /**
-   * Runs `job` in turn, under the lock. A plain job starts from the stored state (_sync first).
-   * A checked job (`checked(job)`: requests and chunks, whose _commit checks the generation) runs
-   * on the engine as it is; if it finds that another tab committed first, it is run again on the
-   * state re-read. Storage back-ends without commit(changes, expected) get plain jobs only.
-   * @template T @param {() => Promise<T>} job @param {{checked?: boolean}} [o] @returns {Promise<T>}
+   * Runs `job` after everything queued before it, inside the database lock. A plain job starts
+   * from the stored state (_sync first). A checked job (requests and chunks) runs on the engine as
+   * it is, with `check` true, which it passes to _commit; if _commit finds that another tab
+   * committed first, the job runs again (check false) on the state re-read. Storage back-ends
+   * without commit(changes, expected) get plain jobs only.
+   * @template T @param {(check: boolean) => Promise<T>} job @param {{checked?: boolean}} [o]
+   * @returns {Promise<T>}
    */
   _enqueue(job, { checked = false } = {}) {
     const run = this._queue.then(() => {
       if (this.closed) throw makeError('RINGI_WK01');
       return this.lock(async () => {
-        if (!checked || !this._loadedOnce || !this._checkedCommits) {
-          await this._sync();
-          return job();
+        if (checked && this._loadedOnce && this._checkedCommits) {
+          try {
+            return await job(true);
+          } catch (e) {
+            if (!(e && /** @type {any} */ (e).stale)) throw e;
+          }
         }
-        this._checking = true;
-        try {
-          return await job();
-        } catch (e) {
-          if (!(e && /** @type {any} */ (e).stale)) throw e;
-          this._checking = false;
-          await this._sync();  // the other tab's state, then the job again on it
-          return job();
-        } finally {
-          this._checking = false;
-        }
+        await this._sync();  // for a checked job: the other tab's state, then the job again on it
+        return job(false);
       });
     });
     this._queue = run.catch(() => {});
     return run;
   }
 
-  /** Reload the engine when storage was changed by someone else. Runs inside the lock. */
+  /** The stored generation token (RINGI_ST02 when it cannot be read). */
   async _storedGeneration() {
     try {
       return await this.storage.generation();
@@ -300,6 +292,7 @@ export class Host {
     }
   }
 
+  /** Reload the engine when storage was changed by someone else. Runs inside the lock. */
   async _sync() {
     const g = await this._storedGeneration();
     if (g === this.generation && this._loadedOnce) return;
@@ -425,17 +418,22 @@ export class Host {
     }
   }
 
-  /** Commit an engine answer's ChangeSet; revert the engine when that fails. */
-  async _commit(resp, locale) {
+  /**
+   * Commit an engine answer's ChangeSet; revert the engine when that fails. With `check`, only if
+   * the stored generation is still this host's: else (nothing written) it throws a `stale` error.
+   */
+  async _commit(resp, locale, check = false) {
     const changes = resp.changes;
-    const checking = this._checking;
     if (!changes || (!changes.reset && isEmptyChanges(changes))) {
       // Nothing to write: the answer stands if no other tab committed before it was computed.
-      if (checking && (await this._storedGeneration()) !== this.generation) throw staleJob();
+      if (check) {
+        const stored = await this._storedGeneration();
+        if (stored !== this.generation) throw staleGeneration(stored);
+      }
       return;
     }
     try {
-      this.generation = checking ? await this.storage.commit(changes, this.generation) : await this.storage.commit(changes);
+      this.generation = check ? await this.storage.commit(changes, this.generation) : await this.storage.commit(changes);
     } catch (e) {
       try { this.engine.ringiRevertLast(); } catch { /* nothing more we can do */ }
       if (e && /** @type {any} */ (e).stale) throw e;  // nothing written: _enqueue re-reads and runs it again
@@ -454,11 +452,11 @@ export class Host {
     this._pumpScheduled = true;
     defaultYield(delay).then(() => {
       if (this.closed) { this._pumpScheduled = false; return; }
-      this._enqueue(async () => {
+      this._enqueue(async (check) => {
         this._pumpScheduled = false;
         if (!this.engine.ringiHasPendingBatches()) return;
         const resp = this._parse(this.engine.ringiRunChunk(this.chunkSize), 'en');
-        await this._commit(resp, 'en');
+        await this._commit(resp, 'en', check);
         this.stats.chunks++;
         if (resp.body) this.emit('progress', resp.body);
         if (this.engine.ringiHasPendingBatches()) this._schedulePump();
