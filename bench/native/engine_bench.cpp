@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "api/json_codec.h"
+#include "api/workspace_codec.h"
 #include "api/service.h"
 #include "api/storage_format.h"
 #include "domain/engine.h"

@@ -5,6 +5,7 @@
 
 #include "api/handler_util.h"
 #include "api/json_codec.h"
+#include "api/settings_codec.h"
 #include "api/params.h"
 
 namespace ringi::api::handlers {

@@ -6,6 +6,7 @@
 
 #include "api/handler_util.h"
 #include "api/json_codec.h"
+#include "api/settings_codec.h"
 #include "api/messages.h"
 #include "api/params.h"
 

@@ -49,6 +49,12 @@ bool toInt64(const Json& v, int64_t* out) {
 
 bool isAbsent(const Json* v) { return v == nullptr || v->is_null(); }
 
+std::string stringMember(const Json& obj, const char* key, const std::string& fallback) {
+  if (!obj.is_object()) return fallback;
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 Params::Params(Validation& v, const Json& obj, std::string prefix)
     : v_(v), obj_(obj), prefix_(std::move(prefix)) {}
 

@@ -27,6 +27,8 @@ class Validation {
 // Parses an integer from a JSON number (integral) or a string of digits with optional '-'.
 bool toInt64(const Json& v, int64_t* out);
 bool isAbsent(const Json* v);  // missing or null
+// obj[key] when obj is an object and that member is a string, else `fallback`.
+std::string stringMember(const Json& obj, const char* key, const std::string& fallback = "");
 
 // A view of one JSON object whose keys are reported with `prefix` (e.g. "records[1].").
 class Params {

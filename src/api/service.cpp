@@ -21,6 +21,7 @@
 
 #include "api/errors.h"
 #include "api/json_codec.h"
+#include "api/workspace_codec.h"
 #include "api/json_parse.h"
 #include "api/messages.h"
 #include "api/router.h"

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-#include "api/json_codec.h"
+#include "api/settings_codec.h"
 #include "api/json_parse.h"
 #include "api/json_reader.h"
 #include "api/json_writer.h"

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "api/json_codec.h"
+#include "api/settings_codec.h"
 #include "api/storage_format.h"
 #include "api_fixture.h"
 #include "domain/error.h"
