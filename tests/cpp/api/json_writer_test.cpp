@@ -73,6 +73,17 @@ TEST(JsonWriter, AsciiModeMatchesNlohmannsEnsureAscii) {
                         static_cast<char>(0x80 | (cp & 0x3F))};
     ASSERT_EQ(writtenAscii(s), Ordered(s).dump(-1, ' ', true, Ordered::error_handler_t::replace)) << cp;
   }
+  // Invalid UTF-8 after the staging buffer was flushed mid-string (thousands of escapes first):
+  // the string starts over from its opening quote, and what came before it stays.
+  const std::string longBad = std::string(1000, 'x') + [] {
+    std::string t;
+    for (int i = 0; i < 1500; ++i) t += "あ";
+    return t;
+  }() + "\xff end";
+  std::string before;
+  JsonWriter(before, JsonWriter::Ascii::yes).beginObject().key("件名").value(longBad).key("k").value("v").endObject();
+  EXPECT_EQ(before, "{\"\\u4ef6\\u540d\":" + Ordered(longBad).dump(-1, ' ', true, Ordered::error_handler_t::replace) +
+                        ",\"k\":\"v\"}");
   // keys and raw rows too: nothing non-ASCII gets out
   std::string out;
   JsonWriter w(out, JsonWriter::Ascii::yes);
