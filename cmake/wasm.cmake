@@ -58,7 +58,7 @@ set_target_properties(ringi_engine PROPERTIES OUTPUT_NAME "ringi-engine" SUFFIX 
 # (bench/README.md, round 9): wasm 246.2 -> 226.8 KB gzip; transitions/s and a restore of 10,000
 # records the same (alternating processes); a 10,000-record workspace load ~15% slower.
 # errors.cpp and messages.cpp stay at -O2: toText (every Json reply) and the locale helpers are
-# on every request (-Oz on them: transitions -5%).
+# on every request (-Oz on them too: transitions 3-6% slower).
 set(RINGI_WASM_COLD_SOURCES
   src/api/app_handlers.cpp        # app settings, form fields, process management settings
   src/api/directory_handlers.cpp  # users, organizations, groups

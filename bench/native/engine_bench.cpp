@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 
-#include "api/workspace_codec.h"
 #include "api/service.h"
 #include "api/storage_format.h"
+#include "api/workspace_codec.h"
 #include "domain/engine.h"
 
 using namespace ringi::domain;

@@ -5,8 +5,8 @@
 
 #include "api/handler_util.h"
 #include "api/json_codec.h"
-#include "api/settings_codec.h"
 #include "api/params.h"
+#include "api/settings_codec.h"
 
 namespace ringi::api::handlers {
 

@@ -6,9 +6,9 @@
 
 #include "api/handler_util.h"
 #include "api/json_codec.h"
-#include "api/settings_codec.h"
 #include "api/messages.h"
 #include "api/params.h"
+#include "api/settings_codec.h"
 
 namespace ringi::api::handlers {
 

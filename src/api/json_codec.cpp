@@ -230,7 +230,7 @@ FieldValues decodeValues(const Json& record, Validation& v, const std::string& k
   return out;
 }
 
-
+// ---- batches ---------------------------------------------------------------------------------
 Json encodeProgress(const Batch& b, Locale locale) {
   Json failed = Json::array();
   Json failures = Json::array();
@@ -252,6 +252,5 @@ Json encodeProgress(const Batch& b, Locale locale) {
               {"started_at", ts(b.startedAt)},
               {"finished_at", ts(b.finishedAt)}};
 }
-
 
 }  // namespace ringi::api::codec

@@ -21,11 +21,11 @@
 
 #include "api/errors.h"
 #include "api/json_codec.h"
-#include "api/workspace_codec.h"
 #include "api/json_parse.h"
 #include "api/messages.h"
 #include "api/router.h"
 #include "api/storage_format.h"
+#include "api/workspace_codec.h"
 #include "domain/snapshot_overlay.h"
 
 namespace ringi::api {

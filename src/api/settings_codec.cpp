@@ -74,7 +74,7 @@ Group decodeGroup(const Json& j, Validation& v, const std::string& key) {
   return g;
 }
 
-
+// ---- fields ----------------------------------------------------------------------------------
 Json encodeField(const FieldDef& f) {
   if (!f.raw.empty()) {
     Json j = parseJson(f.raw);

@@ -5,12 +5,12 @@
 #include <optional>
 #include <string_view>
 
-#include "api/settings_codec.h"
 #include "api/json_parse.h"
 #include "api/json_reader.h"
 #include "api/json_writer.h"
 #include "api/messages.h"
 #include "api/params.h"
+#include "api/settings_codec.h"
 
 namespace ringi::api::storage {
 

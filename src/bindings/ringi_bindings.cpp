@@ -15,8 +15,9 @@
 //       returns a Reply (below), as ASCII JSON: non-ASCII characters as \uXXXX escapes.
 //   ringiCallView(requestJson: string): Uint8Array
 //   ringiRunChunkView(maxTasks: number): Uint8Array
-//       The same Replies as UTF-8, as a view into wasm memory that is valid until the next *View
-//       call (decode it at once). engine-loader.js builds ringiCall / ringiRunChunk on them.
+//       The same Replies as bytes (ASCII, hence also UTF-8), as a view into wasm memory that is
+//       valid until the next *View call (decode it at once). engine-loader.js builds ringiCall /
+//       ringiRunChunk on them.
 //   ringiRequestBuffer(bytes: number): Uint8Array
 //       A writable view of wasm memory of at least `bytes` bytes (the capacity is kept), valid
 //       until wasm memory grows (then its byteLength is 0).

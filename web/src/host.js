@@ -62,7 +62,6 @@ import { staleGeneration } from './storage/schema.js';
 /** @type {Map<string, Promise<any>>} */
 const realmLocks = new Map();
 
-
 /**
  * An exclusive lock by name: Web Locks when available, else an in-realm mutex.
  * @param {string} name

@@ -93,4 +93,3 @@ export function touchedStores(changes) {
 export function staleGeneration(found) {
   return Object.assign(new Error(`the database moved on to generation ${found}`), { stale: true });
 }
-
