@@ -79,19 +79,22 @@ ringi_npm_ensure() {
   )
 }
 
-# dist/ is a build output (git-ignored); web/src stays the readable source. Staging:
-#   1. web/src/** copied as is (ringi.d.ts and any non-JS file ship unchanged);
-#   2. every web/src .js/.mjs, and the emscripten glue ringi-engine.js, minified by esbuild over the
-#      copies: one file in, one file out (modules keep importing each other by relative path,
-#      `import.meta.url` and dynamic `import('./x.js')` are untouched; the classic
-#      service-worker.js stays a classic script). Then the page's two entry points, ringi.js and
-#      worker.js, are replaced by bundles of what they import (see below). Each gets a linked source map (`x.js.map`, with
-#      the original text inside), so stack traces and devtools show web/src.
-#      Why: gzip -9 of the JS in dist/ (bench/README.md, sizes) drops from 50.7 KB to 29.6 KB
-#      (glue 11.5 -> 8.6 KB; emcc -O2 only strips whitespace, esbuild also renames locals);
-#      comments are most of web/src. esbuild only renames locals and drops whitespace/comments.
-#   3. ringi-engine.wasm copied.
-# RINGI_NO_MINIFY=1 ships plain copies instead (debugging only; bench sizes assume minified).
+# dist/ is a build output (git-ignored); web/src stays the readable source. dist/ holds only what
+# is loaded from it, each module once:
+#   ringi.js            the entry point (page, plugin, Node): client + facade + protocol, bundled
+#   worker.js           the engine side: the module Worker, and the in-process transport that
+#                       ringi.js imports with `worker: false` (and Node); bundled
+#   sw-host.js          ringi.js's lazy Service Worker bridge (serviceWorker option); bundled
+#   service-worker.js   the classic script a Service Worker imports (importScripts); minified
+#   ringi-engine.js     the emscripten glue, minified; ringi-engine.wasm copied; ringi.d.ts
+# Why bundles: a module graph is fetched one import level at a time, which cost a cold page ~50 ms
+# (ringi.js: 2 levels) and its worker ~60 ms (worker.js: 5 levels) here. Why nothing else: the
+# per-module copies that used to sit beside the bundles were the same code a second time (13.9 KB
+# of 42.3 KB gzip). esbuild minifies (renames locals, drops whitespace and comments: web/src is
+# mostly comments; emcc -O2 only strips the glue's whitespace), and writes a linked source map
+# (`x.js.map`, the original text inside) beside each file, so stack traces and devtools show web/src.
+# RINGI_NO_MINIFY=1 ships plain copies of all of web/src instead (debugging only; bench sizes
+# assume the bundles).
 ringi_stage_dist() {
   (
     cd "$RINGI_ROOT" || exit 1
@@ -109,32 +112,23 @@ ringi_stage_dist() {
     fi
     rm -rf dist   # no stale files from an older web/src
     mkdir -p dist
-    if [ -d web/src ]; then cp -R web/src/. dist/; fi
-    cp "$b/ringi-engine.js" "$b/ringi-engine.wasm" dist/
+    cp "$b/ringi-engine.wasm" web/src/ringi.d.ts dist/
     if [ "${RINGI_NO_MINIFY:-0}" = 1 ]; then
       ringi_log "dist: RINGI_NO_MINIFY=1: JS not minified"
+      cp -R web/src/. dist/
+      cp "$b/ringi-engine.js" dist/
     else
-      local ext srcs=()
-      for ext in js mjs; do   # esbuild names outputs .js unless told (--out-extension)
-        srcs=()
-        [ -d web/src ] && mapfile -t srcs < <(find web/src -type f -name "*.$ext" | sort)
-        [ "${#srcs[@]}" -gt 0 ] || continue
-        "$esb" "${srcs[@]}" --outbase=web/src --outdir=dist "--out-extension:.js=.$ext" \
-          --allow-overwrite --minify --sourcemap=linked --log-level=warning || exit 1
-      done
-      "$esb" "$b/ringi-engine.js" --outfile=dist/ringi-engine.js --allow-overwrite \
-        --minify --sourcemap=linked --log-level=warning || exit 1
-      # The two entry points a page loads, each bundled into one file: a module graph is fetched
-      # one import level at a time, which cost a cold page ~50 ms (ringi.js: 2 levels) and its
-      # worker ~60 ms (worker.js: 5 levels) here. The other files stay as they are (Node,
-      # tests); ringi.js's lazy imports (the in-process host, the service-worker bridge) stay lazy.
-      "$esb" web/src/ringi.js --bundle --format=esm --outfile=dist/ringi.js --allow-overwrite \
-        --external:./inprocess.js --external:./sw-host.js \
-        --minify --sourcemap=linked --log-level=warning || exit 1
-      "$esb" web/src/worker.js --bundle --format=esm --outfile=dist/worker.js --allow-overwrite \
-        "--external:node:*" --minify --sourcemap=linked --log-level=warning || exit 1
+      local opts=(--minify --sourcemap=linked --log-level=warning)
+      "$esb" "$b/ringi-engine.js" --outfile=dist/ringi-engine.js "${opts[@]}" || exit 1
+      "$esb" web/src/service-worker.js --outfile=dist/service-worker.js "${opts[@]}" || exit 1
+      # ringi.js's lazy imports stay lazy and separate: the in-process transport (worker.js) and
+      # the Service Worker bridge. node:* is only imported by the engine loader in Node.
+      "$esb" web/src/ringi.js --bundle --format=esm --outfile=dist/ringi.js \
+        --external:./worker.js --external:./sw-host.js "${opts[@]}" || exit 1
+      "$esb" web/src/worker.js web/src/sw-host.js --bundle --format=esm --outdir=dist \
+        "--external:node:*" "${opts[@]}" || exit 1
     fi
-    ringi_log "dist/: web/src/* + ringi-engine.js ($(wc -c <dist/ringi-engine.js) B) + ringi-engine.wasm ($(wc -c <dist/ringi-engine.wasm) B)"
+    ringi_log "dist/: $(cd dist && find . -name '*.js' -o -name '*.wasm' | sed 's|^\./||' | sort | tr '\n' ' ')"
   )
 }
 

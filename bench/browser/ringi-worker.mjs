@@ -1,6 +1,7 @@
-// Ringi's own worker (dist/worker.js) with two benchmark-only additions, both outside the timed
-// path unless noted. Loaded by the bench page as createKintone({workerUrl: this file}).
-//  1. The IndexedDB back-end is dist/storage/indexeddb.js, subclassed only to keep a reference to
+// Ringi's own worker (dist/worker.js, whose exports are its parts) with two benchmark-only
+// additions, both outside the timed path unless noted. Loaded by the bench page as
+// createKintone({workerUrl: this file}).
+//  1. The IndexedDB back-end is dist/worker.js's IndexedDBStorage, subclassed only to keep a reference to
 //     every ChangeSet it commits while recording is on (one Array.push per commit), so the
 //     baseline (idb-worker.mjs) can write exactly the same rows in the same transactions.
 //  2. A control channel (BroadcastChannel 'ringi-bench') for the page:
@@ -17,11 +18,7 @@
 //       {id, cmd: 'restoreHeap'}   a second, new engine restores this one's rows pieces (what a cold
 //                                  start does with the snapshot); reply {bytes, live} of that
 //                                  engine, {ms} of its restore, {status}; the engine is dropped
-import { loadEngine } from '/dist/engine-loader.js';
-import { createServer } from '/dist/server.js';
-import { readyMessage } from '/dist/protocol.js';
-import { IndexedDBStorage } from '/dist/storage/indexeddb.js';
-import { createStorage } from '/dist/storage/index.js';
+import { loadEngine, createServer, readyMessage, IndexedDBStorage, createStorage } from '/dist/worker.js';
 
 /** @type {any[]|null} */
 let recording = null;

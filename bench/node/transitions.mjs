@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The wasm_vs_native workload, wasm side (bench/README.md "wasm_vs_native"):
 //   node bench/node/transitions.mjs <workspace.json> <requests.ndjson> [runs=5] [dist=dist] [replies=string]
-// Loads dist/ringi-engine.wasm in Node 20 (dist/engine-loader.js), then per run: ringiLoad(workspace)
+// Loads dist/ringi-engine.wasm in Node 20 (loadEngine from dist/worker.js), then per run: ringiLoad(workspace)
 // (untimed), and times ringiCall(line) over every line of the requests file, in order, exactly as
 // the native BM_ApiStatusTransitions does with Service::handleJson. The reply strings are not
 // parsed (the native side does not parse them either); each one's status is checked in the loop.
@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 
 const [wsPath, reqPath, runsArg = '5', distArg = 'dist', replies = 'string'] = process.argv.slice(2);
 const dist = path.resolve(distArg);
-const { loadEngine } = await import(pathToFileURL(path.join(dist, 'engine-loader.js')).href);
+const { loadEngine } = await import(pathToFileURL(path.join(dist, 'worker.js')).href);
 const engine = await loadEngine({ engineUrl: pathToFileURL(path.join(dist, 'ringi-engine.js')).href });
 const workspace = readFileSync(wsPath, 'utf8');
 const requests = readFileSync(reqPath, 'utf8').split('\n').filter(Boolean);

@@ -256,7 +256,7 @@ test('other requests pass through untouched', async () => {
   const html = await pageFetch('/tests/browser/pages/sw/index.html');
   assert.equal(html.status, 200);
   assert.match(html.text, /Pages under \/tests\/browser\/pages\/sw\//);
-  const js = await pageFetch('/dist/protocol.js');
+  const js = await pageFetch('/dist/ringi.js');
   assert.match(js.text, /PROTOCOL_VERSION/);
   // A kintone-looking path on the static server that is not a Ringi path: the server's own 404.
   const other = await pageFetch('/k/other/thing.json');

@@ -2,7 +2,7 @@
 // `npm test` builds it first, so a missing dist/ is a failure, not a skip).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { seed003Workspace, approvalWorkspace } from '../browser/fixtures.mjs';
 
@@ -14,6 +14,16 @@ test('dist/ is built', () => {
 });
 
 const ready = existsSync(engineFile);
+const bundled = ready && !readFileSync(new URL('worker.js', distUrl), 'utf8').includes("from './server.js'");
+
+test('dist/ ships each module once: the entry points, the engine and its types', { skip: !bundled && 'dist/ missing or plain copies (RINGI_NO_MINIFY=1)' }, () => {
+  const files = readdirSync(distUrl, { recursive: true }).filter((f) => !f.endsWith('.map')).sort();
+  assert.deepEqual(files, ['ringi-engine.js', 'ringi-engine.wasm', 'ringi.d.ts', 'ringi.js', 'service-worker.js', 'sw-host.js', 'worker.js']);
+  // The page's entry point leaves the engine side to worker.js (loaded lazily, or as the Worker).
+  const page = readFileSync(new URL('ringi.js', distUrl), 'utf8');
+  assert.match(page, /import\("\.\/worker\.js"\)/);
+  assert.doesNotMatch(page, /objectStore\(/);
+});
 const load = async () => {
   const { createKintone } = await import(new URL('ringi.js', distUrl).href);
   return createKintone;
@@ -68,9 +78,7 @@ test('batch in-process: check, submit, progress events to completion; export rou
 });
 
 test('a failed commit reverts the real engine (RINGI_ST01, then the old state)', { skip: !ready && 'dist/ missing' }, async () => {
-  const { Host } = await import(new URL('host.js', distUrl).href);
-  const { loadEngine } = await import(new URL('engine-loader.js', distUrl).href);
-  const { MemoryStorage } = await import(new URL('storage/memory.js', distUrl).href);
+  const { Host, loadEngine, MemoryStorage } = await import(new URL('worker.js', distUrl).href);
   const engine = await loadEngine();
   const storage = new MemoryStorage();
   await storage.open('n-revert');
@@ -89,7 +97,7 @@ test('a failed commit reverts the real engine (RINGI_ST01, then the old state)',
 });
 
 test('the real engine: snapshot bytes restore an identical engine; torn bytes change nothing; memory in use', { skip: !ready && 'dist/ missing' }, async () => {
-  const { loadEngine } = await import(new URL('engine-loader.js', distUrl).href);
+  const { loadEngine } = await import(new URL('worker.js', distUrl).href);
   const a = await loadEngine();
   assert.equal(JSON.parse(a.ringiLoad(JSON.stringify(approvalWorkspace(20)))).status, 200);
   assert.equal(JSON.parse(a.ringiCall(JSON.stringify({ user: 'sato', method: 'PUT', path: '/k/v1/record/status.json', body: { app: 1, id: 2, action: 'Approve' } }))).status, 200);
@@ -111,7 +119,7 @@ test('the real engine: snapshot bytes restore an identical engine; torn bytes ch
 });
 
 test('engine-loader: requests cross through the wasm buffer, and survive memory growth and large bodies', { skip: !ready && 'dist/ missing' }, async () => {
-  const { loadEngine } = await import(new URL('engine-loader.js', distUrl).href);
+  const { loadEngine } = await import(new URL('worker.js', distUrl).href);
   const engine = await loadEngine({ engineUrl: new URL('ringi-engine.js', distUrl).href });
   const ws = seed003Workspace();
   assert.equal(JSON.parse(engine.ringiLoad(JSON.stringify(ws))).status, 200);
@@ -145,7 +153,7 @@ test('engine-loader: requests cross through the wasm buffer, and survive memory 
 });
 
 test('the real engine: a load through bytes hands its rows out in pieces, and its wasm memory stays smaller', { skip: !ready && 'dist/ missing' }, async () => {
-  const { loadEngine } = await import(new URL('engine-loader.js', distUrl).href);
+  const { loadEngine } = await import(new URL('worker.js', distUrl).href);
   const fresh = () => loadEngine({ engineUrl: new URL('ringi-engine.js', distUrl).href });
   const text = JSON.stringify(approvalWorkspace(20000));
   const whole = await fresh(), paged = await fresh();

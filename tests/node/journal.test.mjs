@@ -14,9 +14,7 @@ const skip = !ready && 'dist/ missing (tests/node/engine.test.mjs reports it)';
 let n = 0;
 
 async function modules() {
-  const { Host } = await import(new URL('host.js', distUrl).href);
-  const { loadEngine } = await import(new URL('engine-loader.js', distUrl).href);
-  const { IndexedDBStorage, MAX_JOURNAL_ROWS } = await import(new URL('storage/indexeddb.js', distUrl).href);
+  const { Host, loadEngine, IndexedDBStorage, MAX_JOURNAL_ROWS } = await import(new URL('worker.js', distUrl).href);
   return { Host, loadEngine, IndexedDBStorage, MAX_JOURNAL_ROWS };
 }
 

@@ -24,11 +24,11 @@ export async function createKintone(opts = {}) {
   const database = opts.database ?? 'ringi';
   const engineUrl = new URL(String(opts.engineUrl ?? './ringi-engine.js'), import.meta.url).href;
   const wasmUrl = opts.wasmUrl === undefined ? undefined : new URL(String(opts.wasmUrl), import.meta.url).href;
-  // The in-process transport pulls in the whole engine host (server, host, storage); a page that
-  // runs the engine in a worker never loads it.
+  // The in-process transport is the worker's module (the whole engine host: server, host,
+  // storage), imported on this thread; a page that runs the engine in a worker never loads it here.
   const transport = useWorker
     ? createWorkerTransport(opts.workerUrl ?? new URL('./worker.js', import.meta.url))
-    : (await import('./inprocess.js')).createInProcessTransport(opts.engine ? { loadEngine: async () => opts.engine } : {});
+    : (await import('./worker.js')).createInProcessTransport(opts.engine ? { loadEngine: async () => opts.engine } : {});
   const client = new Client(transport);
   let opened;
   try {
