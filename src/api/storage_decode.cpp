@@ -1,0 +1,379 @@
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+
+#include "api/json_parse.h"
+#include "api/json_reader.h"
+#include "api/messages.h"
+#include "api/params.h"
+#include "api/settings_codec.h"
+#include "api/storage_format.h"
+
+// The reading half of the storage format: stored rows back into a Snapshot (restores). Built for
+// size in the wasm module (cmake/wasm.cmake). The writing half is storage_format.cpp.
+namespace ringi::api::storage {
+
+using namespace ringi::domain;
+
+namespace {
+int64_t num(const Json& j, const char* key, int64_t def = 0) {
+  auto it = j.find(key);
+  int64_t n = def;
+  if (it != j.end() && toInt64(*it, &n)) return n;
+  return def;
+}
+std::string text(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+std::vector<std::string> strings(const Json& j, const char* key) {
+  std::vector<std::string> out;
+  auto it = j.find(key);
+  if (it != j.end() && it->is_array())
+    for (const auto& x : *it)
+      if (x.is_string()) out.push_back(x.get<std::string>());
+  return out;
+}
+const Json& sub(const Json& j, const char* key) {
+  static const Json null;
+  auto it = j.find(key);
+  return it == j.end() ? null : *it;
+}
+TaskState parseTaskState(const std::string& s) {
+  return s == "closed" ? TaskState::closed : s == "deleted" ? TaskState::deleted : TaskState::open;
+}
+CheckReason parseReason(const std::string& s) {
+  for (int i = 0; i <= static_cast<int>(CheckReason::cancelled); ++i)
+    if (s == reasonCode(static_cast<CheckReason>(i))) return static_cast<CheckReason>(i);
+  return CheckReason::task_not_found;
+}
+BatchState parseBatchState(const std::string& s) {
+  for (int i = 0; i <= static_cast<int>(BatchState::cancelled); ++i)
+    if (s == batchStateName(static_cast<BatchState>(i))) return static_cast<BatchState>(i);
+  return BatchState::queued;
+}
+// Decodes storage rows one at a time into a Snapshot.
+struct RowDecoder {
+  Validation v;
+  Snapshot s;
+  std::vector<Json> meta;
+
+  void row(const std::string& store, size_t index, const Json& j) {
+    const std::string k = store + "[" + std::to_string(index) + "]";
+    if (!j.is_object()) return v.fail(k, "not_object");
+    auto each = [&](const char* name, auto fn) {
+      if (store == name) fn(j, k);
+    };
+  each("users", [&](const Json& j, const std::string& k) { s.users.push_back(codec::decodeUser(j, v, k)); });
+  each("organizations", [&](const Json& j, const std::string& k) {
+    s.organizations.push_back(codec::decodeOrganization(j, v, k));
+  });
+  each("groups", [&](const Json& j, const std::string& k) { s.groups.push_back(codec::decodeGroup(j, v, k)); });
+  each("apps", [&](const Json& j, const std::string& k) {
+    App a;
+    a.id = num(j, "app");
+    a.name = text(j, "name");
+    a.description = text(j, "description");
+    parseLocale(text(j, "locale"), &a.locale);
+    if (sub(j, "space").is_number()) a.spaceId = num(j, "space");
+    a.guestSpace = sub(j, "guest").is_boolean() && sub(j, "guest").get<bool>();
+    a.creator = text(j, "creator");
+    a.createdAt = num(j, "createdAt");
+    a.modifiedAt = num(j, "modifiedAt");
+    a.fields = codec::decodeProperties(sub(j, "fields"), v, k + ".fields");
+    a.previewFields = codec::decodeProperties(sub(j, "previewFields"), v, k + ".previewFields");
+    a.process = codec::decodeProcess(sub(j, "process"), v, k + ".process");
+    a.previewProcess = codec::decodeProcess(sub(j, "previewProcess"), v, k + ".previewProcess");
+    a.revision = num(j, "revision", 1);
+    a.previewRevision = num(j, "previewRevision", 1);
+    a.batchApproval = codec::decodeBatchSettings(sub(j, "batchApproval"), v, k + ".batchApproval");
+    a.nextRecordId = num(j, "nextRecordId", 1);
+    s.apps.push_back(std::move(a));
+  });
+  each("records", [&](const Json& j, const std::string&) {
+    Record r;
+    r.app = num(j, "app");
+    r.id = num(j, "id");
+    r.revision = num(j, "revision", 1);
+    const Json& values = sub(j, "values");
+    if (values.is_object())
+      for (auto it = values.begin(); it != values.end(); ++it) {
+        FieldValue fv;
+        if (it->is_string()) fv.text = it->get<std::string>();
+        else if (it->is_array()) {
+          for (const auto& x : *it)
+            if (x.is_string()) fv.items.push_back(x.get<std::string>());
+        } else if (it->is_object()) {
+          fv.text = text(*it, "text");
+          fv.items = strings(*it, "items");
+        }
+        r.values[it.key()] = std::move(fv);
+      }
+    r.status = text(j, "status");
+    r.assignees = strings(j, "assignees");
+    r.actedBy = strings(j, "actedBy");
+    r.creator = text(j, "creator");
+    r.modifier = text(j, "modifier");
+    r.createdAt = num(j, "createdAt");
+    r.updatedAt = num(j, "updatedAt");
+    const Json& hist = sub(j, "history");
+    if (hist.is_array())
+      for (const auto& h : hist) {
+        if (!h.is_object()) continue;
+        StatusChange c;
+        c.at = num(h, "at");
+        c.status = text(h, "status");
+        c.action = text(h, "action");
+        c.actor = text(h, "actor");
+        c.assignees = strings(h, "assignees");
+        r.history.push_back(std::move(c));
+      }
+    s.records.push_back(std::move(r));
+  });
+  each("tasks", [&](const Json& j, const std::string&) {
+    Task t;
+    const std::string id = text(j, "id");
+    if (auto key = parseTaskKey(id)) t.key = *key;
+    else throw Error("RINGI_WS01", {"bad or duplicate task id " + id});
+    t.app = num(j, "app");
+    t.record = num(j, "record");
+    t.status = text(j, "status");
+    t.assignee = text(j, "assignee");
+    t.entry = num(j, "entry");
+    t.state = parseTaskState(text(j, "state"));
+    t.openedAt = num(j, "openedAt");
+    t.closedAt = num(j, "closedAt");
+    t.closedBy = text(j, "closedBy");
+    s.tasks.push_back(std::move(t));
+  });
+  each("batches", [&](const Json& j, const std::string&) {
+    Batch b;
+    b.number = text(j, "batch_number");
+    b.user = text(j, "user");
+    b.taskIds = strings(j, "task_ids");
+    b.processed = static_cast<size_t>(num(j, "processed"));
+    b.succeeded = static_cast<size_t>(num(j, "succeeded"));
+    const Json& f = sub(j, "failures");
+    if (f.is_array())
+      for (const auto& x : f)
+        if (x.is_object()) b.failures.push_back({text(x, "task_id"), parseReason(text(x, "reason_code"))});
+    b.state = parseBatchState(text(j, "state"));
+    b.createdAt = num(j, "createdAt");
+    b.startedAt = num(j, "startedAt");
+    b.finishedAt = num(j, "finishedAt");
+    s.batches.push_back(std::move(b));
+  });
+    each("meta", [&](const Json& j, const std::string&) { meta.push_back(j); });
+  }
+
+  Snapshot finish() {
+    s.nextAppId = 1;
+    for (const auto& a : s.apps) s.nextAppId = std::max(s.nextAppId, a.id + 1);
+    for (const auto& j : meta)
+      if (text(j, "key") == "engine") s.nextAppId = std::max(s.nextAppId, num(j, "nextAppId", 1));
+    v.check();
+    return std::move(s);
+  }
+};
+}  // namespace
+
+// The reference decoder: every error reported (CB_IJ01, RINGI_WS01, CB_VA01). Each row is read,
+// decoded and dropped in turn, so memory holds one row as Json at a time, not all of them.
+Snapshot decodeRowsTextChecked(const std::string& text) {
+  using Kind = JsonReader::Kind;
+  JsonReader r(text);
+  if (r.peek() != Kind::object) {
+    if (!r.skipValue() || !r.finish()) throw Error("CB_IJ01");
+    throw Error("RINGI_WS01", {"the storage state must be a JSON object"});
+  }
+  RowDecoder decoder;
+  r.beginObject();
+  for (std::string_view key; r.nextKey(&key);) {
+    const std::string store(key);
+    const Kind kind = r.peek();
+    if (kind == Kind::null) {
+      r.readNull();
+    } else if (kind != Kind::array) {
+      if (r.skipValue()) decoder.v.fail(store, "not_array");
+    } else {
+      r.beginArray();
+      for (size_t index = 0; r.nextElement(); ++index) {
+        Json row;
+        if (!readJson(r, &row)) break;
+        decoder.row(store, index, row);
+      }
+    }
+  }
+  if (!r.finish()) throw Error("CB_IJ01");
+  return decoder.finish();
+}
+
+namespace {
+// The fast path: records and tasks (nearly all of a snapshot) are read straight into the domain
+// types by a JsonReader. Every helper reads one value and returns false when it is not in the
+// shape snapshotRowsText writes; the reader's failure is sticky, so a caller may read on and test
+// once. Anything unusual (a wrong type, bad JSON) ends the fast path, never a guess.
+using Kind = JsonReader::Kind;
+
+// num(): a number, or the default when it is not an integer toInt64 accepts.
+bool readNum(JsonReader& r, int64_t* out, int64_t def) {
+  if (!r.readInt64(out)) {
+    if (!r.ok()) return false;
+    *out = def;
+  }
+  return true;
+}
+
+bool readStrings(JsonReader& r, std::vector<std::string>* out) {
+  out->clear();  // a repeated key replaces the earlier value, as in the parsed object
+  if (!r.beginArray()) return false;
+  while (r.nextElement()) r.readString(&out->emplace_back());
+  return r.ok();
+}
+
+// "text" | ["items"] | {"text", "items"}
+bool readFieldValue(JsonReader& r, FieldValue* fv) {
+  switch (r.peek()) {
+    case Kind::string: return r.readString(&fv->text);
+    case Kind::array: return readStrings(r, &fv->items);
+    case Kind::object:
+      r.beginObject();
+      for (std::string_view k; r.nextKey(&k);) {
+        if (keyIs(k, "text")) r.readString(&fv->text);
+        else if (keyIs(k, "items")) readStrings(r, &fv->items);
+        else r.skipValue();
+      }
+      return r.ok();
+    default: return r.fail();
+  }
+}
+
+bool readValues(JsonReader& r, FieldValues* values) {
+  // Read into a list kept between calls, then moved into the record's list allocated once at its
+  // size: growing each record's list 1, 2, 4, 8 (and trimming it) was most of a restore's mallocs.
+  // One list per thread: two Services may decode on two threads at once (natively).
+  thread_local std::vector<std::pair<std::string, FieldValue>> read;
+  read.clear();
+  r.beginObject();
+  for (std::string_view k; r.nextKey(&k);) {
+    auto& [code, fv] = read.emplace_back();
+    code.assign(k);  // the key's view does not outlive the value's nested keys
+    if (!readFieldValue(r, &fv)) return false;
+  }
+  values->clear();
+  values->reserve(read.size());
+  for (auto& [code, fv] : read) values->insert_or_assign(std::move(code), std::move(fv));
+  return r.ok();
+}
+
+bool readHistory(JsonReader& r, std::vector<StatusChange>* history) {
+  history->clear();
+  r.beginArray();
+  while (r.nextElement()) {
+    if (r.peek() != Kind::object) return r.fail();
+    StatusChange& c = history->emplace_back();
+    r.beginObject();
+    for (std::string_view k; r.nextKey(&k);) {
+      if (keyIs(k, "at")) readNum(r, &c.at, 0);
+      else if (keyIs(k, "status")) r.readString(&c.status);
+      else if (keyIs(k, "action")) r.readString(&c.action);
+      else if (keyIs(k, "actor")) r.readString(&c.actor);
+      else if (keyIs(k, "assignees")) readStrings(r, &c.assignees);
+      else r.skipValue();
+    }
+  }
+  return r.ok();
+}
+
+bool readRecord(JsonReader& r, Record* rec) {
+  r.beginObject();
+  for (std::string_view k; r.nextKey(&k);) {
+    if (keyIs(k, "app")) readNum(r, &rec->app, 0);
+    else if (keyIs(k, "id")) readNum(r, &rec->id, 0);
+    else if (keyIs(k, "revision")) readNum(r, &rec->revision, 1);
+    else if (keyIs(k, "values")) readValues(r, &rec->values);
+    else if (keyIs(k, "status")) r.readString(&rec->status);
+    else if (keyIs(k, "assignees")) readStrings(r, &rec->assignees);
+    else if (keyIs(k, "actedBy")) readStrings(r, &rec->actedBy);
+    else if (keyIs(k, "creator")) r.readString(&rec->creator);
+    else if (keyIs(k, "modifier")) r.readString(&rec->modifier);
+    else if (keyIs(k, "createdAt")) readNum(r, &rec->createdAt, 0);
+    else if (keyIs(k, "updatedAt")) readNum(r, &rec->updatedAt, 0);
+    else if (keyIs(k, "history")) readHistory(r, &rec->history);
+    else r.skipValue();
+  }
+  return r.ok();
+}
+
+bool readTask(JsonReader& r, Task* t) {
+  r.beginObject();
+  std::string state, id;
+  for (std::string_view k; r.nextKey(&k);) {
+    if (keyIs(k, "id")) r.readString(&id);
+    else if (keyIs(k, "app")) readNum(r, &t->app, 0);
+    else if (keyIs(k, "record")) readNum(r, &t->record, 0);
+    else if (keyIs(k, "status")) r.readString(&t->status);
+    else if (keyIs(k, "assignee")) r.readString(&t->assignee);
+    else if (keyIs(k, "entry")) readNum(r, &t->entry, 0);
+    else if (keyIs(k, "state")) {
+      if (r.readString(&state)) t->state = parseTaskState(state);
+    } else if (keyIs(k, "openedAt")) readNum(r, &t->openedAt, 0);
+    else if (keyIs(k, "closedAt")) readNum(r, &t->closedAt, 0);
+    else if (keyIs(k, "closedBy")) r.readString(&t->closedBy);
+    else r.skipValue();
+  }
+  auto key = parseTaskKey(id);  // after the loop: the last "id" wins, as in nlohmann's object
+  if (!key) return false;       // missing or malformed: the checked decoder reports it
+  t->key = *key;
+  return r.ok();
+}
+
+// Stores with few rows: each row is read as Json (json_parse.h) and decoded by RowDecoder.
+bool fewRows(const std::string& store) {
+  for (const char* s : {"users", "organizations", "groups", "apps", "batches", "meta"})
+    if (store == s) return true;
+  return false;
+}
+}  // namespace
+
+std::optional<Snapshot> decodeRowsFast(std::string_view text) {
+  try {
+    JsonReader r(text);
+    RowDecoder decoder;
+    if (!r.beginObject()) return std::nullopt;
+    for (std::string_view key; r.nextKey(&key);) {
+      const std::string store(key);
+      if (r.peek() == Kind::null) {  // ignored by the checked decoder too
+        r.readNull();
+        continue;
+      }
+      if (!r.beginArray()) return std::nullopt;
+      for (size_t index = 0; r.nextElement(); ++index) {
+        if (r.peek() != Kind::object) return std::nullopt;  // the checked decoder names it
+        if (keyIs(store, "records")) {
+          readRecord(r, &decoder.s.records.emplace_back());
+        } else if (keyIs(store, "tasks")) {
+          if (!readTask(r, &decoder.s.tasks.emplace_back())) return std::nullopt;
+        } else if (fewRows(store)) {
+          Json row;
+          if (!readJson(r, &row)) return std::nullopt;
+          decoder.row(store, index, row);
+        } else {
+          r.skipValue();  // an unknown store's rows are ignored
+        }
+      }
+    }
+    if (!r.finish() || !decoder.v.ok()) return std::nullopt;
+    return decoder.finish();
+  } catch (...) {
+    return std::nullopt;  // whatever it was, the checked decoder meets it again and reports it
+  }
+}
+
+Snapshot decodeRowsText(const std::string& text) {
+  if (auto snapshot = decodeRowsFast(text)) return std::move(*snapshot);
+  return decodeRowsTextChecked(text);
+}
+
+}  // namespace ringi::api::storage
