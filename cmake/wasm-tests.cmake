@@ -30,6 +30,8 @@ foreach(t ringi_domain_tests ringi_api_tests)
   if(TARGET ${t})
     set_target_properties(${t} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${RINGI_WASM_TEST_DIR}")
     target_link_options(${t} PRIVATE ${RINGI_WASM_TEST_LINK_FLAGS})
+    # The engine module's memcpy/memmove/memset (memory.copy/fill), so the suites test them too.
+    target_sources(${t} PRIVATE "${CMAKE_SOURCE_DIR}/src/bindings/bulk_memory.cpp")
     set_target_properties(${t} PROPERTIES CROSSCOMPILING_EMULATOR "${RINGI_WASM_TEST_RUNNER}")
     # One ctest per test case, like the native build; listed at ctest time (PRE_TEST) so a
     # suite that fails to start shows up as a failed test instead of a broken build.

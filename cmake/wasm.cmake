@@ -34,7 +34,8 @@ if(NOT EXISTS "${CMAKE_SOURCE_DIR}/src/bindings/ringi_bindings.cpp")
   return()
 endif()
 
-add_executable(ringi_engine src/bindings/ringi_bindings.cpp)
+# bulk_memory.cpp: memcpy/memmove/memset as memory.copy/memory.fill (cmake/wasm-setup.cmake).
+add_executable(ringi_engine src/bindings/ringi_bindings.cpp src/bindings/bulk_memory.cpp)
 target_link_libraries(ringi_engine PRIVATE ringi_api)
 target_compile_options(ringi_engine PRIVATE -Wall -Wextra)
 set(RINGI_ENGINE_LINK_FLAGS
