@@ -37,7 +37,7 @@ void Engine::seedIds(uint64_t seed) {
   rng_[1] = splitmix64(seed);
 }
 
-int64_t Engine::now() const { return now_(); }
+int64_t Engine::now() const { return depth_ > 0 ? transactionNow_ : now_(); }
 
 // xorshift128+: ids only need to be unique and unguessable enough for a local store.
 TaskKey Engine::newTaskKey() {
@@ -87,6 +87,7 @@ std::string formatTaskKey(const TaskKey& key) {
 
 Engine::Transaction Engine::begin() {
   if (depth_ == 0) {
+    transactionNow_ = now_();
     undo_ = spareUndo_ ? std::move(spareUndo_) : std::make_unique<UndoLog>();
     undo_->entries.reserve(8);  // a status change writes ~5 images
   }
@@ -326,7 +327,7 @@ void Engine::load(Snapshot snap) {
     ~PauseImages() { resume(); }
   } pause{undo_};
 
-  const int64_t now = now_();
+  const int64_t at = now();
   const bool deriveTasks = snap.tasks.empty();
   s_->tasks.reserve(snap.tasks.empty() ? snap.records.size() : snap.tasks.size());
   for (; !snap.records.empty(); snap.records.pop_front()) {  // frees the snapshot as it goes
@@ -341,7 +342,7 @@ void Engine::load(Snapshot snap) {
                              std::to_string(r.app));
     app.nextRecordId = std::max(app.nextRecordId, r.id + 1);
     if (r.revision <= 0) r.revision = 1;
-    if (r.createdAt == 0) r.createdAt = now;
+    if (r.createdAt == 0) r.createdAt = at;
     if (r.updatedAt == 0) r.updatedAt = r.createdAt;
     if (r.modifier.empty()) r.modifier = r.creator;
     if (app.process.configured && !app.process.states.empty()) {
@@ -453,7 +454,7 @@ int64_t Engine::createApp(const std::string& user, const std::string& name,
   app.id = s_->nextAppId++;
   app.name = name;
   app.creator = user;
-  app.createdAt = app.modifiedAt = now_();
+  app.createdAt = app.modifiedAt = now();
   app.spaceId = spaceId;
   app.locale = localeOf(user) == Locale::en ? Locale::en : Locale::ja;
   if (undo_) undo_->entries.push_back(UndoLog::AppImage{app.id, std::nullopt});
@@ -519,7 +520,7 @@ void Engine::deploy(const std::vector<std::pair<int64_t, std::optional<int64_t>>
     app.fields = app.previewFields;
     app.process = app.previewProcess;
     app.revision = app.previewRevision;
-    app.modifiedAt = now_();
+    app.modifiedAt = now();
     // Enabling process management for the first time puts existing records in the initial
     // status, as kintone does.
     if (app.process.enable && app.process.configured && !app.process.states.empty()) {

@@ -62,7 +62,8 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Time source (epoch ms) and id randomness; tests fix both.
+  // Time source (epoch ms) and id randomness; tests fix both. now() is read once per outermost
+  // transaction: everything one request or one batch chunk writes carries the same time.
   void setClock(std::function<int64_t()> now);
   void seedIds(uint64_t seed);
   int64_t now() const;
@@ -204,6 +205,7 @@ class Engine {
   std::unique_ptr<UndoLog> lastUndo_;  // the last committed transaction's, until confirmed
   std::unique_ptr<UndoLog> spareUndo_;  // a confirmed log, emptied, kept for its capacity
   int depth_ = 0;
+  int64_t transactionNow_ = 0;  // now_() when the outermost open transaction began
   std::function<int64_t()> now_;
   uint64_t rng_[2] = {0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL};
 };

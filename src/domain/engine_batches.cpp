@@ -95,7 +95,7 @@ std::string Engine::submit(const std::string& user, const std::vector<std::strin
   b.number = newId();
   b.user = user;
   b.taskIds = taskIds;
-  b.createdAt = now_();
+  b.createdAt = now();
   std::string number = b.number;
   putBatch(std::move(b));
   tx.commit();
@@ -119,7 +119,7 @@ void Engine::cancel(const std::string& user, const std::string& number) {
   Batch b = batch(user, number);
   if (b.finished()) throw Error("RINGI_BA02", {number});
   b.state = BatchState::cancelled;
-  b.finishedAt = now_();
+  b.finishedAt = now();
   putBatch(std::move(b));
   tx.commit();
 }
@@ -130,10 +130,10 @@ std::optional<std::string> Engine::runChunk(size_t maxTasks) {
   if (s_->pendingBatches.empty()) return std::nullopt;
   auto tx = begin();
   Batch b = s_->batches.at(s_->pendingBatches.begin()->second);
-  const int64_t now = now_();
+  const int64_t at = now();
   if (b.state == BatchState::queued) {
     b.state = BatchState::running;
-    b.startedAt = now;
+    b.startedAt = at;
   }
   const size_t end = std::min(b.taskIds.size(), b.processed + std::max<size_t>(maxTasks, 1));
   for (; b.processed < end; ++b.processed) {
@@ -161,7 +161,7 @@ std::optional<std::string> Engine::runChunk(size_t maxTasks) {
   }
   if (b.processed == b.taskIds.size()) {
     b.state = b.failures.empty() ? BatchState::completed : BatchState::partially_completed;
-    b.finishedAt = now;
+    b.finishedAt = at;
   }
   std::string number = b.number;
   putBatch(std::move(b));

@@ -92,14 +92,14 @@ bool Engine::conditionHolds(const App& app, const Action& action, const Record& 
                             const std::string& user) const {
   if (action.filterCond.empty()) return true;
   Query q = Query::parse(action.filterCond, app, /*conditionOnly=*/true);
-  return q.matches(record, QueryEnv{&s_->directory, user, now_()});
+  return q.matches(record, QueryEnv{&s_->directory, user, now()});
 }
 
 void Engine::closeOpenTasks(const Record& record, const std::string& actor,
                             const std::string* onlyFor) {
   auto it = s_->tasksByRecord.find({record.app, record.id});
   if (it == s_->tasksByRecord.end()) return;
-  const int64_t now = now_();
+  const int64_t at = now();
   const std::vector<TaskKey>& ids = it->second;  // putTask on an existing task keeps it
   // Tasks are appended in status-entry order and only the current entry's can be open.
   const int64_t currentEntry = static_cast<int64_t>(record.history.size()) - 1;
@@ -108,7 +108,7 @@ void Engine::closeOpenTasks(const Record& record, const std::string& actor,
     const Task& t = found->second;
     if (t.entry < currentEntry) break;
     if (t.state != TaskState::open || (onlyFor && t.assignee != *onlyFor)) continue;
-    endTaskAt(found, TaskState::closed, actor, now);
+    endTaskAt(found, TaskState::closed, actor, at);
   }
 }
 
@@ -134,7 +134,7 @@ void Engine::enterStatus(Record& record, const State& state, const std::string& 
   record.status = state.name;
   record.assignees = std::move(assignees);
   record.actedBy.clear();
-  record.history.push_back(StatusChange{now_(), state.name, action, actor, record.assignees});
+  record.history.push_back(StatusChange{now(), state.name, action, actor, record.assignees});
 }
 
 int64_t Engine::changeStatus(const std::string& user, int64_t appId, const StatusRequest& req) {
@@ -181,7 +181,7 @@ int64_t Engine::changeStatus(const std::string& user, int64_t appId, const Statu
   }
   r.revision += 2;  // kintone records "action executed" and "status updated"
   r.modifier = user;
-  r.updatedAt = now_();
+  r.updatedAt = now();
   const int64_t revision = r.revision;
   tx.commit();
   return revision;
@@ -216,7 +216,7 @@ int64_t Engine::setAssignees(const std::string& user, int64_t appId, int64_t id,
   if (!r.history.empty()) r.history.back().assignees = assignees;
   r.revision += 1;
   r.modifier = user;
-  r.updatedAt = now_();
+  r.updatedAt = now();
   Record view = r;  // open tasks only for the newly added users
   view.assignees = added;
   openTasksFor(view);

@@ -129,7 +129,7 @@ std::vector<const Record*> Engine::findRecords(const std::string& user, int64_t 
                                                const std::string& query, int64_t* total) const {
   const App& a = app(appId);
   Query q = Query::parse(query, a);
-  QueryEnv env{&s_->directory, user, now_()};
+  QueryEnv env{&s_->directory, user, now()};
   return q.run(s_->orderedRecords(appId), env, total);
 }
 
@@ -142,7 +142,7 @@ std::pair<int64_t, int64_t> Engine::addRecord(const std::string& user, int64_t a
   r.id = a.nextRecordId++;
   r.revision = 1;
   r.creator = r.modifier = user;
-  r.createdAt = r.updatedAt = now_();
+  r.createdAt = r.updatedAt = now();
   for (const auto& f : a.fields) {  // defaults first, then the given values
     if (isSystemField(f.type) || f.type == FieldType::CALC) continue;
     FieldValue v;
@@ -175,7 +175,7 @@ int64_t Engine::updateRecord(const std::string& user, int64_t appId, int64_t id,
   applyValues(a, s_->directory, r, std::move(values));
   r.revision += 1;
   r.modifier = user;
-  r.updatedAt = now_();
+  r.updatedAt = now();
   int64_t rev = r.revision;
   tx.commit();
   return rev;
@@ -207,7 +207,7 @@ void Engine::deleteRecords(const std::string&, int64_t appId, const std::vector<
       for (const auto& tid : taskIds->second) {
         auto found = s_->tasks.find(tid);
         if (found->second.state == TaskState::open)
-          endTaskAt(found, TaskState::deleted, "", now_());
+          endTaskAt(found, TaskState::deleted, "", now());
       }
     }
     eraseRecord(appId, ids[i]);

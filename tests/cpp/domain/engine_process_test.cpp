@@ -227,6 +227,40 @@ TEST(Transactions, ChangeSetNamesExactlyWhatChanged) {
   EXPECT_FALSE(c.reset);
 }
 
+TEST(Transactions, EverythingOneTransactionWritesCarriesOneTime) {
+  Fixture f;
+  int64_t a = f.pending();
+  int64_t reads = 0;
+  f.engine.setClock([&] { return 1'800'000'000'000 + 1000 * ++reads; });  // later on every read
+  {
+    auto tx = f.engine.begin();
+    f.engine.changeStatus("sato", 1, {a, "承認する", "tanaka", {}});
+    tx.commit();
+  }
+  EXPECT_EQ(reads, 1);
+  const int64_t t = 1'800'000'000'000 + 1000;
+  const Record& r = f.engine.record("x", 1, a);
+  EXPECT_EQ(r.updatedAt, t);
+  EXPECT_EQ(r.history.back().at, t);
+  int closed = 0, opened = 0;
+  for (const Task& task : f.engine.snapshot().tasks) {
+    if (task.record != a) continue;
+    if (task.state == TaskState::closed && task.closedAt == t) ++closed;
+    if (task.state == TaskState::open && task.openedAt == t && task.assignee == "tanaka") ++opened;
+  }
+  EXPECT_EQ(closed, 3);  // sato, li, kato
+  EXPECT_EQ(opened, 1);
+  // The next transaction reads the clock again; outside one, every read does.
+  {
+    auto tx = f.engine.begin();
+    f.engine.changeStatus("tanaka", 1, {a, "承認する", std::nullopt, {}});
+    tx.commit();
+  }
+  EXPECT_EQ(f.engine.record("x", 1, a).updatedAt, t + 1000);
+  EXPECT_EQ(f.engine.now(), t + 2000);
+  EXPECT_EQ(f.engine.now(), t + 3000);
+}
+
 TEST(Transactions, RevertLastUndoesACommittedChange) {
   Fixture f;
   int64_t a = f.pending();
