@@ -43,7 +43,7 @@ option(RINGI_WASM_SIZE "wasm: optimise for size (-Os -finline-functions: -33 KB 
        OFF)
 set(RINGI_WASM_EXCEPTIONS "-fwasm-exceptions")
 # -mbulk-memory: LLVM lowers memcpy/memset of our code (std::string and vector copies) to the
-# memory.copy/memory.fill instructions instead of calls into libc's byte loops. Chromium 75+,
+# memory.copy/memory.fill instructions instead of calls into libc's word loops. Chromium 75+,
 # Node 12.5+. With src/bindings/bulk_memory.cpp (the same for libc's memcpy/memmove/memset, which
 # the prebuilt libc++ calls) transitions/s +3.9% (6 alternating pairs on one core: 71.4k -> 74.2k
 # on average; each half alone +1.2% and +1.4%, within one pair's spread); wasm gzip -0.4 KB.

@@ -1,5 +1,5 @@
 // memcpy, memmove and memset as the wasm bulk-memory instructions (memory.copy, memory.fill), in
-// place of libc's prebuilt byte loops and its JS call (emscripten_memcpy_big) for large copies.
+// place of libc's prebuilt word loops and its JS call (emscripten_memcpy_big) for large copies.
 // libc++'s prebuilt std::string calls these for every copy and append. The engine module only.
 #include <cstddef>
 
