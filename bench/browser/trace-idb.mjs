@@ -5,13 +5,17 @@
 // prints, per transaction: who wrote it (Ringi's _submit / chunk, or the baseline's replay of
 // the same ChangeSets), its puts, their bytes, and the backend's time running its tasks.
 // The raw trace is left in /tmp/ringi-idb-trace.json (load it in chrome://tracing).
+// `--pretouch`: before each traced iteration, rewrite the rows Ringi is about to overwrite (the
+// records and tasks of its 200 tasks) with their own values, so that both sides overwrite rows
+// written a moment earlier.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
 
-const N = Number(process.argv[2] || 4);
+const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) || 4);
+const PRETOUCH = process.argv.includes('--pretouch');
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 const server = await startServer({});
@@ -26,7 +30,26 @@ try {
   await page.evaluate(() => bench.load('approval', 10000));
   const ids = await page.evaluate(() => bench.openTaskIds());
   let next = 0;
-  const iteration = async () => {
+  const pretouch = (taskIds) => page.evaluate((want) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('bench-batch');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(['tasks', 'records'], 'readwrite');
+      for (const id of want) {
+        const t = tx.objectStore('tasks').get(id);
+        t.onsuccess = () => {
+          tx.objectStore('tasks').put(t.result);
+          const r = tx.objectStore('records').get([t.result.app, t.result.record]);
+          r.onsuccess = () => tx.objectStore('records').put(r.result);
+        };
+      }
+      tx.oncomplete = () => { db.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }), taskIds);
+  const iteration = async (touch = false) => {
+    if (touch) await pretouch(ids.slice(next, next + 200));
     const r = await page.evaluate((g) => bench.runBatches([g]), ids.slice(next, (next += 200)));
     const b = await page.evaluate(() => bench.baseline('bench-batch'));
     return { ringi: r.ms, base: b.ms };
@@ -38,11 +61,12 @@ try {
   const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
   await cdp.send('Tracing.start', { categories: 'IndexedDB,leveldb', transferMode: 'ReportEvents' });
   const runs = [];
-  for (let i = 0; i < N; i++) runs.push(await iteration());
+  for (let i = 0; i < N; i++) runs.push(await iteration(PRETOUCH));
   await cdp.send('Tracing.end');
   await complete;
   writeFileSync('/tmp/ringi-idb-trace.json', JSON.stringify({ traceEvents: events }));
-  // Each iteration is four transactions in order: Ringi's _submit and chunk, the baseline's two.
+  // Each iteration is four transactions in order: Ringi's _submit and chunk, the baseline's two
+  // (after the pretouch's own, with --pretouch).
   const tx = new Map();
   for (const e of events) {
     const id = e.args?.txn_id;
@@ -52,10 +76,10 @@ try {
     if (e.name === 'Transaction::RunTasks') t.runMs += e.dur / 1000;
     tx.set(id, t);
   }
-  const roles = ['ringi _submit', 'ringi chunk', 'baseline tx 1', 'baseline tx 2'];
+  const roles = [...(PRETOUCH ? ['pretouch'] : []), 'ringi _submit', 'ringi chunk', 'baseline tx 1', 'baseline tx 2'];
   [...tx.keys()].sort((a, b) => a - b).forEach((id, i) => {
     const t = tx.get(id);
-    console.log(`${roles[i % 4].padEnd(14)} txn ${id}: ${t.puts} puts, ${t.bytes} B, puts ${t.putMs.toFixed(1)} ms, backend tasks ${t.runMs.toFixed(1)} ms`);
+    console.log(`${roles[i % roles.length].padEnd(14)} txn ${id}: ${t.puts} puts, ${t.bytes} B, puts ${t.putMs.toFixed(1)} ms, backend tasks ${t.runMs.toFixed(1)} ms`);
   });
   for (const r of runs) console.log(`batch200 ${r.ringi.toFixed(1)} ms, baseline ${r.base.toFixed(1)} ms`);
 } finally {
