@@ -1,7 +1,12 @@
 // The plain-IndexedDB baseline (bench/README.md "idb200_ms", "idb10k_rows_per_s"): no Ringi code.
 // Messages from the page:
-//   {cmd: 'load', database, commits}  open `database` (the SAME database Ringi just wrote) and keep
+//   {cmd: 'load', database, commits}  open `database` (the twin of Ringi's, or Ringi's own) and keep
 //                                     the ChangeSets Ringi committed (captured by ringi-worker.mjs)
+//   {cmd: 'twin', from, to}           make `to` a copy of `from` (same stores, same rows), untimed:
+//                                     replaying into the twin overwrites rows as old as the ones
+//                                     Ringi overwrote (replaying into `from` overwrites the rows
+//                                     Ringi wrote a moment earlier, which costs the IndexedDB
+//                                     backend less per put: bench/README.md, batch200, round 10)
 //   {cmd: 'run'}                      replay them: one readwrite transaction per ChangeSet over the
 //                                     same stores + 'sync', durability 'strict' like Ringi, put every
 //                                     row / delete every key it listed, put one sync row; wait for
@@ -19,6 +24,35 @@ function open(name) {
     r.onsuccess = () => resolve(r.result);
     r.onerror = () => reject(r.error);
   });
+}
+
+function request(r) {
+  return new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+}
+
+async function twin(from, to) {
+  await request(indexedDB.deleteDatabase(to));
+  const src = await open(from);
+  const names = [...src.objectStoreNames];
+  const shape = new Map();
+  const read = src.transaction(names, 'readonly');
+  for (const n of names) shape.set(n, { keyPath: read.objectStore(n).keyPath, autoIncrement: read.objectStore(n).autoIncrement });
+  const up = indexedDB.open(to, 1);
+  up.onupgradeneeded = () => { for (const [n, o] of shape) up.result.createObjectStore(n, o); };
+  const dst = await request(up);
+  let rows = 0;
+  for (const n of names) {
+    const all = await request(src.transaction(n, 'readonly').objectStore(n).getAll());
+    const keys = shape.get(n).keyPath === null ? await request(src.transaction(n, 'readonly').objectStore(n).getAllKeys()) : null;
+    const tx = dst.transaction(n, 'readwrite');
+    const os = tx.objectStore(n);
+    all.forEach((row, i) => (keys ? os.put(row, keys[i]) : os.put(row)));
+    rows += all.length;
+    await new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = tx.onabort = () => reject(tx.error); });
+  }
+  src.close();
+  dst.close();
+  return rows;
 }
 
 function apply(c) {
@@ -54,6 +88,9 @@ self.onmessage = async (ev) => {
       if (!db) db = await open(m.database);
       commits = m.commits;
       self.postMessage({ loaded: commits.length });
+    } else if (m.cmd === 'twin') {
+      if (db) { db.close(); db = null; }
+      self.postMessage({ rows: await twin(m.from, m.to) });
     } else if (m.cmd === 'run') {
       putMs = 0;
       perTx = [];

@@ -121,6 +121,11 @@ async function baseline(database) {
   return { ms: performance.now() - t0, rows: r.rows, txs: r.txs, putMs: r.putMs, perTx: r.perTx };
 }
 
+/** Makes database `to` a copy of `from` for the baseline to replay into (idb-worker.mjs `twin`). */
+async function twin(from, to) {
+  return (await idb({ cmd: 'twin', from, to })).rows;
+}
+
 /** A fresh Waiting record id range for single updates. */
 async function apiRoundtrips(ids, action = 'Approve') {
   const ms = [];
@@ -181,5 +186,5 @@ function dropSnapshot(database) {
 
 async function close() { if (k) await k.ringi.close(); k = null; idbWorker?.terminate(); idbWorker = null; }
 
-window.bench = { open, load, openTaskIds, runBatches, baseline, apiRoundtrips, query, heap, restoreHeap, readCount, dropSnapshot, close };
+window.bench = { open, load, openTaskIds, runBatches, baseline, twin, apiRoundtrips, query, heap, restoreHeap, readCount, dropSnapshot, close };
 window.benchReady = true;
