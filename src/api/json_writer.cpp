@@ -1,5 +1,6 @@
 #include "api/json_writer.h"
 
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,20 @@
 namespace ringi::api {
 
 namespace {
+// What each byte is to a JSON string: kEscape, JSON cannot hold it as is (control characters,
+// '"', '\\'); kHigh, not ASCII (0x80 and up); kNotPrintable, written as \uXXXX by an Ascii::yes
+// writer (0x7F and up). One table load per byte instead of three or four compares.
+constexpr unsigned char kEscape = 1, kHigh = 2, kNotPrintable = 4;
+constexpr std::array<unsigned char, 256> kByteClass = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c < 0x20 || c == '"' || c == '\\') t[c] |= kEscape;
+    if (c >= 0x80) t[c] |= kHigh;
+    if (c >= 0x7F) t[c] |= kNotPrintable;
+  }
+  return t;
+}();
+
 // Length of the well-formed UTF-8 sequence at s[i], or 0 (utf8.h).
 size_t utf8Length(std::string_view s, size_t i) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -151,7 +166,7 @@ void JsonWriter::asciiString(std::string_view s, size_t plain) {
     const unsigned char c = p[i];
     if (c < 0x80) {
       size_t end = i;
-      while (end < n && p[end] >= 0x20 && p[end] < 0x7F && p[end] != '"' && p[end] != '\\') ++end;
+      while (end < n && !(kByteClass[p[end]] & (kEscape | kNotPrintable))) ++end;
       if (end > i) {
         put(s.data() + i, end - i);
         i = end;
@@ -181,10 +196,9 @@ void JsonWriter::asciiString(std::string_view s, size_t plain) {
 void JsonWriter::string(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
-  const unsigned char top = ascii_ ? 0x7F : 0x80;  // the first byte not written as is
+  const unsigned char stop = kEscape | (ascii_ ? kNotPrintable : kHigh);  // not written as is
   size_t plain = 0;  // printable ASCII needing no escape: most codes, numbers, ids, dates
-  while (plain < n && p[plain] >= 0x20 && p[plain] < top && p[plain] != '"' && p[plain] != '\\')
-    ++plain;
+  while (plain < n && !(kByteClass[p[plain]] & stop)) ++plain;
   if (plain == n) {
     put('"');
     put(s.data(), n);
@@ -199,7 +213,7 @@ void JsonWriter::string(std::string_view s) {
   for (size_t i = plain; i < n;) {
     const unsigned char c = p[i];
     if (c < 0x80) {
-      escapes |= c < 0x20 || c == '"' || c == '\\';
+      escapes |= (kByteClass[c] & kEscape) != 0;
       ++i;
       continue;
     }
@@ -221,7 +235,7 @@ void JsonWriter::string(std::string_view s) {
   size_t run = 0;  // start of the bytes not yet copied
   for (size_t i = plain; i < n; ++i) {
     const unsigned char c = p[i];
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!(kByteClass[c] & kEscape)) continue;
     put(s.data() + run, i - run);
     run = i + 1;
     escape(c);
