@@ -80,10 +80,22 @@ JsonWriter& JsonWriter::key(std::string_view k) {
 }
 
 JsonWriter& JsonWriter::literalKey(std::string_view k) {
-  comma();
-  put('"');
-  put(k.data(), k.size());
-  put("\":", 2);
+  if (len_ + k.size() + 4 > sizeof buf_) flush();  // ,"k":
+  if (k.size() + 4 > sizeof buf_) {
+    comma();
+    put('"');
+    put(k.data(), k.size());
+    put("\":", 2);
+  } else {  // one capacity check for the five pieces: keys are written for every field of every row
+    char* o = buf_ + len_;
+    if (needComma_) *o++ = ',';
+    *o++ = '"';
+    std::memcpy(o, k.data(), k.size());
+    o += k.size();
+    *o++ = '"';
+    *o++ = ':';
+    len_ = static_cast<size_t>(o - buf_);
+  }
   needComma_ = false;
   return *this;
 }
@@ -200,9 +212,17 @@ void JsonWriter::string(std::string_view s) {
   size_t plain = 0;  // printable ASCII needing no escape: most codes, numbers, ids, dates
   while (plain < n && !(kByteClass[p[plain]] & stop)) ++plain;
   if (plain == n) {
-    put('"');
-    put(s.data(), n);
-    put('"');
+    if (len_ + n + 2 > sizeof buf_) flush();
+    if (n + 2 > sizeof buf_) {
+      put('"');
+      put(s.data(), n);
+      put('"');
+    } else {  // the common case, with one capacity check
+      buf_[len_] = '"';
+      std::memcpy(buf_ + len_ + 1, s.data(), n);
+      buf_[len_ + n + 1] = '"';
+      len_ += n + 2;
+    }
     return;
   }
   if (ascii_) return asciiString(s, plain);
