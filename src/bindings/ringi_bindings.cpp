@@ -21,9 +21,13 @@
 //   ringiRequestBuffer(bytes: number): Uint8Array
 //       A writable view of wasm memory of at least `bytes` bytes (the capacity is kept), valid
 //       until wasm memory grows (then its byteLength is 0).
-//   ringiCallBufferedView(length: number): Uint8Array
-//       ringiCallView of the first `length` bytes the caller wrote into that buffer (UTF-8, with
-//       TextEncoder.encodeInto): no per-character copy in JS.
+//   ringiCallBuffered(length: number): void
+//       Answers the first `length` bytes the caller wrote into that buffer (UTF-8, with
+//       TextEncoder.encodeInto): no per-character copy in JS. The Reply's bytes stay in wasm memory
+//       until the next call that answers with a Reply or a *View; where they are is in the slot:
+//   ringiReplySlot(): number
+//       The address of two uint32 (HEAPU32[slot >> 2], HEAPU32[(slot >> 2) + 1]): the address and
+//       byte length of ringiCallBuffered's last Reply. The slot itself never moves.
 //   ringiLoad(workspaceJson: string): string
 //       Replaces everything with a workspace document (DESIGN §2). Reply; changes = full
 //       snapshot (reset).                                                   (Service::load)
@@ -80,6 +84,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <string>
 #include <string_view>
@@ -216,8 +221,13 @@ std::string ringiRunChunk(double maxTasks) {
 // A reply as a view of wasm memory, kept until the next *View call: engine-loader.js decodes it
 // with one TextDecoder call, where embind's std::string return first scans it byte by byte in JS
 // for a NUL. That scan was a fixed cost on every call (a status update: 37 -> 28 us in Node).
-emscripten::val view(std::string reply) {
+std::string& keptReply() {
   static std::string kept;
+  return kept;
+}
+
+emscripten::val view(std::string reply) {
+  std::string& kept = keptReply();
   kept = std::move(reply);
   return emscripten::val(emscripten::typed_memory_view(
       kept.size(), reinterpret_cast<const unsigned char*>(kept.data())));
@@ -244,12 +254,28 @@ emscripten::val ringiRequestBuffer(double bytes) {
       buffer.size(), reinterpret_cast<unsigned char*>(buffer.data())));
 }
 
-// ringiCallView of the first `length` bytes written into the request buffer.
-emscripten::val ringiCallBufferedView(double length) {
+// Where ringiCallBuffered's Reply is. Returning it as a view (typed_memory_view) cost every
+// request an emval handle, a call back into JS (_emval_take_value) and a new Uint8Array.
+struct ReplySlot {
+  uint32_t at = 0;
+  uint32_t size = 0;
+};
+ReplySlot& replySlot() {
+  static ReplySlot slot;
+  return slot;
+}
+
+double ringiReplySlot() { return static_cast<double>(reinterpret_cast<uintptr_t>(&replySlot())); }
+
+// The Reply to the first `length` bytes written into the request buffer, kept as a view's is.
+void ringiCallBuffered(double length) {
   std::string& buffer = requestBuffer();
   std::size_t n = 0;
   if (std::isfinite(length) && length > 0) n = static_cast<std::size_t>(length);
-  return view(call(std::string_view(buffer.data(), std::min(n, buffer.size()))));
+  std::string& kept = keptReply();
+  kept = call(std::string_view(buffer.data(), std::min(n, buffer.size())));
+  replySlot() = {static_cast<uint32_t>(reinterpret_cast<uintptr_t>(kept.data())),
+                 static_cast<uint32_t>(kept.size())};
 }
 emscripten::val ringiRunChunkView(double maxTasks) { return view(ringiRunChunk(maxTasks)); }
 
@@ -298,7 +324,8 @@ EMSCRIPTEN_BINDINGS(ringi) {
   emscripten::function("ringiCall", &ringiCall);
   emscripten::function("ringiCallView", &ringiCallView);
   emscripten::function("ringiRequestBuffer", &ringiRequestBuffer);
-  emscripten::function("ringiCallBufferedView", &ringiCallBufferedView);
+  emscripten::function("ringiCallBuffered", &ringiCallBuffered);
+  emscripten::function("ringiReplySlot", &ringiReplySlot);
   emscripten::function("ringiRunChunkView", &ringiRunChunkView);
   emscripten::function("ringiLoad", &ringiLoad);
   emscripten::function("ringiRestore", &ringiRestore);

@@ -83,7 +83,7 @@ export async function loadEngine(opts = {}) {
     };
   }
   const engine = await Promise.race([factory(moduleArgs), failure]);
-  for (const f of ['ringiCallView', 'ringiRunChunkView', 'ringiRequestBuffer', 'ringiCallBufferedView', 'ringiLoadBytes', 'ringiRowsBegin', 'ringiRowsNextView', 'ringiRestorePieceBytes', 'ringiRestoreOverlayBytes', 'ringiRestoreEnd', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
+  for (const f of ['ringiCallView', 'ringiRunChunkView', 'ringiRequestBuffer', 'ringiCallBuffered', 'ringiReplySlot', 'ringiLoadBytes', 'ringiRowsBegin', 'ringiRowsNextView', 'ringiRestorePieceBytes', 'ringiRestoreOverlayBytes', 'ringiRestoreEnd', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
     if (typeof engine[f] !== 'function') throw new Error(`engine lacks ${f}`);
   }
   // Replies are read through a view of wasm memory and one TextDecoder call: embind's string
@@ -92,7 +92,10 @@ export async function loadEngine(opts = {}) {
   // embind's std::string argument encodes a JS string one character at a time in JS.
   const utf8 = new TextDecoder(), toUtf8 = new TextEncoder();
   const callView = engine.ringiCallView, chunkView = engine.ringiRunChunkView;
-  const requestBuffer = engine.ringiRequestBuffer, callBuffered = engine.ringiCallBufferedView;
+  // The reply's address and length are read from a fixed slot in wasm memory, not returned as a
+  // view: a view return costs a call back into JS and an object per request.
+  const requestBuffer = engine.ringiRequestBuffer, callBuffered = engine.ringiCallBuffered;
+  const slot = engine.ringiReplySlot() >>> 2;
   /** @type {Uint8Array} */
   let buffer = new Uint8Array(0);
   engine.ringiCall = (/** @type {string} */ request) => {
@@ -100,7 +103,9 @@ export async function loadEngine(opts = {}) {
     if (most > MAX_BUFFERED_REQUEST) return utf8.decode(callView(request));  // don't keep a large buffer
     // A view of the buffer is detached (byteLength 0) once wasm memory has grown.
     if (buffer.byteLength < most) buffer = requestBuffer(Math.max(most, 4096));
-    return utf8.decode(callBuffered(toUtf8.encodeInto(request, buffer).written));
+    callBuffered(toUtf8.encodeInto(request, buffer).written);
+    const words = engine.HEAPU32, at = words[slot];  // HEAPU32/HEAPU8: the glue renews them on growth
+    return utf8.decode(engine.HEAPU8.subarray(at, at + words[slot + 1]));
   };
   engine.ringiRunChunk = (/** @type {number} */ maxTasks) => utf8.decode(chunkView(maxTasks));
   // Every stored row, as rows documents of about ROWS_PIECE bytes of UTF-8 each: wasm memory
