@@ -152,6 +152,25 @@ test('engine-loader: requests cross through the wasm buffer, and survive memory 
   }
 });
 
+test('engine-loader: a reply read from its slot after the call itself grew wasm memory', { skip: !ready && 'dist/ missing' }, async () => {
+  const { loadEngine } = await import(new URL('worker.js', distUrl).href);
+  const engine = await loadEngine({ engineUrl: new URL('ringi-engine.js', distUrl).href });
+  assert.equal(JSON.parse(engine.ringiLoad(JSON.stringify(approvalWorkspace(10)))).status, 200);
+  // Each add keeps a 300 KB text, so memory grows during one of these calls; the loader must read
+  // the reply's place and bytes through the views the glue renews, not the ones from before.
+  let grewInACall = 0;
+  for (let i = 0; i < 40; i++) {
+    const before = engine.HEAP8.buffer.byteLength;
+    const text = String(i).padStart(6, '0') + 'ｘ'.repeat(100000);
+    const reply = JSON.parse(engine.ringiCall(JSON.stringify({ user: 'sato', method: 'POST', path: '/k/v1/record.json', body: { app: 1, record: { title: { value: text } } } })));
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    const read = JSON.parse(engine.ringiCall(JSON.stringify({ user: 'sato', method: 'GET', path: `/k/v1/record.json?app=1&id=${reply.body.id}` })));
+    assert.equal(read.body.record.title.value, text);
+    if (engine.HEAP8.buffer.byteLength > before) grewInACall++;
+  }
+  assert.ok(grewInACall > 0, 'wasm memory grew during a call');
+});
+
 test('the real engine: a load through bytes hands its rows out in pieces, and its wasm memory stays smaller', { skip: !ready && 'dist/ missing' }, async () => {
   const { loadEngine } = await import(new URL('worker.js', distUrl).href);
   const fresh = () => loadEngine({ engineUrl: new URL('ringi-engine.js', distUrl).href });
