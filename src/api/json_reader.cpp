@@ -1,24 +1,19 @@
 #include "api/json_reader.h"
 
-#include <array>
 #include <clocale>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
 
+#include "api/json_chars.h"
+
 namespace ringi::api {
 
 namespace {
 
-// Bytes a string may contain as they are: printable ASCII except '"' and '\'.
-constexpr std::array<bool, 256> kPlain = [] {
-  std::array<bool, 256> t{};
-  for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
-  return t;
-}();
-
-bool plain(char c) { return kPlain[static_cast<unsigned char>(c)]; }
+// Bytes a string may contain as they are: ASCII except controls, '"' and '\' (json_chars.h).
+bool plain(char c) { return json_chars::plain(static_cast<unsigned char>(c)); }
 
 // The first byte at or after p that is not plain. Strings are most of a snapshot's bytes, so this
 // tests 8 bytes at a time (bit tricks that never miss a special byte; the byte loop finds it).

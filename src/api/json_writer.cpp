@@ -1,6 +1,5 @@
 #include "api/json_writer.h"
 
-#include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -8,24 +7,16 @@
 
 #include "api/json.h"
 #include "api/json_ascii.h"
+#include "api/json_chars.h"
 #include "api/utf8.h"
 
 namespace ringi::api {
 
 namespace {
-// What each byte is to a JSON string: kEscape, JSON cannot hold it as is (control characters,
-// '"', '\\'); kHigh, not ASCII (0x80 and up); kNotPrintable, written as \uXXXX by an Ascii::yes
-// writer (0x7F and up). One table load per byte instead of three or four compares.
-constexpr unsigned char kEscape = 1, kHigh = 2, kNotPrintable = 4;
-constexpr std::array<unsigned char, 256> kByteClass = [] {
-  std::array<unsigned char, 256> t{};
-  for (int c = 0; c < 256; ++c) {
-    if (c < 0x20 || c == '"' || c == '\\') t[c] |= kEscape;
-    if (c >= 0x80) t[c] |= kHigh;
-    if (c >= 0x7F) t[c] |= kNotPrintable;
-  }
-  return t;
-}();
+using json_chars::kByteClass;
+using json_chars::kEscape;
+using json_chars::kHigh;
+using json_chars::kNotPrintable;
 
 // memcpy for the short pieces a writer copies (keys, codes, numbers): two overlapping fixed-size
 // copies, which compile to plain loads and stores. A variable-size memcpy is a call (in wasm,

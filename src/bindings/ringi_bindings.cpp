@@ -218,9 +218,9 @@ std::string ringiRunChunk(double maxTasks) {
   return guarded([&] { return service().runChunk(n); });
 }
 
-// A reply as a view of wasm memory, kept until the next *View call: engine-loader.js decodes it
-// with one TextDecoder call, where embind's std::string return first scans it byte by byte in JS
-// for a NUL. That scan was a fixed cost on every call (a status update: 37 -> 28 us in Node).
+// The one reply kept in wasm memory, until the next *View or ringiCallBuffered call. As a view,
+// engine-loader.js decodes it with one TextDecoder call, where embind's std::string return first
+// scans it byte by byte in JS for a NUL (a status update: 37 -> 28 us in Node).
 std::string& keptReply() {
   static std::string kept;
   return kept;

@@ -13,8 +13,7 @@
 import { createServer } from './server.js';
 import { readyMessage } from './protocol.js';
 
-export { createServer } from './server.js';
-export { readyMessage } from './protocol.js';
+export { createServer, readyMessage };
 export { createInProcessTransport } from './inprocess.js';
 export { Host } from './host.js';
 export { loadEngine } from './engine-loader.js';
