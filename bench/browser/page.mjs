@@ -101,7 +101,7 @@ async function runBatches(groups, { watchMainThread = false } = {}) {
   const t1 = Math.max(...ends.map((e) => e.t));
   ticking = false;
   if (observer) { observer.takeRecords().forEach((e) => longTasks.push(e.duration)); observer.disconnect(); }
-  const { commits, profile } = await control('recorded');
+  const { commits, profile, snapshots } = await control('recorded');
   const tasks = groups.reduce((n, g) => n + g.length, 0);
   const succeeded = ends.reduce((n, e) => n + (e.p.succeeded ?? e.p.processed - e.p.failed_tasks.length), 0);
   let rows = 0;
@@ -109,7 +109,7 @@ async function runBatches(groups, { watchMainThread = false } = {}) {
   lastCommits = commits;
   return {
     ms: t1 - t0, tasks, succeeded, states: [...new Set(ends.map((e) => e.p.state))],
-    txs: commits.length, rows, longTasks, maxLateMs: maxLate, profile,
+    txs: commits.length, rows, longTasks, maxLateMs: maxLate, profile, snapshots,
   };
 }
 

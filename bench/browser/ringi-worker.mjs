@@ -74,7 +74,7 @@ ctl.onmessage = (ev) => {
   const engine = server.host?.engine;
   try {
     if (cmd === 'record') { instrument(engine); recording = []; profile = newProfile(); reply({}); }
-    else if (cmd === 'recorded') { const commits = recording || []; recording = null; const p = profile; profile = null; reply({ commits, profile: p }); }
+    else if (cmd === 'recorded') { const commits = recording || []; recording = null; const p = profile; profile = null; reply({ commits, profile: p, snapshots: server.host?.stats.snapshots }); }
     else if (cmd === 'heap') reply({ bytes: engine.HEAP8.buffer.byteLength, live: engine.ringiMemoryInUse() });
     else if (cmd === 'restoreHeap') {
       const pieces = engine.ringiRowsPieces();
