@@ -1,4 +1,5 @@
 #include <cstdint>
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
@@ -91,7 +92,7 @@ struct RowDecoder {
     a.nextRecordId = num(j, "nextRecordId", 1);
     s.apps.push_back(std::move(a));
   });
-  each("records", [&](const Json& j, const std::string&) {
+  each("records", [&](const Json& j, const std::string& k) {
     Record r;
     r.app = num(j, "app");
     r.id = num(j, "id");
@@ -129,24 +130,18 @@ struct RowDecoder {
         c.assignees = strings(h, "assignees");
         r.history.push_back(std::move(c));
       }
+    const Json& tasks = sub(j, "tasks");  // the record's tasks (storage_format.h)
+    if (tasks.is_array()) {
+      for (size_t i = 0; i < tasks.size(); ++i) {
+        if (!tasks[i].is_object()) return v.fail(k + ".tasks[" + std::to_string(i) + "]", "not_object");
+        task(tasks[i], r.app, r.id);
+      }
+    } else if (!tasks.is_null()) {
+      return v.fail(k + ".tasks", "not_array");
+    }
     s.records.push_back(std::move(r));
   });
-  each("tasks", [&](const Json& j, const std::string&) {
-    Task t;
-    const std::string id = text(j, "id");
-    if (auto key = parseTaskKey(id)) t.key = *key;
-    else throw Error("RINGI_WS01", {"bad or duplicate task id " + id});
-    t.app = num(j, "app");
-    t.record = num(j, "record");
-    t.status = text(j, "status");
-    t.assignee = text(j, "assignee");
-    t.entry = num(j, "entry");
-    t.state = parseTaskState(text(j, "state"));
-    t.openedAt = num(j, "openedAt");
-    t.closedAt = num(j, "closedAt");
-    t.closedBy = text(j, "closedBy");
-    s.tasks.push_back(std::move(t));
-  });
+  each("tasks", [&](const Json& j, const std::string&) { task(j, num(j, "app"), num(j, "record")); });
   each("batches", [&](const Json& j, const std::string&) {
     Batch b;
     b.number = text(j, "batch_number");
@@ -165,6 +160,24 @@ struct RowDecoder {
     s.batches.push_back(std::move(b));
   });
     each("meta", [&](const Json& j, const std::string&) { meta.push_back(j); });
+  }
+
+  // A task row; a task in its record's row has the record's app and id.
+  void task(const Json& j, int64_t app, int64_t record) {
+    Task t;
+    const std::string id = text(j, "id");
+    if (auto key = parseTaskKey(id)) t.key = *key;
+    else throw Error("RINGI_WS01", {"bad or duplicate task id " + id});
+    t.app = app;
+    t.record = record;
+    t.status = text(j, "status");
+    t.assignee = text(j, "assignee");
+    t.entry = num(j, "entry");
+    t.state = parseTaskState(text(j, "state"));
+    t.openedAt = num(j, "openedAt");
+    t.closedAt = num(j, "closedAt");
+    t.closedBy = text(j, "closedBy");
+    s.tasks.push_back(std::move(t));
   }
 
   Snapshot finish() {
@@ -286,26 +299,6 @@ bool readHistory(JsonReader& r, std::vector<StatusChange>* history) {
   return r.ok();
 }
 
-bool readRecord(JsonReader& r, Record* rec) {
-  r.beginObject();
-  for (std::string_view k; r.nextKey(&k);) {
-    if (keyIs(k, "app")) readNum(r, &rec->app, 0);
-    else if (keyIs(k, "id")) readNum(r, &rec->id, 0);
-    else if (keyIs(k, "revision")) readNum(r, &rec->revision, 1);
-    else if (keyIs(k, "values")) readValues(r, &rec->values);
-    else if (keyIs(k, "status")) r.readString(&rec->status);
-    else if (keyIs(k, "assignees")) readStrings(r, &rec->assignees);
-    else if (keyIs(k, "actedBy")) readStrings(r, &rec->actedBy);
-    else if (keyIs(k, "creator")) r.readString(&rec->creator);
-    else if (keyIs(k, "modifier")) r.readString(&rec->modifier);
-    else if (keyIs(k, "createdAt")) readNum(r, &rec->createdAt, 0);
-    else if (keyIs(k, "updatedAt")) readNum(r, &rec->updatedAt, 0);
-    else if (keyIs(k, "history")) readHistory(r, &rec->history);
-    else r.skipValue();
-  }
-  return r.ok();
-}
-
 bool readTask(JsonReader& r, Task* t) {
   r.beginObject();
   std::string state, id;
@@ -326,6 +319,42 @@ bool readTask(JsonReader& r, Task* t) {
   auto key = parseTaskKey(id);  // after the loop: the last "id" wins, as in nlohmann's object
   if (!key) return false;       // missing or malformed: the checked decoder reports it
   t->key = *key;
+  return r.ok();
+}
+
+// A record's row; the tasks in it go to the end of `tasks`, with the record's app and id.
+bool readRecord(JsonReader& r, Record* rec, std::deque<Task>* tasks) {
+  const size_t firstTask = tasks->size();
+  r.beginObject();
+  for (std::string_view k; r.nextKey(&k);) {
+    if (keyIs(k, "app")) readNum(r, &rec->app, 0);
+    else if (keyIs(k, "id")) readNum(r, &rec->id, 0);
+    else if (keyIs(k, "revision")) readNum(r, &rec->revision, 1);
+    else if (keyIs(k, "values")) readValues(r, &rec->values);
+    else if (keyIs(k, "status")) r.readString(&rec->status);
+    else if (keyIs(k, "assignees")) readStrings(r, &rec->assignees);
+    else if (keyIs(k, "actedBy")) readStrings(r, &rec->actedBy);
+    else if (keyIs(k, "creator")) r.readString(&rec->creator);
+    else if (keyIs(k, "modifier")) r.readString(&rec->modifier);
+    else if (keyIs(k, "createdAt")) readNum(r, &rec->createdAt, 0);
+    else if (keyIs(k, "updatedAt")) readNum(r, &rec->updatedAt, 0);
+    else if (keyIs(k, "history")) readHistory(r, &rec->history);
+    else if (keyIs(k, "tasks")) {
+      if (r.peek() == Kind::null) {  // as the checked decoder: no tasks
+        r.readNull();
+        continue;
+      }
+      // A repeated key replaces the earlier value, as in the parsed object.
+      while (tasks->size() > firstTask) tasks->pop_back();
+      r.beginArray();
+      while (r.nextElement())
+        if (r.peek() != Kind::object || !readTask(r, &tasks->emplace_back())) return false;
+    } else r.skipValue();
+  }
+  for (size_t i = firstTask; i < tasks->size(); ++i) {  // after the loop: "app" may come last
+    (*tasks)[i].app = rec->app;
+    (*tasks)[i].record = rec->id;
+  }
   return r.ok();
 }
 
@@ -352,7 +381,7 @@ std::optional<Snapshot> decodeRowsFast(std::string_view text) {
       for (size_t index = 0; r.nextElement(); ++index) {
         if (r.peek() != Kind::object) return std::nullopt;  // the checked decoder names it
         if (keyIs(store, "records")) {
-          readRecord(r, &decoder.s.records.emplace_back());
+          if (!readRecord(r, &decoder.s.records.emplace_back(), &decoder.s.tasks)) return std::nullopt;
         } else if (keyIs(store, "tasks")) {
           if (!readTask(r, &decoder.s.tasks.emplace_back())) return std::nullopt;
         } else if (fewRows(store)) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "api/json_writer.h"
 #include "api/messages.h"
@@ -16,6 +17,18 @@ using namespace ringi::domain;
 namespace {
 const char* taskStateName(TaskState s) {
   return s == TaskState::open ? "open" : s == TaskState::closed ? "closed" : "deleted";
+}
+
+// A task; `owner` adds its app and record, which a task embedded in its record's row leaves out.
+void writeTask(JsonWriter& w, const Task& t, bool owner) {
+  char id[32];
+  formatTaskKey(t.key, id);
+  w.beginObject().literalKey("id").value(std::string_view(id, sizeof id));
+  if (owner) w.literalKey("app").value(t.app).literalKey("record").value(t.record);
+  w.literalKey("status").value(t.status);
+  w.literalKey("assignee").value(t.assignee).literalKey("entry").value(t.entry);
+  w.literalKey("state").value(taskStateName(t.state)).literalKey("openedAt").value(t.openedAt);
+  w.literalKey("closedAt").value(t.closedAt).literalKey("closedBy").value(t.closedBy).endObject();
 }
 }  // namespace
 
@@ -38,7 +51,7 @@ Json encodeApp(const App& a) {
   return j;
 }
 
-void writeRecordRow(JsonWriter& w, const Record& r) {
+void writeRecordRow(JsonWriter& w, const Record& r, const std::vector<const Task*>& tasks) {
   w.beginObject().literalKey("app").value(r.app).literalKey("id").value(r.id);
   w.literalKey("revision").value(r.revision);
   w.literalKey("values").beginObject();
@@ -63,17 +76,15 @@ void writeRecordRow(JsonWriter& w, const Record& r) {
     w.literalKey("action").value(h.action).literalKey("actor").value(h.actor);
     w.literalKey("assignees").value(h.assignees).endObject();
   }
+  w.endArray().literalKey("tasks").beginArray();
+  for (const Task* t : tasks) writeTask(w, *t, false);
   w.endArray().endObject();
 }
 
-void writeTaskRow(JsonWriter& w, const Task& t) {
-  char id[32];
-  formatTaskKey(t.key, id);
-  w.beginObject().literalKey("id").value(std::string_view(id, sizeof id)).literalKey("app").value(t.app);
-  w.literalKey("record").value(t.record).literalKey("status").value(t.status);
-  w.literalKey("assignee").value(t.assignee).literalKey("entry").value(t.entry);
-  w.literalKey("state").value(taskStateName(t.state)).literalKey("openedAt").value(t.openedAt);
-  w.literalKey("closedAt").value(t.closedAt).literalKey("closedBy").value(t.closedBy).endObject();
+void writeTaskRow(JsonWriter& w, const Task& t) { writeTask(w, t, true); }
+
+void writeStoredRecordRow(JsonWriter& w, const Engine& engine, const Record& r) {
+  writeRecordRow(w, r, engine.tasksOf(r.app, r.id));
 }
 
 void writeBatchRow(JsonWriter& w, const Batch& b) {
@@ -120,12 +131,14 @@ void writeDirectory(JsonWriter& w, const Directory& d) {
 }
 }  // namespace
 
-RowsPager::RowsPager(const Engine& engine)
-    : engine_(engine), tasks_(engine.allTasks()), batches_(engine.allBatches()) {
+RowsPager::RowsPager(const Engine& engine) : engine_(engine), batches_(engine.allBatches()) {
   for (const App* a : engine.apps()) {
     const auto& list = engine.allRecords(a->id);
     records_.insert(records_.end(), list.begin(), list.end());
   }
+  // The other tasks are in their records' rows.
+  for (const Task* t : engine.allTasks())
+    if (!engine.findRecord(t->app, t->record)) tasks_.push_back(t);
 }
 
 const char* RowsPager::store() const {
@@ -160,7 +173,7 @@ void RowsPager::step(JsonWriter& w) {
       phase_ = Phase::records;
       break;
     case Phase::records:
-      rows(records_.size(), [&](size_t i) { writeRecordRow(w, *records_[i]); }, Phase::tasks);
+      rows(records_.size(), [&](size_t i) { writeStoredRecordRow(w, engine_, *records_[i]); }, Phase::tasks);
       break;
     case Phase::tasks:
       rows(tasks_.size(), [&](size_t i) { writeTaskRow(w, *tasks_[i]); }, Phase::batches);
@@ -209,13 +222,20 @@ std::string changesText(const Engine& engine, const ChangeSet& cs, JsonWriter::A
   std::vector<RecordKey> deleted;
   for (int64_t id : cs.apps)
     if (const App* a = engine.findApp(id)) apps.push_back(a);
-  for (const auto& [app, id] : cs.records) {
+  // A changed task is written with its record's row; only a task whose record is gone has a row
+  // of its own.
+  std::set<RecordKey> recordKeys(cs.records.begin(), cs.records.end());
+  for (const auto& id : cs.tasks) {
+    const Task* t = engine.findTask(id);
+    if (!t) continue;
+    if (engine.findRecord(t->app, t->record)) recordKeys.insert({t->app, t->record});
+    else tasks.push_back(t);
+  }
+  for (const auto& [app, id] : recordKeys) {
     if (const Record* r = engine.findRecord(app, id)) records.push_back(r);
     else deleted.push_back({app, id});
   }
   for (const auto& key : cs.deletedRecords) deleted.push_back(key);
-  for (const auto& id : cs.tasks)
-    if (const Task* t = engine.findTask(id)) tasks.push_back(t);
   for (const auto& n : cs.batches)
     if (const Batch* b = engine.findBatch(n)) batches.push_back(b);
   const Directory& d = engine.directory();
@@ -230,7 +250,7 @@ std::string changesText(const Engine& engine, const ChangeSet& cs, JsonWriter::A
     w.key("put").beginObject();
     if (cs.directory) writeDirectory(w, d);
     writeStore(w, "apps", apps, [](JsonWriter& w, const App* a) { writeJsonRow(w, encodeApp(*a)); });
-    writeStore(w, "records", records, [](JsonWriter& w, const Record* r) { writeRecordRow(w, *r); });
+    writeStore(w, "records", records, [&](JsonWriter& w, const Record* r) { writeStoredRecordRow(w, engine, *r); });
     writeStore(w, "tasks", tasks, [](JsonWriter& w, const Task* t) { writeTaskRow(w, *t); });
     writeStore(w, "batches", batches, [](JsonWriter& w, const Batch* b) { writeBatchRow(w, *b); });
     if (meta) {

@@ -26,10 +26,12 @@
 //                            {"text", "items"}}, "status", "assignees": [codes],
 //                            "actedBy": [codes], "creator", "modifier", "createdAt",
 //                            "updatedAt", "history": [{"at", "status", "action", "actor",
-//                            "assignees"}]}
+//                            "assignees"}],
+//                            "tasks": [every task of the record: a task row without "app" and
+//                            "record"]}
 //   tasks          "id"     {"id", "app", "record", "status", "assignee", "entry",
 //                            "state": "open"|"closed"|"deleted", "openedAt", "closedAt",
-//                            "closedBy"}
+//                            "closedBy"}: only tasks whose record is gone (state "deleted")
 //   batches        "batch_number"
 //                           {"batch_number", "user", "task_ids": [...], "processed",
 //                            "succeeded", "failures": [{"task_id", "reason_code"}],
@@ -38,7 +40,11 @@
 //
 // Numbers are JSON numbers; times are epoch milliseconds. Service::restore takes exactly the
 // "put" object (all rows of every store) and loads it with tasks and batches, so ids stay stable.
-// Deleted records are removed from "records"; their tasks stay (state "deleted").
+// Deleted records are removed from "records"; their tasks stay (state "deleted"), as rows of
+// "tasks". A live record's tasks are in its row, so a status change writes one row per record,
+// not two (bench/README.md, batch200, round 12); a changed task rewrites its record's row. Rows
+// of "tasks" for live records (written before round 12) are still read; the storage back-ends
+// fold them into their records' rows when they open such a database (web/src/storage/schema.js).
 #pragma once
 
 #include <optional>
@@ -99,7 +105,11 @@ domain::Snapshot decodeRowsTextChecked(const std::string& text);
 
 Json encodeApp(const domain::App& a);
 // The rows of the stores every commit writes, straight to text (no nlohmann values in between).
-void writeRecordRow(JsonWriter& w, const domain::Record& r);
+// A record's row with `tasks` as its "tasks".
+void writeRecordRow(JsonWriter& w, const domain::Record& r, const std::vector<const domain::Task*>& tasks);
+// A record's row as stored: with every task the engine holds for it.
+void writeStoredRecordRow(JsonWriter& w, const domain::Engine& engine, const domain::Record& r);
+// A row of the "tasks" store.
 void writeTaskRow(JsonWriter& w, const domain::Task& t);
 void writeBatchRow(JsonWriter& w, const domain::Batch& b);
 

@@ -61,6 +61,25 @@ test('commits survive a reopen; deletes and reset replay in order; generation is
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
+test('task rows of live records (written before schema 4) are folded into their records\' rows on open', async () => {
+  const dir = tmp();
+  try {
+    const a = await reopen(dir);
+    await a.commit({ put: { records: [row(1, 'a'), row(2, 'b')], tasks: [{ id: 't1', app: 1, record: 1, entry: 0 }, { id: 't9', app: 1, record: 9, entry: 0 }] } });
+    await a.close();
+    const b = await reopen(dir);
+    const st = await b.loadAll();
+    assert.deepEqual(st.records, [{ ...row(1, 'a'), tasks: [{ id: 't1', entry: 0 }] }, row(2, 'b')]);
+    assert.deepEqual(st.tasks, [{ id: 't9', app: 1, record: 9, entry: 0 }], 'a task whose record is gone keeps its row');
+    // A later row of record 1 with its tasks wins over the old task row still in the log.
+    await b.commit(put({ ...row(1, 'a2'), tasks: [{ id: 't1', entry: 0, state: 'closed' }] }));
+    await b.close();
+    const c = await reopen(dir);
+    assert.deepEqual((await c.loadAll()).records[0], { ...row(1, 'a2'), tasks: [{ id: 't1', entry: 0, state: 'closed' }] });
+    await c.close();
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
 test('a torn last record is discarded at every cut point, and the file is cut back', async () => {
   const dir = tmp();
   try {

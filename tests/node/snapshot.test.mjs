@@ -224,7 +224,7 @@ test('idle after commits -> one snapshot; none while a batch waits; snapshotDela
   assert.equal(await off.storage.readSnapshot().catch(() => 'closed'), 'closed');
 });
 
-test('schema upgrade 1 -> 3 keeps every row and adds the snapshot and journal stores', async () => {
+test('schema upgrade 1 -> 4 keeps every row and adds the snapshot and journal stores', async () => {
   const idb = new IDBFactory();
   const db = `s${++n}`;
   // A version-1 database, as Ringi 0.x wrote it.
@@ -244,8 +244,7 @@ test('schema upgrade 1 -> 3 keeps every row and adds the snapshot and journal st
     req.onerror = () => reject(req.error);
   });
   const a = await makeHost(idb, db, { snapshotDelay: 60000 });
-  assert.equal(SCHEMA_VERSION, 3);
-  assert.equal(a.storage.db.version, 3);
+  assert.equal(a.storage.db.version, SCHEMA_VERSION);
   assert.ok(a.storage.db.objectStoreNames.contains(SNAPSHOT_STORE));
   assert.ok(a.storage.db.objectStoreNames.contains('journal'));
   assert.equal(a.opened.restoredFrom, 'rows');
@@ -282,7 +281,7 @@ test('schema upgrade 2 -> 3 drops the old snapshot: commits made before the jour
     req.onerror = () => reject(req.error);
   });
   const a = await makeHost(idb, db);
-  assert.equal(a.storage.db.version, 3);
+  assert.equal(a.storage.db.version, SCHEMA_VERSION);
   assert.equal(a.opened.restoredFrom, 'rows');
   assert.equal(a.opened.restored.records, 2);
   assert.equal(await addRecord(a.host), '9');  // journaled: the first entry the journal has

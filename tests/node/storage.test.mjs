@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { IDBFactory } from 'fake-indexeddb';
 import { MemoryStorage } from '../../web/src/storage/memory.js';
 import { IndexedDBStorage } from '../../web/src/storage/indexeddb.js';
-import { STORE_NAMES, SCHEMA_VERSION } from '../../web/src/storage/schema.js';
+import { STORE_NAMES, SCHEMA_VERSION, foldTaskRows, keyOf } from '../../web/src/storage/schema.js';
 
 const idb = new IDBFactory();
 const backends = {
@@ -92,3 +92,21 @@ test('indexeddb: schema version and one object store per entity kind with keyPat
   await s.close();
 });
 
+
+test('foldTaskRows: task rows go into record rows without tasks; older ones of rows with tasks go; orphans stay', () => {
+  const records = new Map([
+    [keyOf('records', { app: 1, id: 1 }), { app: 1, id: 1, status: 'A' }],
+    [keyOf('records', { app: 1, id: 2 }), { app: 1, id: 2, tasks: [{ id: 'new', state: 'closed' }] }],
+  ]);
+  const tasks = [
+    { id: 't2', app: 1, record: 1, entry: 2, state: 'open' },
+    { id: 't1', app: 1, record: 1, entry: 1, state: 'closed' },
+    { id: 'old', app: 1, record: 2, entry: 0, state: 'open' },
+    { id: 'gone', app: 1, record: 3, entry: 0, state: 'deleted' },
+  ];
+  const fold = foldTaskRows(tasks, (key) => records.get(JSON.stringify(key)));
+  assert.deepEqual(fold.records, [{ app: 1, id: 1, status: 'A', tasks: [{ id: 't1', entry: 1, state: 'closed' }, { id: 't2', entry: 2, state: 'open' }] }]);
+  assert.deepEqual(fold.moved.map((t) => t.id), ['t2', 't1', 'old']);
+  assert.deepEqual(records.get('[1,1]'), { app: 1, id: 1, status: 'A' }, 'the stored row is not changed in place');
+  assert.deepEqual(foldTaskRows([], () => undefined), { records: [], moved: [] });
+});

@@ -146,15 +146,29 @@ TEST(JsonWriter, RecordRowHasTheDocumentedShape) {
   r.createdAt = 1;
   r.updatedAt = 2;
   r.history.push_back(domain::StatusChange{5, "申請中", "", "li", {"sato"}});
+  domain::Task t;
+  t.key = *domain::parseTaskKey("0123456789abcdef0123456789abcdef");
+  t.app = 2;
+  t.record = 7;
+  t.status = "申請中";
+  t.assignee = "sato";
+  t.state = domain::TaskState::closed;
+  t.openedAt = 5;
+  t.closedAt = 6;
+  t.closedBy = "sato";
   std::string out;
   JsonWriter w(out);
-  api::storage::writeRecordRow(w, r);
+  api::storage::writeRecordRow(w, r, {&t});
+  // The task in its record's row: without "app" and "record", which are the row's.
   Ordered expected = {{"app", 2}, {"id", 7}, {"revision", 3},
                       {"values", {{"both", {{"text", "txt"}, {"items", {"i"}}}}, {"m", {"x", "y"}}, {"t", "a\"b"}}},
                       {"status", "承認待ち"}, {"assignees", {"sato"}}, {"actedBy", Ordered::array()},
                       {"creator", "li"}, {"modifier", "li"}, {"createdAt", 1}, {"updatedAt", 2},
                       {"history", {{{"at", 5}, {"status", "申請中"}, {"action", ""}, {"actor", "li"},
-                                    {"assignees", {"sato"}}}}}};
+                                    {"assignees", {"sato"}}}}},
+                      {"tasks", {{{"id", "0123456789abcdef0123456789abcdef"}, {"status", "申請中"},
+                                  {"assignee", "sato"}, {"entry", 0}, {"state", "closed"},
+                                  {"openedAt", 5}, {"closedAt", 6}, {"closedBy", "sato"}}}}};
   EXPECT_EQ(out, dumped(expected));
 }
 

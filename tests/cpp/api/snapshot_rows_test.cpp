@@ -21,12 +21,62 @@ TEST_F(ApiTest, SnapshotRowsRestoreTheSameEngineAndReportCounts) {
   ASSERT_EQ(r.status, 200) << r.body;
   json counts = json::parse(r.body);
   json doc = json::parse(rows);
-  for (const char* store : {"users", "organizations", "groups", "apps", "records", "tasks", "batches"})
+  for (const char* store : {"users", "organizations", "groups", "apps", "records", "batches"})
     EXPECT_EQ(counts[store], doc.contains(store) ? doc[store].size() : 0u) << store;
+  // Every record is there, so every task is in its record's row and "tasks" has no rows.
+  EXPECT_FALSE(doc.contains("tasks"));
+  size_t tasks = 0;
+  for (const auto& record : doc["records"]) tasks += record.at("tasks").size();
+  EXPECT_EQ(counts["tasks"], tasks);
+  EXPECT_GT(tasks, 0u);
   EXPECT_EQ(counts["records"], 3u);
   EXPECT_EQ(counts["batches"], 1u);
   EXPECT_EQ(fresh.exportWorkspace(), svc.exportWorkspace());
   EXPECT_EQ(fresh.snapshotRows(), rows);
+}
+
+TEST_F(ApiTest, ADeletedRecordsTasksGetRowsOfTheirOwnAndRestore) {
+  const auto before = svc.engine().tasksOf(1, 1);
+  ASSERT_FALSE(before.empty());
+  auto c = call("smith", "DELETE", "/k/v1/records.json", json{{"app", 1}, {"ids", {1}}});
+  ASSERT_EQ(c.status, 200) << c.body.dump();
+  // The record's row goes; its tasks, now "deleted", are rows of "tasks" with their app and record.
+  json changes = json::parse(c.changes);
+  EXPECT_EQ(changes["delete"]["records"], json::array({json::array({1, 1})}));
+  ASSERT_EQ(changes["put"]["tasks"].size(), before.size()) << changes.dump();
+  for (const auto& t : changes["put"]["tasks"]) {
+    EXPECT_EQ(t["app"], 1);
+    EXPECT_EQ(t["record"], 1);
+    EXPECT_EQ(t["state"], "deleted");
+  }
+  EXPECT_FALSE(changes["put"].contains("records"));
+
+  const std::string rows = svc.snapshotRows();
+  EXPECT_EQ(json::parse(rows)["tasks"].size(), before.size());
+  api::Service fresh;
+  ASSERT_EQ(fresh.restore(rows).status, 200);
+  EXPECT_EQ(fresh.snapshotRows(), rows);
+  EXPECT_EQ(fresh.exportWorkspace(), svc.exportWorkspace());
+}
+
+TEST_F(ApiTest, RowsWithTasksInTheirOwnStoreRestoreTheSameState) {
+  // Rows as written before tasks moved into their records' rows: the same state.
+  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}}).status, 200);
+  const std::string rows = svc.snapshotRows();
+  nlohmann::ordered_json legacy = nlohmann::ordered_json::parse(rows);
+  for (auto& record : legacy["records"]) {
+    for (auto task : record["tasks"]) {
+      task["app"] = record["app"];
+      task["record"] = record["id"];
+      legacy["tasks"].push_back(task);
+    }
+    record.erase("tasks");
+  }
+  ASSERT_FALSE(legacy["tasks"].empty());
+  api::Service fresh;
+  ASSERT_EQ(fresh.restore(legacy.dump()).status, 200);
+  EXPECT_EQ(fresh.snapshotRows(), rows);
+  EXPECT_EQ(fresh.exportWorkspace(), svc.exportWorkspace());
 }
 
 TEST_F(ApiTest, RestoreOfNothingReportsZeroCountsAndAFailedRestoreKeepsTheEngine) {
@@ -166,9 +216,11 @@ TEST_F(ApiTest, AnOverlayOfTheRowsChangedSinceASnapshotRestoresTheCurrentState) 
   const std::string now = svc.snapshotRows();
   ASSERT_NE(now, old);
   const auto overlay = touchedRows(changes);
-  ASSERT_TRUE(overlay.contains("apps") && overlay.contains("records") && overlay.contains("tasks") &&
-              overlay.contains("batches"))
+  ASSERT_TRUE(overlay.contains("apps") && overlay.contains("records") && overlay.contains("batches"))
       << overlay.dump();
+  // The changed tasks came with their records' rows.
+  EXPECT_FALSE(overlay.contains("tasks")) << overlay.dump();
+  EXPECT_FALSE(overlay["records"][0]["tasks"].empty()) << overlay.dump();
 
   for (size_t minBytes : {size_t{1}, SIZE_MAX}) {
     api::Service fresh;

@@ -10,9 +10,15 @@ TEST_F(Seed003Test, SingleStatusChangeGivesRevision3) {
                 json{{"app", 1}, {"id", 1001}, {"action", "申请"}, {"assignee", "user2"}, {"revision", 1}});
   ASSERT_EQ(c.status, 200) << c.body.dump();
   EXPECT_EQ(c.body, json({{"revision", "3"}}));
+  // One row: the record, with its tasks (the closed one and the one opened for user2).
   auto changes = json::parse(c.changes);
-  EXPECT_TRUE(changes["put"].contains("records"));
-  EXPECT_TRUE(changes["put"].contains("tasks"));
+  ASSERT_EQ(changes["put"]["records"].size(), 1u);
+  EXPECT_FALSE(changes["put"].contains("tasks"));
+  const json& tasks = changes["put"]["records"][0]["tasks"];
+  ASSERT_GE(tasks.size(), 2u) << tasks.dump();
+  EXPECT_EQ(tasks.back()["assignee"], "user2");
+  EXPECT_EQ(tasks.back()["state"], "open");
+  EXPECT_FALSE(tasks.back().contains("record"));
 }
 
 TEST_F(Seed003Test, BulkStatusExample) {

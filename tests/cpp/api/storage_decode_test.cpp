@@ -36,7 +36,8 @@ std::string describe(const Snapshot& s) {
     out += what;
     out += ' ' + text + '\n';
   };
-  for (const auto& r : s.records) row("record", storage::writeRecordRow, r);
+  for (const auto& r : s.records)
+    row("record", [](api::JsonWriter& w, const domain::Record& r) { storage::writeRecordRow(w, r, {}); }, r);
   for (const auto& t : s.tasks) row("task", storage::writeTaskRow, t);
   for (const auto& b : s.batches) row("batch", storage::writeBatchRow, b);
   out += "nextAppId " + std::to_string(s.nextAppId) + "\n";
@@ -106,6 +107,16 @@ TEST(StorageDecode, HandMadeRowsDecodeTheSameOnTheFastPath) {
                       "succeeded":1,"failures":[{"task_id":"b","reason_code":"task_closed"}],
                       "state":"finished","createdAt":1,"startedAt":2,"finishedAt":3}],
           "meta":[{"key":"engine","nextAppId":7}]})",
+      // tasks in their record's row (app and record are the row's, wherever they stand, and win
+      // over the task's own), next to a row of the tasks store; "tasks": null is no tasks
+      R"({"records":[{"tasks":[{"id":"0123456789abcdef0123456789abcdef","status":"S","assignee":"u1",
+                               "entry":0,"state":"open","openedAt":1,"closedAt":0,"closedBy":""},
+                              {"id":"0000000000000000000000000000000b","app":9,"record":9,"state":"closed"}],
+                      "app":3,"id":1},
+                     {"app":3,"id":2,"tasks":[]},{"app":3,"id":3,"tasks":null},
+                     {"app":3,"id":4,"tasks":[{"id":"0000000000000000000000000000000c"}],
+                      "tasks":[{"id":"0000000000000000000000000000000d","state":"closed"}]}],
+          "tasks":[{"id":"0000000000000000000000000000000e","app":3,"record":99,"state":"deleted"}]})",
       // keys in another order, unknown keys (skipped), missing keys (defaults)
       R"({"tasks":[{"closedBy":"","zz":{"a":[1,{"b":null}]},"state":"closed","id":"0000000000000000000000000000000e","app":1}],
           "records":[{"history":[{"extra":[true,false],"assignees":["x"],"at":3}],"updatedAt":5,
@@ -159,6 +170,8 @@ TEST(StorageDecode, UnusualRowsFallBackToTheCheckedDecoder) {
            R"({"records":[{"app":3,"id":1,"values":{"x":{"text":5}}}]})",
            R"({"tasks":[{"id":7,"state":"closed"}]})",
            R"({"tasks":[{"id":"t","app":true}]})",
+           R"({"records":[{"app":3,"id":1,"tasks":{}}]})",
+           R"({"records":[{"app":3,"id":1,"tasks":[5]}]})",
            R"({"records":{}})",
            R"({"records":{"a":{"app":3,"id":1}}})",
            "\xEF\xBB\xBF{\"records\":[{\"app\":3,\"id\":1}]}",  // a byte order mark
@@ -201,6 +214,10 @@ TEST(StorageDecode, MalformedRowsGiveTheCheckedDecodersError) {
       {"{\"tasks\":[{\"id\":\"t\",\"state\":\"open\"}]}", "RINGI_WS01"},
       {"{\"tasks\":[{\"id\":\"0123456789ABCDEF0123456789abcdef\"}]}", "RINGI_WS01"},
       {"{\"tasks\":[{\"id\":\"0123456789abcdef0123456789abcde\"}]}", "RINGI_WS01"},
+      {"{\"records\":[{\"app\":1,\"id\":1,\"tasks\":[{\"id\":\"t\"}]}]}", "RINGI_WS01"},
+      // a record's tasks are an array of task rows
+      {"{\"records\":[{\"app\":1,\"id\":1,\"tasks\":{}}]}", "CB_VA01"},
+      {"{\"records\":[{\"app\":1,\"id\":1,\"tasks\":[\"x\"]}]}", "CB_VA01"},
   };
   for (const auto& [doc, code] : docs) {
     const std::string checked = outcome(storage::decodeRowsTextChecked, doc);
@@ -213,7 +230,8 @@ TEST(StorageDecode, EveryTruncationGivesTheCheckedDecodersError) {
   const std::string doc =
       std::string(R"({"users":[{"code":"u1","name":"U","locale":"en"}],"apps":[)") + kApp +
       R"(],"records":[{"app":3,"id":1,"revision":2,"values":{"t":"a\u00e9\ud83d\ude00","m":["x"],
-      "b":{"text":"y","items":["z"]}},"status":"S","assignees":["u1"],"history":[{"at":1,"status":"S"}]}],
+      "b":{"text":"y","items":["z"]}},"status":"S","assignees":["u1"],"history":[{"at":1,"status":"S"}],
+      "tasks":[{"id":"0000000000000000000000000000000b","state":"open","openedAt":7}]}],
       "tasks":[{"id":"0000000000000000000000000000000a","app":3,"record":1,"state":"closed","closedAt":-5}],"meta":[{"key":"engine","nextAppId":4}]})";
   ASSERT_TRUE(storage::decodeRowsFast(doc).has_value());
   for (size_t n = 0; n < doc.size(); ++n) {

@@ -35,7 +35,7 @@
 import { open as fsOpen, readFile, rename, mkdir, unlink, stat } from 'node:fs/promises';
 import { openSync, closeSync, fsyncSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { STORE_NAMES, emptyState, keyOf, newGeneration, touchedStores, staleGeneration } from './schema.js';
+import { STORE_NAMES, emptyState, keyOf, newGeneration, touchedStores, staleGeneration, foldTaskRows } from './schema.js';
 
 const MAGIC = Buffer.from('RINGILOG', 'latin1');
 const HEADER_BYTES = 16;
@@ -176,6 +176,11 @@ export class FileStorage {
       this.gen = rec.generation;
       replayed++;
     }
+    // Rows of `tasks` from before schema 4 (schema.js): into their records' rows, in memory; the
+    // next snapshot keeps them there.
+    const fold = foldTaskRows([...this.stores.tasks.values()], (key) => this.stores.records.get(JSON.stringify(key)));
+    for (const row of fold.records) this.stores.records.set(keyOf('records', row), row);
+    for (const task of fold.moved) this.stores.tasks.delete(keyOf('tasks', task));
     const discardedBytes = buf.length - parsed.goodBytes;
     if (parsed.goodBytes === 0) {
       // No log (or an unreadable header, i.e. a torn creation): start a fresh one atomically.

@@ -20,12 +20,14 @@
  *   1  one object store per entity kind (see schema.js STORES) + the `sync` store.
  *   2  + the `snapshot` store (cold-start snapshot, schema.js).
  *   3  + the `journal` store (the keys each commit wrote since the snapshot, schema.js).
+ *   4  a live record's tasks in its row: rows of `tasks` folded in (schema.js foldTaskRows), in
+ *      the upgrade's own transaction. The snapshot stays: the state it holds is the same.
  *
  * Durability: transactions are opened with {durability: 'strict'} (Chromium's default is
  * 'relaxed'), so `complete` means the data reached the disk. Snapshot writes are 'relaxed': a lost
  * snapshot only means the next cold start reads the rows.
  */
-import { STORES, STORE_NAMES, SYNC_STORE, SNAPSHOT_STORE, JOURNAL_STORE, SCHEMA_VERSION, emptyState, newGeneration, touchedStores, journalEntry, staleGeneration } from './schema.js';
+import { STORES, STORE_NAMES, SYNC_STORE, SNAPSHOT_STORE, JOURNAL_STORE, SCHEMA_VERSION, emptyState, newGeneration, touchedStores, journalEntry, staleGeneration, foldTaskRows, keyOf } from './schema.js';
 
 /** A stale snapshot is brought up to date from the journal only while it names at most this many
  * rows; past that, reading every row is about as quick. */
@@ -65,6 +67,22 @@ const UPGRADES = [
   (/** @type {IDBDatabase} */ db, /** @type {IDBTransaction} */ tx) => {
     if (!db.objectStoreNames.contains(JOURNAL_STORE)) db.createObjectStore(JOURNAL_STORE, { autoIncrement: true });
     if (db.objectStoreNames.contains(SNAPSHOT_STORE)) tx.objectStore(SNAPSHOT_STORE).clear();
+  },
+  /** 3 -> 4: rows of `tasks` move into their records' rows. */
+  (/** @type {IDBDatabase} */ _db, /** @type {IDBTransaction} */ tx) => {
+    const tasks = tx.objectStore('tasks');
+    const records = tx.objectStore('records');
+    const allTasks = tasks.getAll();
+    allTasks.onsuccess = () => {
+      if (!allTasks.result.length) return;
+      const allRecords = records.getAll();
+      allRecords.onsuccess = () => {
+        const byKey = new Map(allRecords.result.map((row) => [keyOf('records', row), row]));
+        const fold = foldTaskRows(allTasks.result, (key) => byKey.get(JSON.stringify(key)));
+        for (const row of fold.records) records.put(row);
+        for (const task of fold.moved) tasks.delete(task.id);
+      };
+    };
   },
 ];
 

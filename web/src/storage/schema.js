@@ -18,6 +18,11 @@
  * deletes, reset}): every commit adds the keys of the rows it wrote, and writing the snapshot
  * empties it, in the same transactions. So a stale snapshot plus the rows the journal names (read
  * back by key) is the current state, and a reload right after a commit need not read every row.
+ *
+ * Since schema 4 a live record's tasks are in its row (`tasks`: the task rows without `app` and
+ * `record`), so a status change writes one row per record instead of two; a row of `tasks` holds a
+ * task whose record was deleted (src/api/storage_format.h). Rows written before are folded into
+ * their records' rows when a back-end opens them (foldTaskRows).
  */
 
 /** @type {Readonly<Record<string, string|string[]>>} */
@@ -36,7 +41,7 @@ export const STORE_NAMES = Object.freeze(Object.keys(STORES));
 export const SYNC_STORE = 'sync';
 export const SNAPSHOT_STORE = 'snapshot';
 export const JOURNAL_STORE = 'journal';
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** @returns {Record<string, any[]>} an empty state object */
 export function emptyState() {
@@ -92,4 +97,37 @@ export function touchedStores(changes) {
  */
 export function staleGeneration(found) {
   return Object.assign(new Error(`the database moved on to generation ${found}`), { stale: true });
+}
+
+/**
+ * Moves rows of `tasks` written before schema 4 into their records' rows: each task whose record
+ * row exists and has no `tasks` yet goes into it (without `app` and `record`, by entry); a task whose record row has `tasks` already is older than that row (every later change of
+ * the task rewrote it) and goes. A task whose record is gone keeps its row.
+ * @param {any[]} tasks rows of the `tasks` store
+ * @param {(key: [number, number]) => any} recordOf the stored row of record [app, id], or undefined
+ * @returns {{records: any[], moved: any[]}} the record rows to put, the task rows to delete
+ */
+export function foldTaskRows(tasks, recordOf) {
+  /** @type {Map<string, any>} */
+  const folded = new Map();
+  const moved = [];
+  for (const task of tasks) {
+    const key = keyOf('records', { app: task.app, id: task.record });
+    let row = folded.get(key);
+    if (!row) {
+      const stored = recordOf([task.app, task.record]);
+      if (!stored) continue;
+      if (Array.isArray(stored.tasks)) {
+        moved.push(task);
+        continue;
+      }
+      row = { ...stored, tasks: [] };
+      folded.set(key, row);
+    }
+    const { app, record, ...inRow } = task;
+    row.tasks.push(inRow);
+    moved.push(task);
+  }
+  for (const row of folded.values()) row.tasks.sort((/** @type {any} */ a, /** @type {any} */ b) => (a.entry ?? 0) - (b.entry ?? 0));
+  return { records: [...folded.values()], moved };
 }
