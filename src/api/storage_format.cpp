@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "api/json_writer.h"
 #include "api/messages.h"
@@ -222,20 +221,15 @@ std::string changesText(const Engine& engine, const ChangeSet& cs, JsonWriter::A
   std::vector<RecordKey> deleted;
   for (int64_t id : cs.apps)
     if (const App* a = engine.findApp(id)) apps.push_back(a);
-  // A changed task is written with its record's row; only a task whose record is gone has a row
-  // of its own.
-  std::set<RecordKey> recordKeys(cs.records.begin(), cs.records.end());
-  for (const auto& id : cs.tasks) {
-    const Task* t = engine.findTask(id);
-    if (!t) continue;
-    if (engine.findRecord(t->app, t->record)) recordKeys.insert({t->app, t->record});
-    else tasks.push_back(t);
-  }
-  for (const auto& [app, id] : recordKeys) {
+  for (const auto& [app, id] : cs.records) {
     if (const Record* r = engine.findRecord(app, id)) records.push_back(r);
     else deleted.push_back({app, id});
   }
   for (const auto& key : cs.deletedRecords) deleted.push_back(key);
+  // A changed task is written with its record's row (cs.records has the record); only a task
+  // whose record is gone has a row of its own.
+  for (const auto& id : cs.tasks)
+    if (const Task* t = engine.findTask(id); t && !engine.findRecord(t->app, t->record)) tasks.push_back(t);
   for (const auto& n : cs.batches)
     if (const Batch* b = engine.findBatch(n)) batches.push_back(b);
   const Directory& d = engine.directory();

@@ -176,7 +176,14 @@ ChangeSet Engine::changesOf(const UndoLog& log) const {
     if (auto* a = std::get_if<UndoLog::AppImage>(&entry)) apps.insert(a->id);
     else if (auto* r = std::get_if<UndoLog::RecordImage>(&entry)) records.insert(r->key);
     else if (auto* rt = std::get_if<UndoLog::RecordTouch>(&entry)) records.insert(rt->key);
-    else if (auto* t = std::get_if<UndoLog::TaskImage>(&entry)) tasks.insert(t->key);
+    else if (auto* t = std::get_if<UndoLog::TaskImage>(&entry)) {
+      tasks.insert(t->key);
+      // A record's tasks are part of it (storage keeps them in its row).
+      if (auto now = s_->tasks.find(t->key); now != s_->tasks.end())
+        records.insert({now->second.app, now->second.record});
+      else if (t->before)
+        records.insert({t->before->app, t->before->record});
+    }
     else if (auto* b = std::get_if<UndoLog::BatchImage>(&entry)) batches.insert(b->number);
     else if (std::holds_alternative<UndoLog::CounterImage>(entry)) c.meta = true;
     else c.reset = true;

@@ -32,7 +32,7 @@ struct ChangeSet {
   bool directory = false;  // users, organizations, groups
   bool meta = false;       // engine counters (next app id)
   std::vector<int64_t> apps;
-  std::vector<RecordKey> records;         // added or changed
+  std::vector<RecordKey> records;         // added or changed, or one of their tasks changed
   std::vector<RecordKey> deletedRecords;  // removed
   std::vector<std::string> tasks;
   std::vector<std::string> batches;
@@ -150,7 +150,7 @@ class Engine {
   // ---- tasks and batch approvals -----------------------------------------------------------
   const Task* findTask(const std::string& id) const;
   std::vector<OpenTask> openTasks(const std::string& user, std::optional<int64_t> app) const;
-  std::vector<const Task*> tasksOf(int64_t app, int64_t record) const;
+  std::vector<const Task*> tasksOf(int64_t app, int64_t record) const;  // in the order they opened
 
   std::vector<CheckResult> check(const std::string& user,
                                  const std::vector<std::string>& taskIds) const;

@@ -28,9 +28,6 @@ std::vector<const Task*> Engine::tasksOf(int64_t app, int64_t record) const {
   auto it = s_->tasksByRecord.find({app, record});
   if (it == s_->tasksByRecord.end()) return out;
   for (const auto& id : it->second) out.push_back(&s_->tasks.at(id));
-  std::sort(out.begin(), out.end(), [](const Task* a, const Task* b) {
-    return std::tie(a->entry, a->assignee) < std::tie(b->entry, b->assignee);
-  });
   return out;
 }
 
