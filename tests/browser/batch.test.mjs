@@ -166,3 +166,60 @@ test('snapshot: an idle page leaves one; the reload restores from it; after a co
   assert.equal(fromRows.gone, true);
   await page.close();
 });
+
+test('a schema-3 database (every task a row of its own) opens in Chromium as schema 4, the same state, and goes on working', async () => {
+  const page = await env.page();
+  await openRingi(page, { user: 'sato', database: 'src3', snapshotDelay: -1 });
+  await page.evaluate(async (ws) => {
+    await kintone.ringi.load(ws);
+    await kintone.api('/k/v1/record/status', 'PUT', { app: 1, id: 1, action: 'Approve' });
+    await kintone.api('/k/v1/records', 'DELETE', { app: 1, ids: [2] });
+    await kintone.ringi.close();
+  }, approvalWorkspace(40));
+  // The same rows as schema 3 kept them: each task in `tasks`, with its app and record.
+  const rows = {};
+  for (const store of ['users', 'organizations', 'groups', 'apps', 'records', 'tasks', 'batches', 'meta', 'sync']) rows[store] = await readStore(page, store, 'src3');
+  for (const r of rows.records) {
+    for (const t of r.tasks) rows.tasks.push({ id: t.id, app: r.app, record: r.id, ...t });
+    delete r.tasks;
+  }
+  assert.equal(rows.tasks.length, 40);
+  await page.evaluate((all) => new Promise((resolve, reject) => {
+    const req = indexedDB.open('legacy3', 3);
+    req.onupgradeneeded = () => {
+      const d = req.result;
+      for (const [name, keyPath] of Object.entries({ users: 'code', organizations: 'code', groups: 'code', apps: 'app', records: ['app', 'id'], tasks: 'id', batches: 'batch_number', meta: 'key' })) d.createObjectStore(name, { keyPath });
+      for (const name of ['sync', 'snapshot']) d.createObjectStore(name, { keyPath: 'key' });
+      d.createObjectStore('journal', { autoIncrement: true });
+      for (const [store, list] of Object.entries(all)) for (const row of list) req.transaction.objectStore(store).put(row);
+    };
+    req.onsuccess = () => { req.result.close(); resolve(undefined); };
+    req.onerror = () => reject(req.error);
+  }), rows);
+
+  await page.reload();
+  await openRingi(page, { user: 'sato', database: 'legacy3' });
+  const opened = await page.evaluate(async () => ({
+    opened: kintone.ringi.opened,
+    tasks: (await kintone.api('/batch_approvals/_tasks?user_id=sato', 'GET', {})).tasks.map((t) => t.task_id),
+    version: await new Promise((resolve) => { const r = indexedDB.open('legacy3'); r.onsuccess = () => { resolve(r.result.version); r.result.close(); }; }),
+  }));
+  assert.equal(opened.version, 4);
+  assert.equal(opened.opened.restoredFrom, 'rows');
+  assert.equal(opened.opened.restored.records, 39);
+  assert.equal(opened.opened.restored.tasks, 40);
+  assert.equal(opened.tasks.length, 38, 'the open tasks: not record 1 (approved) nor 2 (deleted)');
+  const left = await readStore(page, 'tasks', 'legacy3');
+  assert.deepEqual(left.map((t) => [t.record, t.state]), [[2, 'deleted']], 'only the deleted record\'s task keeps its row');
+  const stored = await readStore(page, 'records', 'legacy3');
+  assert.ok(stored.every((r) => r.tasks.length === 1 && r.tasks[0].record === undefined));
+
+  // A batch over the upgraded rows, then a reload: each record approved once, nothing left open.
+  const bn = await page.evaluate(async (ids) => (await kintone.api('/batch_approvals/_submit?user_id=sato', 'POST', ids)).batch_number, opened.tasks);
+  await waitFor(() => page.evaluate((b) => window.__progress.some((p) => p.batch_number === b && p.state === 'completed'), bn));
+  await page.reload();
+  await openRingi(page, { user: 'sato', database: 'legacy3' });
+  assert.equal(await page.evaluate(async () => (await kintone.api('/batch_approvals/_tasks?user_id=sato', 'GET', {})).tasks.length), 0);
+  for (const row of await readStore(page, 'records', 'legacy3')) assert.equal(approveCount(row), 1, `record ${row.id}`);
+  await page.close();
+});
