@@ -178,7 +178,7 @@ ChangeSet Engine::changesOf(const UndoLog& log) const {
     else if (auto* rt = std::get_if<UndoLog::RecordTouch>(&entry)) records.insert(rt->key);
     else if (auto* t = std::get_if<UndoLog::TaskImage>(&entry)) {
       tasks.insert(t->key);
-      // A record's tasks are part of it (storage keeps them in its row).
+      // A task is part of its record: a changed task changes the record (and its stored row).
       if (auto now = s_->tasks.find(t->key); now != s_->tasks.end())
         records.insert({now->second.app, now->second.record});
       else if (t->before)
