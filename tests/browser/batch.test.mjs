@@ -3,7 +3,7 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, openRingi, readStore, waitFor } from './helpers.mjs';
-import { approvalWorkspace } from './fixtures.mjs';
+import { approvalWorkspace, schema3Rows, createSchema3Database } from './fixtures.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -179,23 +179,9 @@ test('a schema-3 database (every task a row of its own) opens in Chromium as sch
   // The same rows as schema 3 kept them: each task in `tasks`, with its app and record.
   const rows = {};
   for (const store of ['users', 'organizations', 'groups', 'apps', 'records', 'tasks', 'batches', 'meta', 'sync']) rows[store] = await readStore(page, store, 'src3');
-  for (const r of rows.records) {
-    for (const t of r.tasks) rows.tasks.push({ id: t.id, app: r.app, record: r.id, ...t });
-    delete r.tasks;
-  }
-  assert.equal(rows.tasks.length, 40);
-  await page.evaluate((all) => new Promise((resolve, reject) => {
-    const req = indexedDB.open('legacy3', 3);
-    req.onupgradeneeded = () => {
-      const d = req.result;
-      for (const [name, keyPath] of Object.entries({ users: 'code', organizations: 'code', groups: 'code', apps: 'app', records: ['app', 'id'], tasks: 'id', batches: 'batch_number', meta: 'key' })) d.createObjectStore(name, { keyPath });
-      for (const name of ['sync', 'snapshot']) d.createObjectStore(name, { keyPath: 'key' });
-      d.createObjectStore('journal', { autoIncrement: true });
-      for (const [store, list] of Object.entries(all)) for (const row of list) req.transaction.objectStore(store).put(row);
-    };
-    req.onsuccess = () => { req.result.close(); resolve(undefined); };
-    req.onerror = () => reject(req.error);
-  }), rows);
+  const legacy = schema3Rows(rows);
+  assert.equal(legacy.tasks.length, 40);
+  await page.evaluate(([create, all]) => (0, eval)(`(${create})`)(indexedDB, 'legacy3', all), [createSchema3Database.toString(), legacy]);
 
   await page.reload();
   await openRingi(page, { user: 'sato', database: 'legacy3' });

@@ -82,3 +82,34 @@ export function approvalWorkspace(n, approver = 'sato') {
     }],
   };
 }
+
+/**
+ * Rows as storage schema 3 kept them (before a record's tasks moved into its row): each task a
+ * row of `tasks` with its app and record. @param {Record<string, any[]>} rows schema-4 rows
+ */
+export function schema3Rows(rows) {
+  const out = { ...rows, records: [], tasks: [...(rows.tasks || [])] };
+  for (const { tasks, ...record } of rows.records) {
+    for (const t of tasks || []) out.tasks.push({ id: t.id, app: record.app, record: record.id, ...t });
+    out.records.push(record);
+  }
+  return out;
+}
+
+/**
+ * Creates database `name` at schema 3 with `rows` in it, through `factory` (fake-indexeddb's, or a
+ * page's `indexedDB`). Self-contained, so a page can run it from its source text.
+ */
+export function createSchema3Database(factory, name, rows) {
+  return new Promise((resolve, reject) => {
+    const req = factory.open(name, 3);
+    req.onupgradeneeded = () => {
+      const d = req.result;
+      for (const [store, keyPath] of Object.entries({ users: 'code', organizations: 'code', groups: 'code', apps: 'app', records: ['app', 'id'], tasks: 'id', batches: 'batch_number', meta: 'key', sync: 'key', snapshot: 'key' })) d.createObjectStore(store, { keyPath });
+      d.createObjectStore('journal', { autoIncrement: true });
+      for (const [store, list] of Object.entries(rows)) for (const row of list) req.transaction.objectStore(store).put(row);
+    };
+    req.onsuccess = () => { req.result.close(); resolve(undefined); };
+    req.onerror = () => reject(req.error);
+  });
+}

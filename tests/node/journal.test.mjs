@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { IDBFactory } from 'fake-indexeddb';
-import { approvalWorkspace } from '../browser/fixtures.mjs';
+import { approvalWorkspace, schema3Rows, createSchema3Database } from '../browser/fixtures.mjs';
 
 const distUrl = new URL(process.env.RINGI_DIST ? `file://${process.env.RINGI_DIST}/` : '../../dist/', import.meta.url);
 const ready = existsSync(fileURLToPath(new URL('ringi-engine.wasm', distUrl)));
@@ -169,25 +169,10 @@ test('schema 4: a status change writes one row, the record with its tasks; a sch
   const rows = {};
   for (const p of a.engine.ringiRowsPieces()) for (const [store, list] of Object.entries(JSON.parse(new TextDecoder().decode(p)))) (rows[store] ??= []).push(...list);
   a.host.closed = true;
-  for (const r of rows.records) {
-    for (const t of r.tasks) (rows.tasks ??= []).push({ id: t.id, app: r.app, record: r.id, ...t });
-    delete r.tasks;
-  }
-  assert.equal(rows.tasks.length, 6);
+  const legacy = schema3Rows(rows);
+  assert.equal(legacy.tasks.length, 6);
   const db = `j${++n}`;
-  await new Promise((resolve, reject) => {
-    const req = idb.open(db, 3);
-    req.onupgradeneeded = () => {
-      const d = req.result;
-      for (const [name, keyPath] of Object.entries({ users: 'code', organizations: 'code', groups: 'code', apps: 'app', records: ['app', 'id'], tasks: 'id', batches: 'batch_number', meta: 'key' })) d.createObjectStore(name, { keyPath });
-      for (const name of ['sync', 'snapshot']) d.createObjectStore(name, { keyPath: 'key' });
-      d.createObjectStore('journal', { autoIncrement: true });
-      for (const [store, list] of Object.entries(rows)) for (const row of list) req.transaction.objectStore(store).put(row);
-      req.transaction.objectStore('sync').put({ key: 'generation', value: 'v3' });
-    };
-    req.onsuccess = () => { req.result.close(); resolve(undefined); };
-    req.onerror = () => reject(req.error);
-  });
+  await createSchema3Database(idb, db, { ...legacy, sync: [{ key: 'generation', value: 'v3' }] });
 
   const b = await open(idb, db);
   assert.equal(b.storage.db.version, 4);
