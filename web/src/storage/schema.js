@@ -22,7 +22,7 @@
  * Since schema 4 a live record's tasks are in its row (`tasks`: the task rows without `app` and
  * `record`), so a status change writes one row per record instead of two; a row of `tasks` holds a
  * task whose record was deleted (src/api/storage_format.h). Rows written before are folded into
- * their records' rows when a back-end opens them (foldTaskRows).
+ * their records' rows when a back-end reads them (foldTaskRows).
  */
 
 /** @type {Readonly<Record<string, string|string[]>>} */
