@@ -203,8 +203,9 @@ test('a schema-3 database (every task a row of its own) opens in Chromium as sch
   await page.reload();
   await openRingi(page, { user: 'sato', database: 'legacy3' });
   assert.equal(await page.evaluate(async () => (await kintone.api('/batch_approvals/_tasks?user_id=sato', 'GET', {})).tasks.length), 0);
-  // The batch wrote every record but 1 (approved before) with its task inside: the old task rows,
-  // still stored, lost.
+  // The batch wrote every record but 1 (approved before) with its task inside, and deleted their
+  // old task rows: left are record 1's (not written since) and the deleted record 2's.
+  assert.deepEqual((await readStore(page, 'tasks', 'legacy3')).map((t) => t.record).sort(), [1, 2]);
   for (const row of await readStore(page, 'records', 'legacy3')) {
     assert.equal(approveCount(row), 1, `record ${row.id}`);
     assert.deepEqual(row.tasks?.map((t) => [t.state, t.record]), row.id === 1 ? undefined : [['closed', undefined]], `record ${row.id}`);

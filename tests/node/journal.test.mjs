@@ -181,9 +181,12 @@ test('schema 4: a status change writes one row, the record with its tasks; a sch
   // The upgrade rewrote nothing: the old rows are folded as they are read.
   assert.equal((await raw(b.storage.db, 'tasks', 'readonly', (os) => os.count())), 6);
   assert.equal((await raw(b.storage.db, 'records', 'readonly', (os) => os.get([1, 3]))).tasks, undefined);
-  // Record 3 is written with its task inside; its old task row, still stored, is older and loses.
+  // Record 3 is written with its task inside, and its old task row goes in the same commit.
+  const oldRow = legacy.tasks.find((t) => t.record === 3).id;
   assert.equal((await call(b.host, 'PUT', '/k/v1/record/status.json', { app: 1, id: 3, action: 'Approve' })).status, 200);
   assert.deepEqual((await raw(b.storage.db, 'records', 'readonly', (os) => os.get([1, 3]))).tasks.map((t) => t.state), ['closed']);
+  assert.equal(await raw(b.storage.db, 'tasks', 'readonly', (os) => os.get(oldRow)), undefined);
+  assert.equal((await raw(b.storage.db, 'tasks', 'readonly', (os) => os.count())), 5);
   const after = state(b.engine);
   b.host.closed = true;
   const c = await open(idb, db);

@@ -125,15 +125,20 @@ function finishJournalRows(reads) {
 
 /**
  * `rows` ({store: [row, ...]}) with the rows of `tasks` written before schema 4 folded into their
- * records' rows (schema.js foldTaskRows), in memory; the stored rows stay as they are.
- * @param {Record<string, any[]>} rows
+ * records' rows (schema.js foldTaskRows), in memory; the stored rows stay as they are. The ids of
+ * the rows folded are added to `folded`, by their record's key (keyOf).
+ * @param {Record<string, any[]>} rows @param {Map<string, string[]>} folded
  */
-function withTasksFolded(rows) {
+function withTasksFolded(rows, folded) {
   if (!rows.tasks?.length || !rows.records?.length) return rows;
   const byKey = new Map(rows.records.map((row) => [keyOf('records', row), row]));
   const fold = foldTaskRows(rows.tasks, (key) => byKey.get(JSON.stringify(key)));
   if (!fold.moved.length) return rows;
   for (const row of fold.records) byKey.set(keyOf('records', row), row);
+  for (const task of fold.moved) {
+    const key = keyOf('records', { app: task.app, id: task.record });
+    folded.set(key, [...(folded.get(key) || []), task.id]);
+  }
   const moved = new Set(fold.moved);
   return { ...rows, records: [...byKey.values()], tasks: rows.tasks.filter((t) => !moved.has(t)) };
 }
@@ -147,6 +152,9 @@ export class IndexedDBStorage {
     this.db = null;
     this.name = null;
     this._failNext = 0;
+    /** Rows of `tasks` from before schema 4 that a read folded, by record: the commit that next
+     * writes the record's row deletes them (they are older than the row: withTasksFolded). */
+    this._foldedTasks = new Map();
   }
 
   /** @param {string} name */
@@ -184,7 +192,7 @@ export class IndexedDBStorage {
       state[n] = await reqDone(tx.objectStore(n).getAll());
     });
     await Promise.all(reads);
-    return withTasksFolded(state);
+    return withTasksFolded(state, this._foldedTasks);
   }
 
   async generation() {
@@ -218,7 +226,7 @@ export class IndexedDBStorage {
     if (!Array.isArray(pieces) || !pieces.every((p) => p instanceof Uint8Array)) return null;
     if (snap.generation === g.value) return { generation: g.value, bytes: pieces };
     const rows = overlay && finishJournalRows(overlay);
-    return rows ? { generation: g.value, bytes: pieces, overlay: withTasksFolded(rows) } : null;
+    return rows ? { generation: g.value, bytes: pieces, overlay: withTasksFolded(rows, this._foldedTasks) } : null;
   }
 
   /** @param {string} generation @param {Uint8Array[]} bytes @returns {Promise<boolean>} */
@@ -252,21 +260,26 @@ export class IndexedDBStorage {
   async commit(changes, expected) {
     const touched = touchedStores(changes);
     const generation = newGeneration();
+    // Old task rows of the records this commit writes: deleted with it, before its own puts (a
+    // deleted record's tasks come back as rows of `tasks` under the same ids).
+    const rewritten = changes.reset ? [] : (changes.put?.records || []).map((row) => keyOf('records', row)).filter((k) => this._foldedTasks.has(k));
+    if (rewritten.length && !touched.includes('tasks')) touched.push('tasks');
     const tx = this._tx([...touched, SYNC_STORE, JOURNAL_STORE], 'readwrite');
     const finished = txDone(tx);
     /** @type {Error|null} */
-    let stale = null;
+    let staleError = null;
     try {
       if (expected !== undefined) {
         const check = tx.objectStore(SYNC_STORE).get('generation');
         check.onsuccess = () => {
           const found = check.result ? check.result.value : null;
           if (found === expected) return;
-          stale = staleGeneration(found);
+          staleError = staleGeneration(found);
           try { tx.abort(); } catch { /* already finishing */ }
         };
       }
       if (changes.reset) for (const n of STORE_NAMES) tx.objectStore(n).clear();
+      for (const key of rewritten) for (const id of this._foldedTasks.get(key) || []) tx.objectStore('tasks').delete(id);
       for (const [s, rows] of Object.entries(changes.put || {})) {
         if (!rows || !rows.length) continue;
         const os = tx.objectStore(s);
@@ -291,12 +304,15 @@ export class IndexedDBStorage {
     try {
       await finished;
     } catch (e) {
-      throw stale || e;
+      throw staleError || e;
     }
+    if (changes.reset) this._foldedTasks.clear();
+    for (const key of rewritten) this._foldedTasks.delete(key);
     return generation;
   }
 
   async clear() {
+    this._foldedTasks.clear();
     const generation = newGeneration();
     const tx = this._tx([...STORE_NAMES, SYNC_STORE, SNAPSHOT_STORE, JOURNAL_STORE], 'readwrite');
     for (const n of [...STORE_NAMES, SNAPSHOT_STORE, JOURNAL_STORE]) tx.objectStore(n).clear();
