@@ -262,7 +262,7 @@ export class IndexedDBStorage {
     const generation = newGeneration();
     // Old task rows of the records this commit writes: deleted with it, before its own puts (a
     // deleted record's tasks come back as rows of `tasks` under the same ids).
-    const rewritten = changes.reset ? [] : (changes.put?.records || []).map((row) => keyOf('records', row)).filter((k) => this._foldedTasks.has(k));
+    const rewritten = changes.reset || !this._foldedTasks.size ? [] : (changes.put?.records || []).map((row) => keyOf('records', row)).filter((k) => this._foldedTasks.has(k));
     if (rewritten.length && !touched.includes('tasks')) touched.push('tasks');
     const tx = this._tx([...touched, SYNC_STORE, JOURNAL_STORE], 'readwrite');
     const finished = txDone(tx);
