@@ -70,7 +70,7 @@ const UPGRADES = [
   },
   /**
    * 3 -> 4: nothing to move. Rows of `tasks` written before are folded into their records' rows
-   * as they are read (withTasksFolded): rewriting them here took 2.6 s per 10,000 records. The
+   * as they are read (withTasksFolded): rewriting them here took 4.2 s per 10,000 records. The
    * version keeps older builds, which do not read tasks inside record rows, out of the database.
    */
   () => {},
