@@ -128,7 +128,7 @@ async function browser() {
     let next = 0;
     const take = (n) => ids.slice(next, (next += n));
     const b200 = [], i200 = [], r200 = [], h200 = [];
-    // 3 × RUNS: one replay of the same 402 rows takes anywhere from 0.6× to 1.7× its median
+    // 3 × RUNS: one replay of the same rows takes anywhere from 0.6× to 1.7× its median
     // (bench/README.md, batch200, round 11), so a median of 7 moved the ratio by ±15% run to run.
     const B200_RUNS = 3 * RUNS;
     let snapshotsBefore = null, snapshotsBetween = 0;

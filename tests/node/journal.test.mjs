@@ -183,6 +183,10 @@ test('schema 4: a status change writes one row, the record with its tasks; a sch
   assert.equal((await raw(b.storage.db, 'records', 'readonly', (os) => os.get([1, 3]))).tasks, undefined);
   // Record 3 is written with its task inside, and its old task row goes in the same commit.
   const oldRow = legacy.tasks.find((t) => t.record === 3).id;
+  // A commit that fails deletes nothing; the one that goes through (after the reload) does.
+  b.storage.failNextCommit();
+  await assert.rejects(call(b.host, 'PUT', '/k/v1/record/status.json', { app: 1, id: 3, action: 'Approve' }), (e) => e.code === 'RINGI_ST01');
+  assert.notEqual(await raw(b.storage.db, 'tasks', 'readonly', (os) => os.get(oldRow)), undefined);
   assert.equal((await call(b.host, 'PUT', '/k/v1/record/status.json', { app: 1, id: 3, action: 'Approve' })).status, 200);
   assert.deepEqual((await raw(b.storage.db, 'records', 'readonly', (os) => os.get([1, 3]))).tasks.map((t) => t.state), ['closed']);
   assert.equal(await raw(b.storage.db, 'tasks', 'readonly', (os) => os.get(oldRow)), undefined);

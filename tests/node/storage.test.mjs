@@ -104,9 +104,9 @@ test('foldTaskRows: task rows go into record rows without tasks; older ones of r
     { id: 'old', app: 1, record: 2, entry: 0, state: 'open' },
     { id: 'gone', app: 1, record: 3, entry: 0, state: 'deleted' },
   ];
-  const fold = foldTaskRows(tasks, (key) => records.get(JSON.stringify(key)));
+  const fold = foldTaskRows(tasks, records);
   assert.deepEqual(fold.records, [{ app: 1, id: 1, status: 'A', tasks: [{ id: 't1', entry: 1, state: 'closed' }, { id: 't2', entry: 2, state: 'open' }] }]);
   assert.deepEqual(fold.moved.map((t) => t.id), ['t2', 't1', 'old']);
   assert.deepEqual(records.get('[1,1]'), { app: 1, id: 1, status: 'A' }, 'the stored row is not changed in place');
-  assert.deepEqual(foldTaskRows([], () => undefined), { records: [], moved: [] });
+  assert.deepEqual(foldTaskRows([], new Map()), { records: [], moved: [] });
 });

@@ -178,7 +178,7 @@ export class FileStorage {
     }
     // Rows of `tasks` from before schema 4 (schema.js): into their records' rows, in memory; the
     // next snapshot keeps them there.
-    const fold = foldTaskRows([...this.stores.tasks.values()], (key) => this.stores.records.get(JSON.stringify(key)));
+    const fold = foldTaskRows([...this.stores.tasks.values()], this.stores.records);
     for (const row of fold.records) this.stores.records.set(keyOf('records', row), row);
     for (const task of fold.moved) this.stores.tasks.delete(keyOf('tasks', task));
     const discardedBytes = buf.length - parsed.goodBytes;

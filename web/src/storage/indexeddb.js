@@ -127,17 +127,17 @@ function finishJournalRows(reads) {
  * `rows` ({store: [row, ...]}) with the rows of `tasks` written before schema 4 folded into their
  * records' rows (schema.js foldTaskRows), in memory; the stored rows stay as they are. The ids of
  * the rows folded are added to `folded`, by their record's key (keyOf).
- * @param {Record<string, any[]>} rows @param {Map<string, string[]>} folded
+ * @param {Record<string, any[]>} rows @param {Map<string, Set<string>>} folded
  */
 function withTasksFolded(rows, folded) {
   if (!rows.tasks?.length || !rows.records?.length) return rows;
   const byKey = new Map(rows.records.map((row) => [keyOf('records', row), row]));
-  const fold = foldTaskRows(rows.tasks, (key) => byKey.get(JSON.stringify(key)));
+  const fold = foldTaskRows(rows.tasks, byKey);
   if (!fold.moved.length) return rows;
   for (const row of fold.records) byKey.set(keyOf('records', row), row);
   for (const task of fold.moved) {
     const key = keyOf('records', { app: task.app, id: task.record });
-    folded.set(key, [...(folded.get(key) || []), task.id]);
+    folded.set(key, (folded.get(key) || new Set()).add(task.id));  // a set: a reload reads them again
   }
   const moved = new Set(fold.moved);
   return { ...rows, records: [...byKey.values()], tasks: rows.tasks.filter((t) => !moved.has(t)) };

@@ -101,13 +101,14 @@ export function staleGeneration(found) {
 
 /**
  * Moves rows of `tasks` written before schema 4 into their records' rows: each task whose record
- * row exists and has no `tasks` yet goes into it (without `app` and `record`, by entry); a task whose record row has `tasks` already is older than that row (every later change of
- * the task rewrote it) and goes. A task whose record is gone keeps its row.
+ * row exists and has no `tasks` yet goes into it (without `app` and `record`, by entry); a task
+ * whose record row has `tasks` already is older than that row (every later change of the task
+ * rewrote it) and goes. A task whose record is gone keeps its row.
  * @param {any[]} tasks rows of the `tasks` store
- * @param {(key: [number, number]) => any} recordOf the stored row of record [app, id], or undefined
+ * @param {Map<string, any>} records the stored record rows, by keyOf('records', row)
  * @returns {{records: any[], moved: any[]}} the record rows to put, the task rows to delete
  */
-export function foldTaskRows(tasks, recordOf) {
+export function foldTaskRows(tasks, records) {
   /** @type {Map<string, any>} */
   const folded = new Map();
   const moved = [];
@@ -115,7 +116,7 @@ export function foldTaskRows(tasks, recordOf) {
     const key = keyOf('records', { app: task.app, id: task.record });
     let row = folded.get(key);
     if (!row) {
-      const stored = recordOf([task.app, task.record]);
+      const stored = records.get(key);
       if (!stored) continue;
       if (Array.isArray(stored.tasks)) {
         moved.push(task);
