@@ -3,9 +3,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
-#include "api/json.h"
 #include "api/json_ascii.h"
 #include "api/json_chars.h"
 #include "api/utf8.h"
@@ -154,7 +152,7 @@ JsonWriter& JsonWriter::null() {
 
 JsonWriter& JsonWriter::raw(std::string_view json) {
   comma();
-  if (ascii_ && !isAscii(json)) {  // writeJsonRow dumps ASCII already: no copy for it
+  if (ascii_ && !isAscii(json)) {  // numbers are ASCII already: no copy for them
     std::string text(json);
     escapeNonAscii(text);
     put(text.data(), text.size());
@@ -182,9 +180,8 @@ void JsonWriter::escape(unsigned char c) {
 }
 
 // Ascii mode past the plain prefix: checks and escapes in one pass, each \uXXXX written straight
-// into the staging buffer. Invalid UTF-8 starts the string over with nlohmann's ensure_ascii dump.
+// into the staging buffer; each invalid piece of UTF-8 as one \ufffd (utf8::replacedLength).
 void JsonWriter::asciiString(std::string_view s, size_t plain) {
-  const size_t start = out_.size() + len_;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
   put('"');
@@ -206,11 +203,9 @@ void JsonWriter::asciiString(std::string_view s, size_t plain) {
     uint32_t cp = 0;
     const size_t len = utf8::sequence(p + i, p + n, &cp);
     if (len == 0) {
-      flush();
-      out_.resize(start);
-      const std::string text = Json(std::string(s)).dump(-1, ' ', true, Json::error_handler_t::replace);
-      put(text.data(), text.size());
-      return;
+      put("\\ufffd", 6);
+      i += utf8::replacedLength(p + i, p + n);
+      continue;
     }
     i += len;
     if (len_ + 12 > sizeof buf_) flush();
@@ -241,9 +236,9 @@ void JsonWriter::string(std::string_view s) {
     return;
   }
   if (ascii_) return asciiString(s, plain);
-  // Invalid UTF-8 is rare (text that came in through JSON is valid): leave it to nlohmann, whose
-  // replacement rules the stored rows have always followed. The same pass notes whether anything
-  // needs an escape: most text (Japanese names, statuses) does not, and is copied in one piece.
+  // Invalid UTF-8 is rare (text that came in through JSON is valid): replacingString. The same
+  // pass notes whether anything needs an escape: most text (Japanese names, statuses) does not,
+  // and is copied in one piece.
   bool escapes = false;
   for (size_t i = plain; i < n;) {
     const unsigned char c = p[i];
@@ -253,11 +248,7 @@ void JsonWriter::string(std::string_view s) {
       continue;
     }
     const size_t len = utf8Length(s, i);
-    if (len == 0) {
-      const std::string text = Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
-      put(text.data(), text.size());
-      return;
-    }
+    if (len == 0) return replacingString(s);
     i += len;
   }
   if (!escapes) {
@@ -276,6 +267,32 @@ void JsonWriter::string(std::string_view s) {
     escape(c);
   }
   put(s.data() + run, n - run);
+  put('"');
+}
+
+// A string with invalid UTF-8, written as nlohmann's dump(..., replace) writes it, which every
+// stored row followed before this writer: each invalid piece as one U+FFFD.
+void JsonWriter::replacingString(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  put('"');
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      if (kByteClass[c] & kEscape) escape(c);
+      else put(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    const size_t len = utf8Length(s, i);
+    if (len > 0) {
+      put(s.data() + i, len);
+      i += len;
+    } else {
+      put("\xEF\xBF\xBD", 3);
+      i += utf8::replacedLength(p + i, p + n);
+    }
+  }
   put('"');
 }
 

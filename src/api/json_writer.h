@@ -50,8 +50,8 @@ class JsonWriter {
   JsonWriter& value(bool b);
   JsonWriter& value(const std::vector<std::string>& items);  // an array of strings
   JsonWriter& null();
-  // A complete JSON text written elsewhere (e.g. nlohmann's dump of a rarely written row); made
-  // ASCII first when the writer is.
+  // A complete JSON text written elsewhere (json_text.cpp's numbers); made ASCII first when the
+  // writer is.
   JsonWriter& raw(std::string_view json);
 
   bool ascii() const { return ascii_; }
@@ -74,6 +74,7 @@ class JsonWriter {
   void string(std::string_view s);
   void escape(unsigned char c);               // a character JSON strings cannot hold as is
   void asciiString(std::string_view s, size_t plain);  // string() of an Ascii::yes writer
+  void replacingString(std::string_view s);            // string() of invalid UTF-8
   template <class Integer>
   JsonWriter& integer(Integer n);
   JsonWriter& done();  // after a value: flushes when it was the outermost one

@@ -34,6 +34,37 @@ namespace ringi::api::utf8 {
   return 0;
 }
 
+// Where no well-formed sequence starts at p: how many bytes one U+FFFD replaces, as nlohmann's
+// dump(..., replace) counts them (its decoder rejects at the first byte that cannot continue, and
+// reads that byte again). The lead byte and the continuation bytes that were still possible:
+// at least 1. "\xE3\x81A" -> 2 (then 'A'), "\xE0\x80" -> 1 (E0 needs A0..BF; then 80 -> 1).
+inline size_t replacedLength(const unsigned char* p, const unsigned char* end) {
+  const unsigned char c = p[0];
+  size_t need;                      // continuation bytes of a sequence that starts with c
+  unsigned char lo = 0x80, hi = 0xBF;  // what the first continuation may be
+  if (c >= 0xC2 && c <= 0xDF) {
+    need = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need = 2;
+    if (c == 0xE0) lo = 0xA0;       // overlong
+    else if (c == 0xED) hi = 0x9F;  // surrogate
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 3;
+    if (c == 0xF0) lo = 0x90;       // overlong
+    else if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+  } else {
+    return 1;  // not a lead byte
+  }
+  const size_t left = static_cast<size_t>(end - p);
+  size_t k = 1;
+  while (k <= need && k < left && p[k] >= lo && p[k] <= hi) {
+    ++k;
+    lo = 0x80;
+    hi = 0xBF;
+  }
+  return k;
+}
+
 // `cp` as \uXXXX at o (a surrogate pair above U+FFFF; lowercase hex, as nlohmann writes it).
 // Returns the end: 6 or 12 bytes on.
 [[gnu::always_inline]] inline char* writeEscape(char* o, uint32_t cp) {
