@@ -60,8 +60,8 @@ set_target_properties(ringi_engine PROPERTIES OUTPUT_NAME "ringi-engine" SUFFIX 
 # records the same (alternating processes); a 10,000-record workspace load ~15% slower.
 # Round 10, the row decoder (storage_decode.cpp, once per page): 226.8 -> 220.4 KB; a cold page's
 # restore of 10,000 records ~68 -> ~75 ms (cold_start_ms the same within its spread).
-# errors.cpp and messages.cpp stay at -O2: toText (every Json reply) and the locale helpers are
-# on every request (-Oz on them too: transitions 3-6% slower).
+# json_text.cpp, errors.cpp and messages.cpp stay at -O2: toText (every Json reply; in errors.cpp
+# until round 13) and the locale helpers are on every request (-Oz on them: transitions 3-6% slower).
 set(RINGI_WASM_COLD_SOURCES
   src/api/app_handlers.cpp        # app settings, form fields, process management settings
   src/api/directory_handlers.cpp  # users, organizations, groups

@@ -8,6 +8,7 @@
 
 #include "api/errors.h"
 #include "api/handler_util.h"
+#include "api/json_text.h"
 #include "api/params.h"
 
 namespace ringi::api::handlers {
@@ -73,7 +74,7 @@ void bulkRequest(Ctx& ctx, const Json& params, Json& out) {
       Json arr = Json::array();
       for (size_t j = 0; j < subs.size(); ++j) arr.push_back(j == i ? err : Json::object());
       body["results"] = std::move(arr);
-      throw HttpFailure{status, body.dump()};
+      throw HttpFailure{status, toText(body)};
     }
     results.push_back(std::move(res));
   }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "api/json_text.h"
 #include "api/messages.h"
 
 namespace ringi::api {
@@ -15,10 +16,6 @@ std::string newErrorId() {
   std::string id(20, 'x');
   for (auto& c : id) c = alphabet[rng() % (sizeof(alphabet) - 1)];
   return id;
-}
-
-std::string toText(const Json& j) {
-  return j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
 }
 
 int renderError(const domain::Error& e, domain::Locale locale, Json& out) {

@@ -17,8 +17,6 @@ struct HttpFailure {
 };
 
 std::string newErrorId();
-// Compact JSON text; invalid UTF-8 is replaced (U+FFFD) instead of throwing.
-std::string toText(const Json& j);
 // Fills `out` with the error body and returns the HTTP status.
 int renderError(const domain::Error& e, domain::Locale locale, Json& out);
 std::string renderErrorText(const domain::Error& e, domain::Locale locale, int* status);

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/json_text.h"
 #include "api/messages.h"
 
 namespace ringi::api::codec {
@@ -193,7 +194,7 @@ FieldValue decodeValue(const Json& value, bool* ok) {
   *ok = true;
   if (value.is_null()) return fv;
   if (value.is_string()) fv.text = value.get<std::string>();
-  else if (value.is_number()) fv.text = value.dump();
+  else if (value.is_number()) fv.text = toText(value);
   else if (value.is_array()) {
     for (const auto& x : value) {
       if (x.is_string()) fv.items.push_back(x.get<std::string>());

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/json_text.h"
+
 namespace ringi::api {
 
 void Validation::fail(std::string key, std::string message, std::vector<std::string> args) {
@@ -101,7 +103,7 @@ std::optional<std::string> Params::string(const std::string& k, bool required) {
     }
     return j->get<std::string>();
   }
-  if (j->is_number_integer()) return j->dump();
+  if (j->is_number_integer()) return toText(*j);
   v_.fail(key(k), "not_string");
   return std::nullopt;
 }

@@ -22,6 +22,7 @@
 #include "api/errors.h"
 #include "api/json_codec.h"
 #include "api/json_parse.h"
+#include "api/json_text.h"
 #include "api/messages.h"
 #include "api/router.h"
 #include "api/storage_format.h"

@@ -5,6 +5,7 @@
 
 #include "api/json_codec.h"
 #include "api/json_parse.h"
+#include "api/json_text.h"
 #include "api/messages.h"
 
 namespace ringi::api::codec {
@@ -133,7 +134,7 @@ FieldDef decodeField(const std::string& code, const Json& j, Validation& v, cons
   auto d = j.find("defaultValue");
   if (d != j.end()) {
     if (d->is_string()) f.defaultValue = d->get<std::string>();
-    else if (d->is_number()) f.defaultValue = d->dump();
+    else if (d->is_number()) f.defaultValue = toText(*d);
     else if (d->is_array()) {
       for (const auto& x : *d) {
         if (x.is_string()) f.defaultValues.push_back(x.get<std::string>());
@@ -141,7 +142,7 @@ FieldDef decodeField(const std::string& code, const Json& j, Validation& v, cons
       }
     }
   }
-  f.raw = j.dump();
+  f.raw = toText(j);
   return f;
 }
 

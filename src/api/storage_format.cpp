@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "api/json_text.h"
 #include "api/json_writer.h"
 #include "api/messages.h"
 #include "api/settings_codec.h"
@@ -103,9 +104,7 @@ void writeBatchRow(JsonWriter& w, const Batch& b) {
 
 namespace {
 // A row of a rarely written store, built as a Json value.
-void writeJsonRow(JsonWriter& w, const Json& j) {
-  w.raw(j.dump(-1, ' ', w.ascii(), Json::error_handler_t::replace));
-}
+void writeJsonRow(JsonWriter& w, const Json& j) { writeJson(w, j); }
 
 // Writes `"store":[row,row,...]` unless `items` is empty, each row as it is encoded: a reset of
 // 100,000 records never exists as one JSON document in memory.

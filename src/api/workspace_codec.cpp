@@ -8,6 +8,7 @@
 #include "api/errors.h"
 #include "api/json_codec.h"
 #include "api/json_parse.h"
+#include "api/json_text.h"
 #include "api/json_writer.h"
 #include "api/messages.h"
 #include "api/settings_codec.h"
@@ -18,9 +19,6 @@ namespace ringi::api::codec {
 using namespace ringi::domain;
 
 namespace {
-// A value built as Json (settings, users: small) inside a document written by JsonWriter.
-void writeJson(JsonWriter& w, const Json& j) { w.raw(toText(j)); }
-
 // {"value": <text>}: how a record's fields look in a workspace document.
 void writeValueObject(JsonWriter& w, std::string_view key, const std::string& text) {
   w.key(key).beginObject().literalKey("value").value(text).endObject();

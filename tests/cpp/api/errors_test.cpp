@@ -1,6 +1,7 @@
 // Error catalogue, rendering and request-level failures (unknown path, wrong method, malformed
 // JSON, unknown user, wrong types, huge and odd input).
 #include "api/errors.h"
+#include "api/json_text.h"
 #include "api/messages.h"
 #include "api_fixture.h"
 
