@@ -50,10 +50,24 @@ std::string isoTime(int64_t ms) {
   int64_t y;
   unsigned m, d;
   civilFromDays(days, &y, &m, &d);
-  char buf[40];
-  snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y), m, d,
-           static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
-  return buf;
+  // "%04lld-%02u-%02uT%02d:%02d:%02dZ", without printf (not linked: json_text.h says why).
+  std::string out;
+  if (y < 0) out += '-';
+  const std::string year = std::to_string(y < 0 ? -y : y);
+  out.append(year.size() < 4 ? 4 - year.size() - (y < 0) : 0, '0');
+  out += year;
+  const auto two = [&](char sep, int64_t v) {
+    out += sep;
+    out += static_cast<char>('0' + v / 10);
+    out += static_cast<char>('0' + v % 10);
+  };
+  two('-', m);
+  two('-', d);
+  two('T', rem / 3600);
+  two(':', rem / 60 % 60);
+  two(':', rem % 60);
+  out += 'Z';
+  return out;
 }
 
 bool parseIsoTime(const std::string& s, int64_t* ms) {
