@@ -1,18 +1,17 @@
 #include "api/errors.h"
 
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "api/json_text.h"
 #include "api/messages.h"
+#include "domain/entropy.h"
 
 namespace ringi::api {
 
 std::string newErrorId() {
   static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  static std::mt19937_64 rng(static_cast<uint64_t>(
-      std::chrono::steady_clock::now().time_since_epoch().count()) ^ 0x9e3779b97f4a7c15ULL);
+  static std::mt19937_64 rng(domain::randomSeed());
   std::string id(20, 'x');
   for (auto& c : id) c = alphabet[rng() % (sizeof(alphabet) - 1)];
   return id;

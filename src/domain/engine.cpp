@@ -1,20 +1,14 @@
 // Engine core: time and ids, transactions with undo, workspace load / snapshot, apps.
 #include "domain/engine.h"
 
-#include <chrono>
-#include <random>
 #include <set>
 
 #include "domain/engine_state.h"
+#include "domain/entropy.h"
 
 namespace ringi::domain {
 
 namespace {
-int64_t systemNowMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 uint64_t splitmix64(uint64_t& x) {
   uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -23,10 +17,7 @@ uint64_t splitmix64(uint64_t& x) {
 }
 }  // namespace
 
-Engine::Engine() : s_(std::make_unique<Store>()), now_(systemNowMs) {
-  std::random_device rd;
-  seedIds((static_cast<uint64_t>(rd()) << 32) ^ rd() ^ static_cast<uint64_t>(systemNowMs()));
-}
+Engine::Engine() : s_(std::make_unique<Store>()), now_(systemNowMs) { seedIds(randomSeed()); }
 
 Engine::~Engine() = default;
 

@@ -1,0 +1,22 @@
+#include "domain/entropy.h"
+
+#include <cstddef>  // before <sys/random.h>: emscripten's uses size_t without including it
+#include <ctime>
+
+#include <sys/random.h>
+
+namespace ringi::domain {
+
+int64_t systemNowMs() {
+  std::timespec ts{};
+  std::timespec_get(&ts, TIME_UTC);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint64_t randomSeed() {
+  uint64_t seed = 0;
+  if (getentropy(&seed, sizeof seed) != 0) seed = static_cast<uint64_t>(systemNowMs()) * 0x9e3779b97f4a7c15ULL;
+  return seed;
+}
+
+}  // namespace ringi::domain
