@@ -140,6 +140,7 @@ void Engine::rollbackTo(UndoLog& log, size_t savepoint) {
               image.before.history = std::move(current->history);
               image.before.history.resize(image.historySize);
               if (image.lastEntry) image.before.history.back() = std::move(*image.lastEntry);
+              if (!image.withValues) image.before.values = std::move(current->values);
             }
             s_->setRecord(image.key, std::move(image.before));
           } else if constexpr (std::is_same_v<T, UndoLog::TaskImage>) {
@@ -181,6 +182,8 @@ ChangeSet Engine::changesOf(const UndoLog& log) const {
   }
   if (c.reset) return ChangeSet{true, true, true, {}, {}, {}, {}, {}};
   c.apps.assign(apps.begin(), apps.end());
+  c.records.reserve(records.size());
+  c.tasks.reserve(tasks.size());
   for (const auto& key : records) {
     if (s_->findRecord(key.first, key.second)) c.records.push_back(key);
     else c.deletedRecords.push_back(key);
@@ -197,18 +200,22 @@ App& Engine::touchApp(int64_t id) {
   return it->second;
 }
 
-Record& Engine::touchRecord(int64_t app, int64_t id) {
+Record& Engine::touchRecord(int64_t app, int64_t id, Touch what) {
   Record* r = s_->findRecord(app, id);
   if (!r) throw Error("GAIA_RE01", {std::to_string(id)});
   if (undo_) {
+    const bool withValues = what == Touch::all;
     std::vector<StatusChange> history;
     history.swap(r->history);
-    Record image = *r;
+    FieldValues values;
+    if (!withValues) std::swap(values, r->values);
+    // Copied straight into its place in the log: a Record is large, and moving it in cost two moves.
+    auto& touch = std::get<UndoLog::RecordTouch>(undo_->entries.emplace_back(
+        std::in_place_type<UndoLog::RecordTouch>, RecordKey{app, id}, *r, withValues));
     r->history.swap(history);
-    std::optional<StatusChange> last;
-    if (!r->history.empty()) last = r->history.back();
-    undo_->entries.push_back(
-        UndoLog::RecordTouch{{app, id}, std::move(image), r->history.size(), std::move(last)});
+    if (!withValues) std::swap(r->values, values);
+    touch.historySize = r->history.size();
+    if (!r->history.empty()) touch.lastEntry = r->history.back();
   }
   return *r;
 }
@@ -234,14 +241,14 @@ void Engine::putTask(const TaskKey& key, Task t) { putTaskAt(s_->tasks.find(key)
 
 void Engine::putTaskAt(TaskIterator old, const TaskKey& key, Task t) {
   if (undo_)
-    undo_->entries.push_back(UndoLog::TaskImage{
-        key, old == s_->tasks.end() ? std::nullopt : std::optional<Task>(old->second)});
+    undo_->entries.emplace_back(std::in_place_type<UndoLog::TaskImage>, key,
+                                old == s_->tasks.end() ? nullptr : &old->second);
   s_->setTaskAt(old, key, std::move(t));
 }
 
 void Engine::endTaskAt(TaskIterator found, TaskState state, const std::string& actor, int64_t at) {
   Task& t = found->second;
-  if (undo_) undo_->entries.push_back(UndoLog::TaskImage{found->first, t});
+  if (undo_) undo_->entries.emplace_back(std::in_place_type<UndoLog::TaskImage>, found->first, &t);
   s_->unindexOpenTask(found->first, t);
   t.state = state;
   t.closedAt = at;
@@ -525,7 +532,7 @@ void Engine::deploy(const std::vector<std::pair<int64_t, std::optional<int64_t>>
       const State& initial = *app.process.initialState();
       for (const Record* r : allRecords(appId)) {
         if (!r->status.empty() && app.process.findState(r->status)) continue;
-        Record& rec = touchRecord(appId, r->id);
+        Record& rec = touchRecord(appId, r->id, Touch::process);
         closeOpenTasks(rec, "", nullptr);
         rec.status.clear();
         auto cands = resolveEntities(initial.entities, rec);

@@ -169,7 +169,11 @@ class Engine {
 
   // Every change goes through these, so the open transaction's undo log sees it.
   App& touchApp(int64_t id);
-  Record& touchRecord(int64_t app, int64_t id);
+  // Touch::process when only the process fields change (status, assignees, revision, modifier,
+  // updated time, history): the undo image then leaves the field values out (one copy less per
+  // status change).
+  enum class Touch { all, process };
+  Record& touchRecord(int64_t app, int64_t id, Touch what = Touch::all);
   void putRecord(Record r);
   void eraseRecord(int64_t app, int64_t id);
   void putTask(const TaskKey& key, Task t);

@@ -168,7 +168,7 @@ int64_t Engine::changeStatus(const std::string& user, int64_t appId, const Statu
   const bool waitForOthers = from->assigneeType == AssigneeType::ALL &&
                              action->type == ActionType::PRIMARY && isAssignee &&
                              current->assignees.size() > 1;
-  Record& r = touchRecord(appId, req.id);  // `current` stays valid: records do not move
+  Record& r = touchRecord(appId, req.id, Touch::process);  // `current` stays valid: records do not move
   if (waitForOthers) {
     closeOpenTasks(r, user, &user);
     r.assignees.erase(std::remove(r.assignees.begin(), r.assignees.end(), user), r.assignees.end());
@@ -205,7 +205,7 @@ int64_t Engine::setAssignees(const std::string& user, int64_t appId, int64_t id,
   if (state && state->assigneeType == AssigneeType::ONE && assignees.size() > 1)
     throw Error("GAIA_TO02", {state->name});
 
-  Record& r = touchRecord(appId, id);
+  Record& r = touchRecord(appId, id, Touch::process);
   for (const auto& old : std::vector<std::string>(r.assignees))
     if (!contains(assignees, old)) closeOpenTasks(r, user, &old);
   std::vector<std::string> added;

@@ -139,13 +139,23 @@ struct Engine::UndoLog {
   struct RecordImage { RecordKey key; std::optional<Record> before; };
   // A touched record's image without its history, which only grows (or has its last entry's
   // assignees edited): copying it on every change would make long-lived records slow.
+  // Touch::process leaves the values out too: they are the record's own on rollback.
   struct RecordTouch {
+    RecordTouch(RecordKey k, const Record& image, bool values) : key(k), before(image), withValues(values) {}
     RecordKey key;
-    Record before;  // history left empty
-    size_t historySize;
+    Record before;  // history left empty, values too when !withValues
+    size_t historySize = 0;
     std::optional<StatusChange> lastEntry;
+    bool withValues;
   };
-  struct TaskImage { TaskKey key; std::optional<Task> before; };
+  // Constructed in its place in the log (emplace_back), from the task as it is: no Task moves.
+  struct TaskImage {
+    TaskImage(const TaskKey& k, const Task* t) : key(k) {
+      if (t) before.emplace(*t);
+    }
+    TaskKey key;
+    std::optional<Task> before;
+  };
   struct BatchImage { std::string number; std::optional<Batch> before; };
   struct CounterImage { int64_t nextAppId; };
   struct StateImage { std::unique_ptr<Store> before; };  // load / reset replace everything

@@ -275,6 +275,36 @@ TEST(Transactions, RevertLastUndoesACommittedChange) {
   EXPECT_TRUE(f.engine.revertLast().empty());
 }
 
+// A status change keeps no copy of the field values in its undo image (Touch::process): a revert
+// must still give back the record whole, also when a value update in the same transaction (a full
+// image) comes before or after it.
+TEST(Transactions, RevertLastRestoresValuesAndProcessFieldsTogether) {
+  for (bool updateFirst : {true, false}) {
+    Fixture f;
+    int64_t a = f.pending();
+    f.engine.confirmLast();
+    const Record before = f.engine.record("x", 1, a);
+    auto tx = f.engine.begin();
+    if (updateFirst) f.engine.updateRecord("sato", 1, a, f.values("changed", "9"), std::nullopt);
+    f.engine.changeStatus("sato", 1, {a, "承認する", "tanaka", {}});
+    f.engine.setAssignees("tanaka", 1, a, {"suzuki"}, std::nullopt);
+    if (!updateFirst) f.engine.updateRecord("suzuki", 1, a, f.values("changed", "9"), std::nullopt);
+    tx.commit();
+    ASSERT_EQ(f.engine.record("x", 1, a).values.at("件名").text, "changed");
+    f.engine.revertLast();
+    const Record& after = f.engine.record("x", 1, a);
+    EXPECT_EQ(after.values.at("件名").text, before.values.at("件名").text) << updateFirst;
+    EXPECT_EQ(after.values.at("金額").text, before.values.at("金額").text) << updateFirst;
+    EXPECT_EQ(after.status, before.status);
+    EXPECT_EQ(after.assignees, before.assignees);
+    EXPECT_EQ(after.revision, before.revision);
+    EXPECT_EQ(after.modifier, before.modifier);
+    EXPECT_EQ(after.history.size(), before.history.size());
+    EXPECT_FALSE(f.openTaskOf("sato", a).empty());
+    EXPECT_TRUE(f.openTaskOf("suzuki", a).empty());
+  }
+}
+
 // A load keeps one image of the whole previous state (no per-task images while it derives
 // tasks): reverting it brings back the old records and open tasks, and the new ones are gone.
 TEST(Transactions, RevertLastUndoesALoadWithDerivedTasks) {
