@@ -103,9 +103,6 @@ void writeBatchRow(JsonWriter& w, const Batch& b) {
 }
 
 namespace {
-// A row of a rarely written store, built as a Json value.
-void writeJsonRow(JsonWriter& w, const Json& j) { writeJson(w, j); }
-
 // Writes `"store":[row,row,...]` unless `items` is empty, each row as it is encoded: a reset of
 // 100,000 records never exists as one JSON document in memory.
 template <class Items, class Write>
@@ -122,10 +119,10 @@ void writeMeta(JsonWriter& w, int64_t nextAppId) {
 }
 
 void writeDirectory(JsonWriter& w, const Directory& d) {
-  writeStore(w, "users", d.users(), [](JsonWriter& w, const User& u) { writeJsonRow(w, codec::encodeUser(u)); });
+  writeStore(w, "users", d.users(), [](JsonWriter& w, const User& u) { writeJson(w, codec::encodeUser(u)); });
   writeStore(w, "organizations", d.organizations(),
-             [](JsonWriter& w, const Organization& o) { writeJsonRow(w, codec::encodeOrganization(o)); });
-  writeStore(w, "groups", d.groups(), [](JsonWriter& w, const Group& g) { writeJsonRow(w, codec::encodeGroup(g)); });
+             [](JsonWriter& w, const Organization& o) { writeJson(w, codec::encodeOrganization(o)); });
+  writeStore(w, "groups", d.groups(), [](JsonWriter& w, const Group& g) { writeJson(w, codec::encodeGroup(g)); });
 }
 }  // namespace
 
@@ -167,7 +164,7 @@ void RowsPager::step(JsonWriter& w) {
   switch (phase_) {
     case Phase::start:
       writeDirectory(w, engine_.directory());
-      writeStore(w, "apps", engine_.apps(), [](JsonWriter& w, const App* a) { writeJsonRow(w, encodeApp(*a)); });
+      writeStore(w, "apps", engine_.apps(), [](JsonWriter& w, const App* a) { writeJson(w, encodeApp(*a)); });
       phase_ = Phase::records;
       break;
     case Phase::records:
@@ -242,7 +239,7 @@ std::string changesText(const Engine& engine, const ChangeSet& cs, JsonWriter::A
   if (directory || meta || !apps.empty() || !records.empty() || !tasks.empty() || !batches.empty()) {
     w.key("put").beginObject();
     if (cs.directory) writeDirectory(w, d);
-    writeStore(w, "apps", apps, [](JsonWriter& w, const App* a) { writeJsonRow(w, encodeApp(*a)); });
+    writeStore(w, "apps", apps, [](JsonWriter& w, const App* a) { writeJson(w, encodeApp(*a)); });
     writeStore(w, "records", records, [&](JsonWriter& w, const Record* r) { writeStoredRecordRow(w, engine, *r); });
     writeStore(w, "tasks", tasks, [](JsonWriter& w, const Task* t) { writeTaskRow(w, *t); });
     writeStore(w, "batches", batches, [](JsonWriter& w, const Batch* b) { writeBatchRow(w, *b); });

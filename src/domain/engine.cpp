@@ -210,12 +210,10 @@ Record& Engine::touchRecord(int64_t app, int64_t id, Touch what) {
     FieldValues values;
     if (!withValues) std::swap(values, r->values);
     // Copied straight into its place in the log: a Record is large, and moving it in cost two moves.
-    auto& touch = std::get<UndoLog::RecordTouch>(undo_->entries.emplace_back(
-        std::in_place_type<UndoLog::RecordTouch>, RecordKey{app, id}, *r, withValues));
+    undo_->entries.emplace_back(std::in_place_type<UndoLog::RecordTouch>, RecordKey{app, id}, *r,
+                                history, withValues);
     r->history.swap(history);
     if (!withValues) std::swap(r->values, values);
-    touch.historySize = r->history.size();
-    if (!r->history.empty()) touch.lastEntry = r->history.back();
   }
   return *r;
 }

@@ -141,10 +141,14 @@ struct Engine::UndoLog {
   // assignees edited): copying it on every change would make long-lived records slow.
   // Touch::process leaves the values out too: they are the record's own on rollback.
   struct RecordTouch {
-    RecordTouch(RecordKey k, const Record& image, bool values) : key(k), before(image), withValues(values) {}
+    // `image` with its history moved out into `history` (and its values too when !values).
+    RecordTouch(RecordKey k, const Record& image, const std::vector<StatusChange>& history, bool values)
+        : key(k), before(image), historySize(history.size()), withValues(values) {
+      if (!history.empty()) lastEntry = history.back();
+    }
     RecordKey key;
     Record before;  // history left empty, values too when !withValues
-    size_t historySize = 0;
+    size_t historySize;
     std::optional<StatusChange> lastEntry;
     bool withValues;
   };
