@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * `ringi` command line. One command for now:
+ * `ringi` command line:
  *
  *   ringi serve [--port N] [--host 127.0.0.1] [--workspace FILE] [--data DIR]
- *               [--timeout SECONDS] [--max-body BYTES] [--engine URL|PATH]
+ *               [--timeout SECONDS] [--max-body BYTES] [--compact-bytes BYTES] [--engine URL|PATH]
+ *   ringi repair --data DIR
+ *               keeps a copy of a damaged changes.log and cuts it to its intact records, saying
+ *               exactly what it dropped (web/src/storage/file-repair.js); exit 0 when the folder
+ *               opens afterwards, 1 when only a backup can help (a damaged snapshot)
  *
  * Runs the wasm engine (web/src/host.js, the same host as the browser's worker) behind Node's
  * http server, speaking kintone's REST API over HTTP (web/src/http.js; docs/http.md):
@@ -15,10 +19,13 @@
  *     fsync'd before the answer. Without --data: memory only.
  *   - --workspace FILE: a workspace document imported at start when the database is empty (a
  *     fresh --data directory, or memory); ignored (with a notice) when the data directory already
- *     holds data — delete the directory to start over.
+ *     holds data — delete the directory to start over. A damaged data directory is never
+ *     re-imported: serve refuses to start, naming the file and the byte (exit 1).
  *   - --timeout SECONDS (default 30): a client that has not sent its whole body by then gets
  *     408 RINGI_HT04 and is disconnected; other clients are served meanwhile.
  *   - --max-body BYTES (default 8 MiB): larger bodies get 413 RINGI_HT03.
+ *   - --compact-bytes BYTES (default 32 MiB): with --data, the log is folded into a new
+ *     snapshot.json when it grows past this.
  *   - --port 0 picks a free port. Prints "Ringi listening on http://HOST:PORT/" when ready.
  *   - SIGINT / SIGTERM: stops accepting, finishes the requests in flight, closes the store, exits 0.
  * Requests are served one engine call at a time (the host's queue); batches run in chunks between
@@ -33,6 +40,7 @@ import { Host } from '../web/src/host.js';
 import { loadEngine } from '../web/src/engine-loader.js';
 import { MemoryStorage } from '../web/src/storage/memory.js';
 import { FileStorage } from '../web/src/storage/file.js';
+import { repairDataDir } from '../web/src/storage/file-repair.js';
 import { handleHttp, httpError, respond, MAX_BODY_BYTES } from '../web/src/http.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,12 +48,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DRAIN_LIMIT = 64 * 1024 * 1024;
 
 const USAGE = `usage: ringi serve [--port N] [--host 127.0.0.1] [--workspace FILE] [--data DIR]
-                   [--timeout SECONDS] [--max-body BYTES] [--engine PATH]
-  kintone REST API (the Ringi engine) over HTTP; see docs/http.md`;
+                   [--timeout SECONDS] [--max-body BYTES] [--compact-bytes BYTES] [--engine PATH]
+         kintone REST API (the Ringi engine) over HTTP; see docs/http.md
+       ringi repair --data DIR
+         keep a copy of a damaged changes.log, cut it to its intact records, say what was dropped`;
 
 /** @param {string[]} argv */
 export function parseArgs(argv) {
-  const o = { command: argv[0], port: 8787, host: '127.0.0.1', workspace: '', data: '', timeout: 30, maxBody: MAX_BODY_BYTES, engine: '' };
+  const o = { command: argv[0], port: 8787, host: '127.0.0.1', workspace: '', data: '', timeout: 30, maxBody: MAX_BODY_BYTES, engine: '', compactBytes: 32 * 1024 * 1024 };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
@@ -59,6 +69,7 @@ export function parseArgs(argv) {
       case '--timeout': o.timeout = Number(value()); break;
       case '--max-body': o.maxBody = Number(value()); break;
       case '--engine': o.engine = String(value()); break;
+      case '--compact-bytes': o.compactBytes = Number(value()); break;
       case '-h': case '--help': o.command = 'help'; break;
       default: throw new Error(`unknown option ${a}`);
     }
@@ -66,6 +77,7 @@ export function parseArgs(argv) {
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new Error('--port must be 0..65535');
   if (!(o.timeout > 0)) throw new Error('--timeout must be a positive number of seconds');
   if (!(o.maxBody > 0)) throw new Error('--max-body must be a positive number of bytes');
+  if (!(o.compactBytes > 0)) throw new Error('--compact-bytes must be a positive number of bytes');
   return o;
 }
 
@@ -88,7 +100,7 @@ function engineUrl(opt) {
 export async function serve(o, io = {}) {
   const log = io.log || ((s) => console.log(s));
   const engine = await loadEngine({ engineUrl: engineUrl(o.engine) });
-  const storage = o.data ? new FileStorage(o.data, { log: (m) => log(`[ringi] ${m}`) }) : new MemoryStorage();
+  const storage = o.data ? new FileStorage(o.data, { compactBytes: o.compactBytes, log: (m) => log(`[ringi] ${m}`) }) : new MemoryStorage();
   await storage.open('ringi-serve');
   const host = new Host({ engine, storage, database: o.data ? `file:${path.resolve(o.data)}` : `serve-${process.pid}-${Date.now()}`, broadcast: false, emit: (type, p) => { if (type === 'error') log(`[ringi] background error: ${JSON.stringify(p)}`); } });
   await host.open();
@@ -188,6 +200,17 @@ async function main() {
   } catch (e) {
     console.error(`ringi: ${/** @type {Error} */ (e).message}\n${USAGE}`);
     process.exit(2);
+  }
+  if (o.command === 'repair') {
+    if (!o.data) { console.error(`ringi: repair needs --data DIR\n${USAGE}`); process.exit(2); }
+    try {
+      const r = await repairDataDir(o.data);
+      for (const line of r.lines) console.log(line);
+      process.exit(r.ok ? 0 : 1);
+    } catch (e) {
+      console.error(`ringi: ${/** @type {Error} */ (e).message || e}`);
+      process.exit(1);
+    }
   }
   if (o.command !== 'serve') {
     console.log(USAGE);

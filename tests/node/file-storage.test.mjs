@@ -1,13 +1,14 @@
 // web/src/storage/file.js (the durable store of `ringi serve --data`): commits survive a reopen,
-// a torn or corrupt last record is discarded (at every cut point), compaction (snapshot + fresh
-// log, also when interrupted between the two), failed commits change nothing, the LOCK rule.
+// a torn last record is cut (at every cut point), compaction (snapshot + fresh log, also when
+// interrupted between the two), failed commits change nothing, the LOCK rule. Damaged files:
+// file-damage.test.mjs.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync, copyFileSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync, copyFileSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { FileStorage, parseLog, crc32 } from '../../web/src/storage/file.js';
+import { FileStorage, readLog, crc32 } from '../../web/src/storage/file.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'ringi-file-'));
 const row = (id, v) => ({ app: 1, id, v });
@@ -121,7 +122,8 @@ test('compaction writes a snapshot and a fresh log; a crash between the two skip
     copyFileSync(a.logFile, oldLog);
     await a.compact();
     assert.ok(existsSync(a.snapshotFile));
-    assert.equal(parseLog(readFileSync(a.logFile)).records.length, 0);
+    assert.equal(readLog(readFileSync(a.logFile)).records.length, 0);
+    assert.equal(readLog(readFileSync(a.logFile)).baseSeq, 20, 'the new log names the snapshot it continues');
     await a.commit(put(row(21, 'v21')));
     const state = await a.loadAll();
     await a.close();
@@ -162,20 +164,73 @@ test('a failed commit changes nothing; unknown stores are refused', async () => 
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
-test('LOCK: a directory held by a live process is refused; a dead holder is taken over', async () => {
+test('LOCK: a directory held by a live process is refused; a dead, zombie or reused holder is taken over', async () => {
   const dir = tmp();
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  // `sleep 0` exits at once and its parent, exec'd into `sleep 60`, never reaps it: a zombie.
+  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
   try {
-    writeFileSync(path.join(dir, 'LOCK'), String(child.pid));
+    const lockFile = path.join(dir, 'LOCK');
+    const start = (pid) => readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1].split(' ')[19];
+    await new Promise((r) => setTimeout(r, 100));
+    writeFileSync(lockFile, `${child.pid} ${start(child.pid)}\n`);
     await assert.rejects(reopen(dir), /in use by process/);
+    writeFileSync(lockFile, String(child.pid));  // a LOCK written before start times: pid only
+    await assert.rejects(reopen(dir), /in use by process/);
+
+    writeFileSync(lockFile, `${child.pid} 1\n`);  // the same pid, another start: reused
+    let a = await reopen(dir);
+    assert.match(readFileSync(lockFile, 'utf8'), new RegExp(`^${process.pid} \\d+\\n$`));
+    await a.close();
+    assert.ok(!existsSync(lockFile));
+
+    const zombie = Number(await new Promise((r) => parent.stdout.once('data', (d) => r(String(d).trim()))));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.match(readFileSync(`/proc/${zombie}/stat`, 'latin1'), /\) Z /, 'the helper is a zombie');
+    writeFileSync(lockFile, `${zombie} ${start(zombie)}\n`);
+    a = await reopen(dir);
+    await a.close();
+
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
-    const a = await reopen(dir);
-    assert.equal(readFileSync(path.join(dir, 'LOCK'), 'utf8'), String(process.pid));
+    writeFileSync(lockFile, String(child.pid));
+    a = await reopen(dir);
     await a.close();
-    assert.ok(!existsSync(path.join(dir, 'LOCK')));
+
+    // A LOCK planted as a symbolic link is never followed (nor is any other file of the folder).
+    const target = path.join(tmp(), 'victim');
+    writeFileSync(target, 'keep');
+    symlinkSync(target, lockFile);
+    await assert.rejects(reopen(dir), /symbolic link/);
+    assert.equal(readFileSync(target, 'utf8'), 'keep');
   } finally {
     child.kill('SIGKILL');
+    parent.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('files are created without following links: a planted changes.log.tmp link is replaced, not written through', async () => {
+  const dir = tmp();
+  const victimDir = tmp();
+  try {
+    const a = await reopen(dir, { compactBytes: 1 << 30 });
+    await a.commit(put(row(1, 'a')));
+    const victim = path.join(victimDir, 'victim');
+    writeFileSync(victim, 'keep');
+    for (const f of ['changes.log.tmp', 'snapshot.json.tmp']) symlinkSync(victim, path.join(dir, f));
+    await a.compact();
+    assert.equal(readFileSync(victim, 'utf8'), 'keep');
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    assert.equal(statSync(a.snapshotFile).mode & 0o777, 0o600);
+    await a.close();
+    // A changes.log that is a link is refused at open.
+    rmSync(path.join(dir, 'changes.log'));
+    symlinkSync(victim, path.join(dir, 'changes.log'));
+    await assert.rejects(reopen(dir), /symbolic link/);
+    assert.equal(readFileSync(victim, 'utf8'), 'keep');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(victimDir, { recursive: true, force: true });
   }
 });

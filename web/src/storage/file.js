@@ -4,105 +4,77 @@
  * and indexeddb.js: open(name), loadAll(), generation(), commit(changes) -> token, clear(), close().
  * Node only (node:fs); browsers never import it.
  *
- * Files in DIR:
- *   LOCK            pid of the process that has the directory open (one writer per directory;
- *                   a LOCK left by a dead process, e.g. after kill -9, is taken over)
- *   snapshot.json   {"format": "ringi-snapshot", "version": 1, "seq": N, "generation": "...",
- *                    "state": {"users": [...], "apps": [...], "records": [...], ...}}
- *                   the whole state after log record N. Written as snapshot.json.tmp, fsync'd,
- *                   renamed over snapshot.json, then the directory fsync'd: it is either the old
- *                   or the new snapshot, never a mix.
- *   changes.log     append-only log of ChangeSets committed after the snapshot:
- *                     file header: 8 bytes "RINGILOG", u32 LE format version (1), u32 LE 0
- *                     record:      u32 LE payload length, u32 LE CRC-32 (IEEE) of the payload,
- *                                  payload = UTF-8 JSON {"seq": N, "generation": "...",
- *                                                        "changes": <ChangeSet>}
+ * Files in DIR (created 0600 in a 0700 folder, never through a symbolic link: every file is
+ * opened with O_NOFOLLOW, and new ones with O_EXCL after any old one is unlinked):
+ *   ringi-data.json  {"format": "ringi-data", "version": 1, "createdAt": "..."}: written after
+ *                    the folder's first commit, so a folder whose records are gone (log and
+ *                    snapshot deleted, or the log emptied) is refused, not taken for a new one
+ *   LOCK             the process that has the folder open (file-lock.js)
+ *   snapshot.json    the whole state after log record N, with a checksum (file-snapshot.js).
+ *                    Written as snapshot.json.tmp, fsync'd, renamed over snapshot.json, then the
+ *                    folder fsync'd: it is either the old or the new snapshot, never a mix.
+ *   changes.log      the ChangeSets committed after the snapshot, framed and checksummed
+ *                    (file-log.js); its header names the snapshot seq it continues
  *
  * Commit = append one record + fdatasync, then resolve: the host answers the HTTP request only
  * after that, so every answered change is on disk (and survives kill -9 / power loss, as far as
  * the file system honours fsync). A failed append is truncated away before the error is reported.
  *
  * Open = read the snapshot (if any), replay the log records whose seq is greater than the
- * snapshot's, in order. The first record that is incomplete (short header or payload), has a
- * wrong checksum or unreadable JSON ends the log: that is a torn last write (the process died
- * while appending, so the request was never answered); it and anything after it are discarded
- * and the file is truncated to the last good record. `lastOpen` reports what was found.
+ * snapshot's, in order. Damage is refused, never cut silently (DamagedFileError names the file,
+ * the byte offset and how many intact records follow): a bad header, an empty log, a log missing
+ * where the folder holds data, a bad record with intact ones after it, a seq gap, a snapshot that
+ * fails its checksum or is missing while the log continues it. The one exception is a torn tail,
+ * the last record cut short by a crash while it was appended (never acknowledged): it is copied
+ * to changes.log.torn, cut, and reported. `ringi repair` (file-repair.js) handles the rest.
+ * `lastOpen` reports what was found.
  *
  * Compaction: when the log grows past `compactBytes` (default 32 MiB) a new snapshot is written
- * (as above) and the log is replaced by an empty one (written as changes.log.tmp + rename). A
- * crash in between leaves a snapshot whose seq covers the old log's records; they are skipped.
+ * (as above) and the log is replaced by an empty one that continues it (changes.log.tmp +
+ * rename). A crash in between leaves a snapshot whose seq covers the old log's records; they are
+ * skipped.
  */
-import { open as fsOpen, readFile, rename, mkdir, unlink, stat } from 'node:fs/promises';
-import { openSync, closeSync, fsyncSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
+import { open as fsOpen, rename, mkdir, unlink, stat } from 'node:fs/promises';
+import { openSync, closeSync, fsyncSync, constants as C } from 'node:fs';
 import path from 'node:path';
 import { STORE_NAMES, emptyState, keyOf, newGeneration, touchedStores, staleGeneration, foldTaskRows } from './schema.js';
+import { HEADER_BYTES, logHeader, frameRecord, readLog } from './file-log.js';
+import { encodeSnapshot, decodeSnapshot } from './file-snapshot.js';
+import { acquireLock, releaseLock } from './file-lock.js';
+import { DamagedFileError } from './damaged.js';
 
-const MAGIC = Buffer.from('RINGILOG', 'latin1');
-const HEADER_BYTES = 16;
-const FORMAT_VERSION = 1;
+export { crc32, frameRecord, readLog } from './file-log.js';
 
-/** CRC-32 (IEEE 802.3), table-driven. */
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
+const NOFOLLOW = C.O_NOFOLLOW ?? 0;
+export const MARKER_FILE = 'ringi-data.json';
+
+/** A file's bytes, or null when it does not exist (a symbolic link is an error). @param {string} file */
+export async function readIfExists(file) {
+  let fh;
+  try {
+    fh = await fsOpen(file, C.O_RDONLY | NOFOLLOW);
+  } catch (e) {
+    if (/** @type {any} */ (e).code === 'ENOENT') return null;
+    if (/** @type {any} */ (e).code === 'ELOOP') throw new Error(`${file} is a symbolic link, which Ringi never follows: remove it`);
+    throw e;
   }
-  return t;
-})();
-/** @param {Uint8Array} buf */
-export function crc32(buf) {
-  let c = 0xffffffff;
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  try { return await fh.readFile(); } finally { await fh.close(); }
 }
 
-function logHeader() {
-  const b = Buffer.alloc(HEADER_BYTES);
-  MAGIC.copy(b, 0);
-  b.writeUInt32LE(FORMAT_VERSION, 8);
-  return b;
-}
-
-/** One framed log record. @param {any} obj */
-export function frameRecord(obj) {
-  const payload = Buffer.from(JSON.stringify(obj), 'utf8');
-  const head = Buffer.alloc(8);
-  head.writeUInt32LE(payload.length, 0);
-  head.writeUInt32LE(crc32(payload), 4);
-  return Buffer.concat([head, payload]);
-}
-
-/**
- * Parse a log file's bytes: the good records and where the good part ends.
- * @param {Buffer} buf
- */
-export function parseLog(buf) {
-  if (buf.length < HEADER_BYTES || !buf.subarray(0, 8).equals(MAGIC)) {
-    return { records: [], goodBytes: 0, badHeader: buf.length > 0 };
+/** Write `bytes` as a new file (an old one, or a link, is unlinked first) and fsync it. */
+export async function writeNewFile(/** @type {string} */ file, /** @type {Uint8Array} */ bytes) {
+  await unlink(file).catch((e) => { if (e.code !== 'ENOENT') throw e; });
+  const fh = await fsOpen(file, C.O_WRONLY | C.O_CREAT | C.O_EXCL | NOFOLLOW, 0o600);
+  try {
+    await fh.writeFile(bytes);
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
-  if (buf.readUInt32LE(8) !== FORMAT_VERSION) throw new Error(`changes.log: unknown format version ${buf.readUInt32LE(8)}`);
-  const records = [];
-  let off = HEADER_BYTES;
-  while (off < buf.length) {
-    if (buf.length - off < 8) break;
-    const len = buf.readUInt32LE(off);
-    const sum = buf.readUInt32LE(off + 4);
-    if (len > buf.length - off - 8) break;
-    const payload = buf.subarray(off + 8, off + 8 + len);
-    if (crc32(payload) !== sum) break;
-    let rec;
-    try { rec = JSON.parse(payload.toString('utf8')); } catch { break; }
-    if (!rec || typeof rec.seq !== 'number' || !rec.changes) break;
-    records.push(rec);
-    off += 8 + len;
-  }
-  return { records, goodBytes: off, badHeader: false };
 }
 
 /** fsync a directory (so a rename/creation in it is durable). @param {string} dir */
-function fsyncDir(dir) {
+export function fsyncDir(dir) {
   let fd;
   try {
     fd = openSync(dir, 'r');
@@ -110,12 +82,6 @@ function fsyncDir(dir) {
   } catch { /* not supported on every platform */ } finally {
     if (fd !== undefined) closeSync(fd);
   }
-}
-
-/** Is process `pid` alive? @param {number} pid */
-function alive(pid) {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try { process.kill(pid, 0); return true; } catch (e) { return /** @type {any} */ (e).code === 'EPERM'; }
 }
 
 export class FileStorage {
@@ -137,6 +103,7 @@ export class FileStorage {
     this.fh = null;
     this.size = 0;
     this.broken = false;
+    this.marked = false;  // ringi-data.json exists
     this._failNext = 0;
     this.lastOpen = { snapshotSeq: 0, replayed: 0, skipped: 0, discardedBytes: 0 };
     this.name = null;
@@ -145,31 +112,66 @@ export class FileStorage {
   get snapshotFile() { return path.join(this.dir, 'snapshot.json'); }
   get logFile() { return path.join(this.dir, 'changes.log'); }
   get lockFile() { return path.join(this.dir, 'LOCK'); }
+  get markerFile() { return path.join(this.dir, MARKER_FILE); }
 
   /** @param {string} [name] */
   async open(name) {
     this.name = name || 'ringi';
-    await mkdir(this.dir, { recursive: true });
-    this._lock();
-    for (const n of STORE_NAMES) this.stores[n] = new Map();
-    let snapshotSeq = 0;
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    acquireLock(this.lockFile, this.dir);
     try {
-      const snap = JSON.parse(await readFile(this.snapshotFile, 'utf8'));
-      if (!snap || snap.format !== 'ringi-snapshot' || snap.version !== 1) throw new Error('snapshot.json: unknown format');
-      for (const n of STORE_NAMES) for (const row of snap.state?.[n] || []) this.stores[n].set(keyOf(n, row), row);
-      snapshotSeq = snap.seq;
-      this.seq = snap.seq;
-      this.gen = snap.generation ?? null;
+      await this._load();
     } catch (e) {
-      if (/** @type {any} */ (e).code !== 'ENOENT') { this._unlock(); throw e; }
+      await this.fh?.close().catch(() => {});
+      this.fh = null;
+      releaseLock(this.lockFile);
+      throw e;
     }
-    await unlink(path.join(this.dir, 'snapshot.json.tmp')).catch(() => {});
-    let buf = Buffer.alloc(0);
-    try { buf = await readFile(this.logFile); } catch (e) { if (/** @type {any} */ (e).code !== 'ENOENT') { this._unlock(); throw e; } }
-    const parsed = parseLog(buf);
-    let replayed = 0;
-    let skipped = 0;
-    for (const rec of parsed.records) {
+  }
+
+  /** Read the folder's state; refuse damage (DamagedFileError). */
+  async _load() {
+    for (const n of STORE_NAMES) this.stores[n] = new Map();
+    const marker = await readIfExists(this.markerFile);
+    this.marked = !!marker;
+    const snapBytes = await readIfExists(this.snapshotFile);
+    const snap = snapBytes ? decodeSnapshot(snapBytes, this.snapshotFile) : null;
+    for (const tmp of ['snapshot.json.tmp', 'changes.log.tmp']) await unlink(path.join(this.dir, tmp)).catch(() => {});
+    const buf = await readIfExists(this.logFile);
+    const snapshotSeq = snap?.seq ?? 0;
+    if (!buf) {
+      if (snap || marker) {
+        throw new DamagedFileError(this.logFile, `the file is missing, but ${snap ? 'snapshot.json' : MARKER_FILE} shows that the folder holds data`, { offset: 0 });
+      }
+      await this._replaceLog(0);
+      this.lastOpen = { snapshotSeq: 0, replayed: 0, skipped: 0, discardedBytes: 0 };
+      return;
+    }
+    const log = readLog(buf);
+    if (log.damage && !log.damage.torn) {
+      throw new DamagedFileError(this.logFile, log.damage.what, { offset: log.damage.offset, following: log.damage.following });
+    }
+    if (log.baseSeq > snapshotSeq) {
+      throw new DamagedFileError(this.logFile, `the log continues the snapshot of seq ${log.baseSeq}, but ${snap ? `snapshot.json is of seq ${snapshotSeq}` : 'snapshot.json is missing'}`, {
+        offset: 12, hint: 'Nothing was changed. Restore snapshot.json from a backup.',
+      });
+    }
+    const first = log.records.findIndex((r) => r.seq > snapshotSeq);
+    if (first >= 0 && log.records[first].seq !== snapshotSeq + 1) {
+      throw new DamagedFileError(this.logFile, `the first record after the snapshot (seq ${snapshotSeq}) has seq ${log.records[first].seq}: records ${snapshotSeq + 1} to ${log.records[first].seq - 1} are missing`, {
+        offset: log.offsets[first], hint: 'Nothing was changed. Restore the missing records (changes.log or snapshot.json) from a backup.',
+      });
+    }
+    if (marker && !snap && !log.records.length) {
+      throw new DamagedFileError(this.logFile, `the log holds no record and there is no snapshot, but ${MARKER_FILE} shows that the folder held data`, { offset: HEADER_BYTES });
+    }
+    if (snap) {
+      for (const n of STORE_NAMES) for (const row of snap.state[n] || []) this.stores[n].set(keyOf(n, row), row);
+      this.seq = snap.seq;
+      this.gen = snap.generation;
+    }
+    let replayed = 0, skipped = 0;
+    for (const rec of log.records) {
       if (rec.seq <= snapshotSeq) { skipped++; continue; }
       this._apply(rec.changes);
       this.seq = rec.seq;
@@ -181,59 +183,36 @@ export class FileStorage {
     const fold = foldTaskRows([...this.stores.tasks.values()], this.stores.records);
     for (const row of fold.records) this.stores.records.set(keyOf('records', row), row);
     for (const task of fold.moved) this.stores.tasks.delete(keyOf('tasks', task));
-    const discardedBytes = buf.length - parsed.goodBytes;
-    if (parsed.goodBytes === 0) {
-      // No log (or an unreadable header, i.e. a torn creation): start a fresh one atomically.
-      if (buf.length) this.log(`changes.log: unreadable header, ${buf.length} bytes discarded`);
-      await this._replaceLog();
-    } else {
-      this.fh = await fsOpen(this.logFile, 'r+');
-      if (discardedBytes > 0) {
-        this.log(`changes.log: torn or corrupt tail of ${discardedBytes} bytes discarded (after record seq ${this.seq})`);
-        await this.fh.truncate(parsed.goodBytes);
-        await this.fh.sync();
-      }
-      this.size = parsed.goodBytes;
+    this.fh = await fsOpen(this.logFile, C.O_RDWR | NOFOLLOW);
+    const discardedBytes = buf.length - log.end;
+    if (log.damage) {
+      // A torn tail: kept aside (the latest one only), then cut.
+      await writeNewFile(path.join(this.dir, 'changes.log.torn'), buf.subarray(log.end));
+      await this.fh.truncate(log.end);
+      await this.fh.sync();
+      this.log(`changes.log: torn last record cut (${discardedBytes} bytes at byte ${log.end}: ${log.damage.what}); it was being written when the server stopped, and was never acknowledged. The bytes are kept in changes.log.torn.`);
     }
+    this.size = log.end;
+    if (this.gen !== null && !marker) await this._writeMarker();  // a folder from before the marker
     this.lastOpen = { snapshotSeq, replayed, skipped, discardedBytes };
   }
 
-  _lock() {
-    const me = String(process.pid);
-    try {
-      writeFileSync(this.lockFile, me, { flag: 'wx' });
-      return;
-    } catch (e) {
-      if (/** @type {any} */ (e).code !== 'EEXIST') throw e;
-    }
-    const other = Number(readFileSync(this.lockFile, 'utf8').trim());
-    if (other !== process.pid && alive(other)) {
-      throw new Error(`${this.dir} is in use by process ${other} (remove ${this.lockFile} if that is wrong)`);
-    }
-    writeFileSync(this.lockFile, me);
+  async _writeMarker() {
+    this.marked = true;
+    const doc = { format: 'ringi-data', version: 1, createdAt: new Date().toISOString() };
+    await writeNewFile(this.markerFile, Buffer.from(JSON.stringify(doc) + '\n'));
+    fsyncDir(this.dir);
   }
 
-  _unlock() {
-    try {
-      if (readFileSync(this.lockFile, 'utf8').trim() === String(process.pid)) unlinkSync(this.lockFile);
-    } catch { /* gone already */ }
-  }
-
-  /** Replace changes.log with an empty one (tmp + fsync + rename + fsync dir). */
-  async _replaceLog() {
+  /** Replace changes.log with an empty one continuing the snapshot of `baseSeq` (tmp + fsync + rename + fsync dir). */
+  async _replaceLog(/** @type {number} */ baseSeq) {
     const tmp = this.logFile + '.tmp';
-    const fh = await fsOpen(tmp, 'w');
-    try {
-      await fh.write(logHeader(), 0, HEADER_BYTES, 0);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeNewFile(tmp, logHeader(baseSeq));
     await this.fh?.close().catch(() => {});
     this.fh = null;
     await rename(tmp, this.logFile);
     fsyncDir(this.dir);
-    this.fh = await fsOpen(this.logFile, 'r+');
+    this.fh = await fsOpen(this.logFile, C.O_RDWR | NOFOLLOW);
     this.size = HEADER_BYTES;
   }
 
@@ -292,6 +271,7 @@ export class FileStorage {
     this.size += rec.length;
     this.seq = seq;
     this.gen = generation;
+    if (!this.marked) await this._writeMarker();
     this._apply(JSON.parse(JSON.stringify(changes)));
     if (this.size > this.compactBytes) {
       try { await this.compact(); } catch (e) { this.log(`compaction failed (the log is kept): ${e}`); }
@@ -299,20 +279,13 @@ export class FileStorage {
     return generation;
   }
 
-  /** Write a snapshot of the current state and start an empty log. */
+  /** Write a snapshot of the current state and start an empty log that continues it. */
   async compact() {
     const tmp = this.snapshotFile + '.tmp';
-    const doc = { format: 'ringi-snapshot', version: 1, seq: this.seq, generation: this.gen, state: this._state() };
-    const fh = await fsOpen(tmp, 'w');
-    try {
-      await fh.writeFile(JSON.stringify(doc));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeNewFile(tmp, encodeSnapshot({ seq: this.seq, generation: this.gen, state: this._state() }));
     await rename(tmp, this.snapshotFile);
     fsyncDir(this.dir);
-    await this._replaceLog();
+    await this._replaceLog(this.seq);
   }
 
   async clear() {
@@ -322,7 +295,7 @@ export class FileStorage {
   async close() {
     await this.fh?.close().catch(() => {});
     this.fh = null;
-    this._unlock();
+    releaseLock(this.lockFile);
   }
 
   /** Sizes of the files (diagnostics, tests). */
