@@ -95,14 +95,24 @@ function engineUrl(opt) {
 /**
  * Start the server. Resolves when it listens.
  * @param {ReturnType<typeof parseArgs>} o
- * @param {{log?: (s: string) => void}} [io]
+ * @param {{log?: (s: string) => void, loadEngine?: typeof loadEngine}} [io]
+ *   loadEngine: makes each engine instance (the first, and one after any failure)
  */
 export async function serve(o, io = {}) {
   const log = io.log || ((s) => console.log(s));
-  const engine = await loadEngine({ engineUrl: engineUrl(o.engine) });
+  const engineAt = engineUrl(o.engine);
+  const makeEngine = io.loadEngine || loadEngine;
+  const engine = await makeEngine({ engineUrl: engineAt });
   const storage = o.data ? new FileStorage(o.data, { compactBytes: o.compactBytes, log: (m) => log(`[ringi] ${m}`) }) : new MemoryStorage();
   await storage.open('ringi-serve');
-  const host = new Host({ engine, storage, database: o.data ? `file:${path.resolve(o.data)}` : `serve-${process.pid}-${Date.now()}`, broadcast: false, emit: (type, p) => { if (type === 'error') log(`[ringi] background error: ${JSON.stringify(p)}`); } });
+  const host = new Host({
+    engine, storage, loadEngine: () => makeEngine({ engineUrl: engineAt }),
+    database: o.data ? `file:${path.resolve(o.data)}` : `serve-${process.pid}-${Date.now()}`, broadcast: false,
+    emit: (type, p) => {
+      if (type === 'error') log(`[ringi] background error: ${JSON.stringify(p)}`);
+      if (type === 'engine-failed') log(`[ringi] the engine failed (${p.reason}); a new one is restored from storage`);
+    },
+  });
   await host.open();
   if (o.workspace) {
     if ((await storage.generation()) === null) {

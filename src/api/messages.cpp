@@ -296,8 +296,12 @@ constexpr Text kReasons[] = {
     /* duplicate_task */
     {"The task is specified more than once.", "タスクが重複して指定されています。", "任务重复"},
     /* cancelled */ {"The batch was cancelled.", "一括承認が取り消されました。", "批量审批已取消"},
+    /* engine_failure */
+    {"The engine failed while running this task, so it was not applied. Handle the record by hand.",
+     "このタスクの実行中にエンジンが停止したため、適用されませんでした。レコードを個別に処理してください。",
+     "执行此任务时引擎出错，任务未被执行。请手动处理该记录"},
 };
-static_assert(std::size(kReasons) == static_cast<std::size_t>(domain::CheckReason::cancelled) + 1,
+static_assert(std::size(kReasons) == static_cast<std::size_t>(domain::CheckReason::engine_failure) + 1,
               "kReasons: one entry per CheckReason, in order");
 
 std::string reasonText(domain::CheckReason r, Locale l) {

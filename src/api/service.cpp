@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/errors.h"
+#include "api/fault_injection.h"
 #include "api/json_codec.h"
 #include "api/json_parse.h"
 #include "api/json_text.h"
@@ -127,6 +128,10 @@ struct Service::Impl {
     pieces.reset();
   }
 
+  // runsTasks: the step runs tasks (not failNextTask), so the batch-record fault applies.
+  template <typename Step>
+  Response batchStep(Step step, bool runsTasks) noexcept;
+
   std::string changesText(domain::ChangeSet cs, bool forceReset = false) {
     if (forceReset) cs.reset = true;
     if (cs.empty()) return "";
@@ -189,6 +194,7 @@ struct Service::Impl {
       engine.confirmLast();
       auto tx = engine.begin();
       handler(ctx, params, out);
+      faults::atWrite();
       resp.changes = changesText(tx.commit());
     }
     resp.body = raw.empty() ? toText(out) : std::move(raw);
@@ -346,15 +352,32 @@ std::string Service::snapshotRows() const {
   }
 }
 
-Response Service::runChunk(std::size_t maxTasks) noexcept {
+namespace {
+// The batch-record fault (fault_injection.h): the records of the tasks batch `number` ran since
+// it had run `before` of them.
+void batchFaults(const domain::Engine& engine, const std::string& number, size_t before) {
+  const domain::Batch* b = engine.findBatch(number);
+  for (size_t i = before; b && i < b->processed && i < b->taskIds.size(); ++i)
+    if (const domain::Task* t = engine.findTask(b->taskIds[i])) faults::atBatchRecord(t->record);
+}
+}  // namespace
+
+// runChunk and failNextBatchTask: one step of the oldest waiting batch in one transaction; body =
+// its progress (or null), plus changes.
+template <typename Step>
+Response Service::Impl::batchStep(Step step, bool runsTasks) noexcept {
   Locale locale = Locale::en;
-  return impl_->guarded(&locale, [&] {
-    auto& engine = impl_->engine;
+  return guarded(&locale, [&] {
+    std::vector<std::pair<std::string, size_t>> before;
+    if (runsTasks && faults::armed(faults::Fault::batchRecord))
+      for (const domain::Batch* b : engine.allBatches()) before.emplace_back(b->number, b->processed);
     engine.confirmLast();
     auto tx = engine.begin();
-    auto number = engine.runChunk(maxTasks);
+    auto number = step(engine);
+    for (const auto& [n, processed] : before)
+      if (number && n == *number) batchFaults(engine, n, processed);
     Response r;
-    r.changes = impl_->changesText(tx.commit());
+    r.changes = changesText(tx.commit());
     if (number) {
       if (const domain::Batch* b = engine.findBatch(*number)) {
         locale = engine.localeOf(b->user);
@@ -365,6 +388,16 @@ Response Service::runChunk(std::size_t maxTasks) noexcept {
     r.body = "null";
     return r;
   });
+}
+
+Response Service::runChunk(std::size_t maxTasks) noexcept {
+  return impl_->batchStep([&](domain::Engine& engine) { return engine.runChunk(maxTasks); }, true);
+}
+
+Response Service::failNextBatchTask() noexcept {
+  return impl_->batchStep([](domain::Engine& engine) {
+    return engine.failNextTask(domain::CheckReason::engine_failure);
+  }, false);
 }
 
 bool Service::hasPendingBatches() const {

@@ -75,6 +75,9 @@ class Service {
   std::string snapshotRows() const;
   // Runs one chunk of the oldest waiting batch: body = its progress (or null), plus changes.
   Response runChunk(std::size_t maxTasks) noexcept;
+  // Ends the next task of the oldest waiting batch as failed (reason_code engine_failure) without
+  // running it: for a task whose run ended an engine instance. The same answer as runChunk.
+  Response failNextBatchTask() noexcept;
   bool hasPendingBatches() const;
   // Storage could not persist the last changes: undo them in memory.
   void revertLast() noexcept;

@@ -45,7 +45,7 @@ TaskState parseTaskState(const std::string& s) {
   return s == "closed" ? TaskState::closed : s == "deleted" ? TaskState::deleted : TaskState::open;
 }
 CheckReason parseReason(const std::string& s) {
-  for (int i = 0; i <= static_cast<int>(CheckReason::cancelled); ++i)
+  for (int i = 0; i <= static_cast<int>(CheckReason::engine_failure); ++i)
     if (s == reasonCode(static_cast<CheckReason>(i))) return static_cast<CheckReason>(i);
   return CheckReason::task_not_found;
 }

@@ -64,6 +64,10 @@
 //   ringiRunChunk(maxTasks: number): string
 //       Runs one chunk (at most maxTasks tasks; non-finite or < 1 means 1) of the oldest waiting
 //       batch. Reply; body = that batch's progress, or null when none waits. (Service::runChunk)
+//   ringiFailBatchTask(): string
+//       Ends the next task of the oldest waiting batch as failed (reason_code engine_failure)
+//       without running it: the host's answer to a task whose run ended an engine instance.
+//       The same Reply as ringiRunChunk.                       (Service::failNextBatchTask)
 //   ringiHasPendingBatches(): boolean                          (Service::hasPendingBatches)
 //   ringiMemoryInUse(): number
 //       Bytes the engine's allocator has handed out and not freed (mallinfo uordblks). Wasm
@@ -72,6 +76,11 @@
 //       Storage could not persist the last Reply's changes: undo them in memory.
 //                                                                      (Service::revertLast)
 //
+// Test seam (not embind; Module._ringi_test_fault): ringi_test_fault(kind, arg) arms a trap in
+// the middle of a write (src/api/fault_injection.h): kind 1 = the next write request, kind 2 =
+// every batch chunk that runs a task of record `arg`; 0 disarms. Tests use it to prove that a
+// failed instance is replaced and that nothing it did is acknowledged.
+//
 // Reply = '{"status":N,"body":<body JSON>,"changes":<ChangeSet JSON or null>}'
 //   status: kintone's HTTP status (200, 400, 403, 404, 409, 500, ...)
 //   body:   the kintone response body or kintone-shaped error {code, id, message, errors?}
@@ -79,6 +88,7 @@
 //   The string is assembled by concatenation from api::Response (no re-parse in C++); an
 //   internal failure in the bindings yields status 500 with an error body of code "RINGI_IE01".
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 #include <malloc.h>
 
 #include <algorithm>
@@ -89,6 +99,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/fault_injection.h"
 #include "api/json_ascii.h"
 #include "api/service.h"
 
@@ -299,6 +310,10 @@ emscripten::val ringiRowsNextView(double minBytes) {
   }
 }
 
+std::string ringiFailBatchTask() {
+  return guarded([&] { return service().failNextBatchTask(); });
+}
+
 bool ringiHasPendingBatches() {
   try {
     return service().hasPendingBatches();
@@ -320,6 +335,10 @@ void ringiRevertLast() {
 
 }  // namespace
 
+extern "C" EMSCRIPTEN_KEEPALIVE void ringi_test_fault(int kind, double arg) {
+  ringi::api::faults::arm(static_cast<ringi::api::faults::Fault>(kind), static_cast<int64_t>(arg));
+}
+
 EMSCRIPTEN_BINDINGS(ringi) {
   emscripten::function("ringiCall", &ringiCall);
   emscripten::function("ringiCallView", &ringiCallView);
@@ -339,6 +358,7 @@ EMSCRIPTEN_BINDINGS(ringi) {
   emscripten::function("ringiRowsNextView", &ringiRowsNextView);
   emscripten::function("ringiSnapshotBytes", &ringiSnapshotBytes);
   emscripten::function("ringiRunChunk", &ringiRunChunk);
+  emscripten::function("ringiFailBatchTask", &ringiFailBatchTask);
   emscripten::function("ringiHasPendingBatches", &ringiHasPendingBatches);
   emscripten::function("ringiMemoryInUse", &ringiMemoryInUse);
   emscripten::function("ringiRevertLast", &ringiRevertLast);

@@ -161,6 +161,9 @@ class Engine {
   // Runs up to maxTasks tasks of the oldest unfinished batch, in its own transaction when none
   // is open. Returns the batch's number, or nullopt when no batch is waiting.
   std::optional<std::string> runChunk(size_t maxTasks);
+  // Ends the next task of the oldest unfinished batch as failed with `reason`, without running
+  // it: the host's answer to a task whose run ended the engine (it would end the next one too).
+  std::optional<std::string> failNextTask(CheckReason reason);
   bool hasPendingBatches() const;
 
  private:
@@ -200,6 +203,8 @@ class Engine {
   void openTasksFor(const Record& record);
   CheckResult checkTask(const std::string& user, const std::string& taskId,
                         std::optional<std::string>* assignee, const Action** action) const;
+
+  static void finishIfDone(Batch& b, int64_t at);
 
   void rollbackTo(UndoLog& log, size_t savepoint);
   ChangeSet changesOf(const UndoLog& log) const;

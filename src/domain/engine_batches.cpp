@@ -156,14 +156,39 @@ std::optional<std::string> Engine::runChunk(size_t maxTasks) {
     if (result.supported()) ++b.succeeded;
     else b.failures.push_back(BatchFailure{id, result.reason});
   }
-  if (b.processed == b.taskIds.size()) {
-    b.state = b.failures.empty() ? BatchState::completed : BatchState::partially_completed;
-    b.finishedAt = at;
-  }
+  finishIfDone(b, at);
   std::string number = b.number;
   putBatch(std::move(b));
   tx.commit();
   return number;
+}
+
+std::optional<std::string> Engine::failNextTask(CheckReason reason) {
+  if (s_->pendingBatches.empty()) return std::nullopt;
+  auto tx = begin();
+  Batch b = s_->batches.at(s_->pendingBatches.begin()->second);
+  const int64_t at = now();
+  if (b.state == BatchState::queued) {
+    b.state = BatchState::running;
+    b.startedAt = at;
+  }
+  if (b.processed < b.taskIds.size()) {
+    b.failures.push_back(BatchFailure{b.taskIds[b.processed], reason});
+    ++b.processed;
+  }
+  finishIfDone(b, at);
+  std::string number = b.number;
+  putBatch(std::move(b));
+  tx.commit();
+  return number;
+}
+
+// `>=`, not `==`: a batch whose counter is past its tasks (a damaged row the decoder missed) ends
+// instead of running empty chunks forever.
+void Engine::finishIfDone(Batch& b, int64_t at) {
+  if (b.processed < b.taskIds.size()) return;
+  b.state = b.failures.empty() ? BatchState::completed : BatchState::partially_completed;
+  b.finishedAt = at;
 }
 
 }  // namespace ringi::domain

@@ -70,6 +70,7 @@ const char* reasonCode(CheckReason r) {
     case CheckReason::condition_not_met: return "condition_not_met";
     case CheckReason::duplicate_task: return "duplicate_task";
     case CheckReason::cancelled: return "cancelled";
+    case CheckReason::engine_failure: return "engine_failure";
   }
   return "unknown";
 }

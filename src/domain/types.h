@@ -207,7 +207,8 @@ enum class CheckReason {
   assignee_required,
   condition_not_met,
   duplicate_task,
-  cancelled,  // a batch that was cancelled before the task ran
+  cancelled,       // a batch that was cancelled before the task ran
+  engine_failure,  // running the task ended the engine (a trap, out of memory): not applied
 };
 const char* reasonCode(CheckReason r);  // the stable snake_case name, e.g. "task_closed"
 

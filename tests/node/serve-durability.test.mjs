@@ -1,14 +1,15 @@
-// `ringi serve --data` keeps what it acknowledged, whatever happens to the process or its files:
-// a damaged data folder is refused at start (exit 1, the file and the byte named, nothing
-// re-imported from --workspace), `ringi repair` cuts it to its intact prefix and says so, and the
-// server then starts with exactly that prefix.
+// `ringi serve --data` keeps what it acknowledged, whatever happens to the process, the engine or
+// the files: an engine that traps in the middle of a write is replaced and nothing it did is kept,
+// while every write after it survives kill -9; a damaged data folder is refused at start (exit 1,
+// the file and the byte named, nothing re-imported from --workspace), `ringi repair` cuts it to
+// its intact prefix and says so, and the server then starts with exactly that prefix.
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readLog } from '../../web/src/storage/file-log.js';
-import { startServer, runRingi, raw, basicAuth, killAll, WORKSPACE, skipWithoutEngine as skip } from './helpers/serve-process.mjs';
+import { startServer, runRingi, raw, basicAuth, killAll, WORKSPACE, SERVE_WITH_FAULTS, skipWithoutEngine as skip } from './helpers/serve-process.mjs';
 
 const dirs = [];
 after(() => {
@@ -23,6 +24,78 @@ const dataDir = () => {
 const json = { 'content-type': 'application/json' };
 const addRecord = (port, title) => raw(port, { method: 'POST', path: '/k/v1/record.json', headers: { ...basicAuth('sato'), ...json }, body: JSON.stringify({ app: 2, record: { title: { value: title } } }) });
 const titles = async (port) => (await raw(port, { path: '/k/v1/records.json?app=2&query=order%20by%20%24id%20asc%20limit%20500', headers: basicAuth('sato') })).json.records.map((r) => r.title.value);
+
+/** Arm a fault in a serve-with-faults process and wait until it says so. */
+async function arm(srv, kind, arg) {
+  const before = srv.output().length;
+  srv.send(`fault ${kind} ${arg}`);
+  while (!srv.output().slice(before).includes(`armed ${kind} ${arg}`)) await new Promise((r) => setTimeout(r, 5));
+}
+
+test('a trap in the middle of a write: 500 RINGI_EN02 and nothing kept; the writes after it survive kill -9', { skip }, async () => {
+  const dir = dataDir();
+  let srv = await startServer(['--workspace', WORKSPACE, '--data', dir], {}, { script: SERVE_WITH_FAULTS });
+  assert.equal((await addRecord(srv.port, 'before')).status, 200);
+  const logFile = path.join(dir, 'changes.log');
+  const size = () => readFileSync(logFile).length;
+
+  await arm(srv, 1, 0);
+  let sizeBefore = size();
+  const trapped = await addRecord(srv.port, 'trapped');
+  assert.equal(trapped.status, 500);
+  assert.equal(trapped.json.code, 'RINGI_EN02');
+  assert.equal(trapped.headers['x-cybozu-error'], 'RINGI_EN02');
+  assert.equal(size(), sizeBefore, 'nothing of the trapped write reached the log');
+  assert.match(srv.output(), /the engine failed \(unreachable\); a new one is restored from storage/);
+
+  // The status change and adds after it are acknowledged by the new instance, and each grows the log.
+  sizeBefore = size();
+  const st = await raw(srv.port, { method: 'PUT', path: '/k/v1/record/status.json', headers: { ...basicAuth('sato'), ...json }, body: JSON.stringify({ app: 1, id: 1, action: 'Approve' }) });
+  assert.deepEqual(st.json, { revision: '5' });
+  assert.ok(size() > sizeBefore, 'the status change was written');
+  for (const t of ['after 1', 'after 2']) {
+    sizeBefore = size();
+    assert.equal((await addRecord(srv.port, t)).status, 200);
+    assert.ok(size() > sizeBefore, `${t} was written`);
+  }
+  srv.proc.kill('SIGKILL');
+  await srv.exited;
+
+  srv = await startServer(['--workspace', WORKSPACE, '--data', dir]);
+  assert.deepEqual(await titles(srv.port), ['before', 'after 1', 'after 2']);
+  const rec = await raw(srv.port, { path: '/k/v1/record.json?app=1&id=1', headers: basicAuth('sato') });
+  assert.equal(rec.json.record.Status.value, 'Approved');
+  srv.proc.kill('SIGTERM');
+  await srv.exited;
+});
+
+test('a batch task that ends every engine: the batch finishes without it, other clients are served, and kill -9 keeps the result', { skip }, async () => {
+  const dir = dataDir();
+  let srv = await startServer(['--workspace', WORKSPACE, '--data', dir], {}, { script: SERVE_WITH_FAULTS });
+  await arm(srv, 2, 2);  // every engine that runs record 2's task traps
+  const tasks = (await raw(srv.port, { path: '/batch_approvals/_tasks', headers: basicAuth('sato') })).json.tasks.sort((a, b) => a.record_id - b.record_id);
+  assert.deepEqual(tasks.map((t) => t.record_id), ['1', '2', '3']);
+  const submit = await raw(srv.port, { method: 'POST', path: '/batch_approvals/_submit', headers: { ...basicAuth('sato'), ...json }, body: JSON.stringify(tasks.map((t) => t.task_id)) });
+  const number = submit.json.batch_number;
+  let progress;
+  for (;;) {
+    assert.equal((await raw(srv.port, { path: '/k/v1/record.json?app=1&id=5', headers: basicAuth('sato') })).status, 200);
+    progress = (await raw(srv.port, { path: `/batch_approvals/_submit?batch_number=${number}`, headers: basicAuth('sato') })).json;
+    if (progress.state === 'completed' || progress.state === 'partially_completed') break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.deepEqual([progress.processed, progress.succeeded], [3, 2]);
+  assert.deepEqual(progress.failures.map((f) => [f.task_id, f.reason_code]), [[tasks[1].task_id, 'engine_failure']]);
+  srv.proc.kill('SIGKILL');
+  await srv.exited;
+  srv = await startServer(['--data', dir]);
+  const again = (await raw(srv.port, { path: `/batch_approvals/_submit?batch_number=${number}`, headers: basicAuth('sato') })).json;
+  assert.deepEqual([again.state, again.processed, again.succeeded], ['partially_completed', 3, 2]);
+  const st = async (id) => (await raw(srv.port, { path: `/k/v1/record.json?app=1&id=${id}`, headers: basicAuth('sato') })).json.record.Status.value;
+  assert.deepEqual([await st(1), await st(2), await st(3)], ['Approved', 'Waiting', 'Approved']);
+  srv.proc.kill('SIGTERM');
+  await srv.exited;
+});
 
 test('a damaged log: serve refuses to start and imports nothing; repair cuts it; serve starts with the intact prefix', { skip }, async () => {
   const dir = dataDir();

@@ -3,13 +3,14 @@
  * Loads the Emscripten engine (build-wasm/ringi-engine.js + .wasm, shipped next to this file in
  * dist/) in a browser page, a module Worker or Node 20, and returns the module instance with
  * ringiCall, ringiLoad, ringiRestore, ringiRestoreBytes, ringiSnapshotBytes, ringiExport,
- * ringiRunChunk, ringiHasPendingBatches, ringiRevertLast, ringiLoadBytes
+ * ringiRunChunk, ringiFailBatchTask, ringiHasPendingBatches, ringiRevertLast, ringiLoadBytes
  * (src/bindings/ringi_bindings.cpp); ringiCall, ringiRunChunk, ringiRowsPieces (every stored row,
- * read out in pieces) and ringiRestorePieces are built here on the bindings' functions.
+ * read out in pieces) and ringiRestorePieces are built here on the bindings' functions. Each call
+ * of loadEngine makes a new instance (its own memory) of a module compiled once per URL.
  *
  * Node needs `globalThis.require` and `globalThis.__dirname` before the factory module is
- * evaluated, and the wasm bytes passed as `wasmBinary` (Node's global fetch cannot load file:
- * URLs) — DESIGN §8.
+ * evaluated, and the wasm bytes read from the file (Node's global fetch cannot load file: URLs)
+ * — DESIGN §8.
  */
 
 export const DEFAULT_ENGINE_URL = new URL('./ringi-engine.js', import.meta.url).href;
@@ -25,6 +26,34 @@ const ROWS_PIECE = 1 << 20;
 
 /** @type {Map<string, Promise<any>>} */
 const factories = new Map();
+
+/**
+ * The compiled module of a .wasm URL, compiled once: a host whose engine failed makes a new
+ * instance of it (host.js "A failed engine") without fetching or compiling it again. In a page it
+ * compiles as it streams in; a failed fetch or compile is not kept, so the next load tries again.
+ * @type {Map<string, Promise<WebAssembly.Module>>}
+ */
+const modules = new Map();
+
+/** @param {string} wasmUrl @returns {Promise<WebAssembly.Module>} */
+function compiledModule(wasmUrl) {
+  let m = modules.get(wasmUrl);
+  if (!m) {
+    m = (async () => {
+      if (isNode) {
+        const { readFile } = await import('node:fs/promises');
+        return WebAssembly.compile(await readFile(new URL(wasmUrl)));
+      }
+      const res = await fetch(wasmUrl, { credentials: 'same-origin' });
+      if (!res.ok) throw new Error(`${wasmUrl}: HTTP ${res.status}`);
+      const streaming = typeof WebAssembly.compileStreaming === 'function' && /^application\/wasm\b/.test(res.headers.get('content-type') || '');
+      return streaming ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer());
+    })();
+    modules.set(wasmUrl, m);
+    m.catch(() => { if (modules.get(wasmUrl) === m) modules.delete(wasmUrl); });
+  }
+  return m;
+}
 
 /** @param {string} url */
 async function importFactory(url) {
@@ -54,10 +83,10 @@ async function importFactory(url) {
 export async function loadEngine(opts = {}) {
   const url = new URL(String(opts.engineUrl || DEFAULT_ENGINE_URL), import.meta.url).href;
   const wasmUrl = new URL(String(opts.wasmUrl || url.replace(/\.m?js$/, '.wasm')), url).href;
-  // Browser: the wasm download starts now, alongside the glue module's, not after it (a cold
-  // page waited for both in turn), and it is compiled as it streams in.
-  const wasmResponse = isNode || typeof fetch !== 'function' ? null : fetch(wasmUrl, { credentials: 'same-origin' });
-  wasmResponse?.catch(() => {});  // reported through instantiateWasm below
+  // The wasm download starts now, alongside the glue module's, not after it (a cold page waited
+  // for both in turn), and it is compiled as it streams in.
+  const compiled = compiledModule(wasmUrl);
+  compiled.catch(() => {});  // reported through instantiateWasm below
   const factory = await importFactory(url);
   /** @type {(e: any) => void} */
   let failed = () => {};
@@ -68,22 +97,14 @@ export async function loadEngine(opts = {}) {
     print: () => {},
     printErr: (/** @type {string} */ s) => console.warn('[ringi-engine]', s),
   };
-  if (isNode) {
-    const { readFile } = await import('node:fs/promises');
-    moduleArgs.wasmBinary = await readFile(new URL(wasmUrl));
-  } else if (wasmResponse) {
-    // emscripten's hook: hand it the instance when ready (its own fetch would start only now).
-    moduleArgs.instantiateWasm = (/** @type {any} */ imports, /** @type {Function} */ receive) => {
-      wasmResponse.then(async (res) => {
-        if (!res.ok) throw new Error(`${wasmUrl}: HTTP ${res.status}`);
-        const streaming = typeof WebAssembly.instantiateStreaming === 'function' && /^application\/wasm\b/.test(res.headers.get('content-type') || '');
-        return streaming ? WebAssembly.instantiateStreaming(res, imports) : WebAssembly.instantiate(await res.arrayBuffer(), imports);
-      }).then((r) => receive(r.instance, r.module), failed);
-      return {};
-    };
-  }
+  // emscripten's hook: hand it an instance of the compiled module when ready (its own fetch
+  // would start only now, and Node's global fetch cannot load file: URLs).
+  moduleArgs.instantiateWasm = (/** @type {any} */ imports, /** @type {Function} */ receive) => {
+    compiled.then(async (module) => receive(await WebAssembly.instantiate(module, imports), module)).catch(failed);
+    return {};
+  };
   const engine = await Promise.race([factory(moduleArgs), failure]);
-  for (const f of ['ringiCallView', 'ringiRunChunkView', 'ringiRequestBuffer', 'ringiCallBuffered', 'ringiReplySlot', 'ringiLoadBytes', 'ringiRowsBegin', 'ringiRowsNextView', 'ringiRestorePieceBytes', 'ringiRestoreOverlayBytes', 'ringiRestoreEnd', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiHasPendingBatches', 'ringiRevertLast']) {
+  for (const f of ['ringiCallView', 'ringiRunChunkView', 'ringiRequestBuffer', 'ringiCallBuffered', 'ringiReplySlot', 'ringiLoadBytes', 'ringiRowsBegin', 'ringiRowsNextView', 'ringiRestorePieceBytes', 'ringiRestoreOverlayBytes', 'ringiRestoreEnd', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiFailBatchTask', 'ringiHasPendingBatches', 'ringiRevertLast']) {
     if (typeof engine[f] !== 'function') throw new Error(`engine lacks ${f}`);
   }
   // Replies are read through a view of wasm memory and one TextDecoder call: embind's string

@@ -38,6 +38,19 @@
  *    then reload eagerly (emitting 'changed' {source:'remote'}) and pick up batches another tab
  *    left unfinished. The broadcast is only a hint: correctness comes from the check in the lock.
  *
+ * A failed engine
+ *  - Any throw out of an engine call (a wasm trap, an abort, out of memory, a JS exception thrown
+ *    through wasm frames, a reply that is not JSON) ends that instance: its memory may hold a
+ *    half-made change or a transaction that never closed, so nothing it answers afterwards can be
+ *    trusted. The request gets RINGI_EN02 (500); nothing of it was committed (commits happen only
+ *    after a good reply). The instance is dropped, and before any other job runs, a new one is
+ *    made (o.loadEngine; engine-loader.js instantiates the compiled module again) and restored
+ *    from storage. No write is ever acknowledged by an instance that failed.
+ *  - A batch chunk that ends an instance is run again one task at a time (up to chunkSize tasks);
+ *    the task whose run ends an instance again is ended as failed (reason_code engine_failure,
+ *    ringiFailBatchTask) without running it, and the batch goes on. Other requests are answered
+ *    between these steps. Three failures in a row without progress pause the pump for 10 s.
+ *
  * Snapshot (storage back-ends that have readSnapshot/writeSnapshot: IndexedDB)
  *  - Reading every row is the slow part of a cold start (getAll of 20,000 rows ~150 ms, plus a
  *    JSON.stringify of them), so the host also keeps one value holding every row as UTF-8 JSON,
@@ -123,6 +136,8 @@ export class Host {
   /**
    * @param {object} o
    * @param {any} o.engine        the engine module instance (ringiCall, ringiLoad, ...)
+   * @param {() => Promise<any>} [o.loadEngine] makes a new instance when this one failed (without
+   *   it, a failed instance leaves the host answering RINGI_WK01)
    * @param {any} o.storage       an opened storage back-end (storage/memory.js, storage/indexeddb.js)
    * @param {string} o.database   database name (lock and channel names derive from it)
    * @param {number} [o.chunkSize]
@@ -137,6 +152,7 @@ export class Host {
    */
   constructor(o) {
     this.engine = o.engine;
+    this._loadEngine = o.loadEngine ?? null;
     this.storage = o.storage;
     this.database = o.database;
     this.chunkSize = o.chunkSize || 200;
@@ -170,7 +186,12 @@ export class Host {
     this._snapshotRead = o.snapshotRead ?? null;
     this._snapshotRead?.catch(() => {});
     this._mark = o.mark ?? (() => {});
-    this.stats = { reloads: 0, chunks: 0, commits: 0, snapshots: 0, restoredFrom: /** @type {string|null} */ (null) };
+    this.stats = { reloads: 0, chunks: 0, commits: 0, snapshots: 0, engineFailures: 0, restarts: 0, restoredFrom: /** @type {string|null} */ (null) };
+    /** Batch steps after an engine failure: tasks left to run one at a time, or 'fail' the next. */
+    this._isolate = 0;
+    this._failNextTask = false;
+    this._pumpFailures = 0;
+    this._restoring = false;
   }
 
   /**
@@ -184,13 +205,13 @@ export class Host {
       // _sync() ran inside the lock already (generation null -> always reloads once).
       const counts = this._lastCounts || {};
       if (!user) return [counts, undefined];
-      const resp = this._parse(this.engine.ringiCall(JSON.stringify(loginUserRequest(user))), 'en');
+      const resp = this._call((e) => e.ringiCall(JSON.stringify(loginUserRequest(user))), 'en');
       return [counts, resp.status < 400 ? resp.body : undefined];
     });
     return {
       restored,
       restoredFrom: this.stats.restoredFrom,
-      pendingBatches: !!this.engine.ringiHasPendingBatches(),
+      pendingBatches: !!this.engine?.ringiHasPendingBatches(),
       ...(users ? { users } : {}),
     };
   }
@@ -204,33 +225,39 @@ export class Host {
     switch (type) {
       case 'call': {
         const req = { user: payload.user ?? '', method: payload.method, path: payload.path, body: payload.body ?? {} };
+        let text;
+        try {
+          text = JSON.stringify(req);
+        } catch {
+          throw makeError('CB_IJ01', locale);  // a body nested too deep to write (RangeError)
+        }
         return this._enqueue(async (check) => {
-          const resp = this._parse(this.engine.ringiCall(JSON.stringify(req)), locale);
+          const resp = this._call((e) => e.ringiCall(text), locale);
           await this._commit(resp, locale, check);
-          if (this.engine.ringiHasPendingBatches()) this._schedulePump();
+          if (this._pending()) this._schedulePump();
           return { status: resp.status, body: resp.body };
         }, { checked: true });
       }
       case 'load': {
         const ws = typeof payload.workspace === 'string' ? payload.workspace : JSON.stringify(payload.workspace ?? {});
         return this._enqueue(async () => {
-          const resp = this._parse(this.engine.ringiLoadBytes(toUtf8.encode(ws)), locale);
+          const resp = this._call((e) => e.ringiLoadBytes(toUtf8.encode(ws)), locale);
           // A large state is not put in the reply: its rows are read in pieces (engine-loader.js).
-          if (resp.changes?.paged) resp.changes = { reset: true, put: this._rowsOf(this.engine.ringiRowsPieces(), locale) };
+          if (resp.changes?.paged) resp.changes = { reset: true, put: this._rowsOf(this._call((e) => e.ringiRowsPieces(), locale, false), locale) };
           await this._commit(resp, locale);
-          if (this.engine.ringiHasPendingBatches()) this._schedulePump();
+          if (this._pending()) this._schedulePump();
           return { status: resp.status, body: resp.body };
         });
       }
       case 'reset':
         return this._enqueue(async () => {
-          const resp = this._parse(this.engine.ringiLoad(EMPTY_WORKSPACE), locale);
+          const resp = this._call((e) => e.ringiLoad(EMPTY_WORKSPACE), locale);
           await this._commit(resp, locale);
           return { status: resp.status, body: resp.body };
         });
       case 'export':
         return this._enqueue(async () => {
-          const s = this.engine.ringiExport();
+          const s = this._call((e) => e.ringiExport(), locale, false);
           try { return JSON.parse(s); } catch { throw makeError('RINGI_EN01', locale); }
         });
       case 'close':
@@ -267,6 +294,7 @@ export class Host {
     const run = this._queue.then(() => {
       if (this.closed) throw makeError('RINGI_WK01');
       return this.lock(async () => {
+        if (!this.engine) await this._startEngine();
         if (checked && this._loadedOnce && this._checkedCommits) {
           try {
             return await job(true);
@@ -280,6 +308,58 @@ export class Host {
     });
     this._queue = run.catch(() => {});
     return run;
+  }
+
+  /**
+   * Calls the engine. Any throw ends the instance (see "A failed engine"); the caller then gets
+   * RINGI_EN02. With `reply`, the answer is parsed as an engine Reply.
+   * @param {(engine: any) => any} fn @param {string} [locale] @param {boolean} [reply]
+   */
+  _call(fn, locale = 'en', reply = true) {
+    const engine = this.engine;
+    if (!engine) throw makeError('RINGI_WK01', locale);
+    let out;
+    try {
+      out = fn(engine);
+      if (reply) out = this._parse(out, locale);
+    } catch (e) {
+      if (this.engine === engine) this._engineFailed(e);
+      throw makeError('RINGI_EN02', locale);
+    }
+    return out;
+  }
+
+  /** Does the engine have batches waiting? (false with no engine: the restart looks again) */
+  _pending() {
+    return !!this._call((e) => e.ringiHasPendingBatches(), 'en', false);
+  }
+
+  /** Drop a failed instance; a new one is made and restored before the next job runs. @param {any} cause */
+  _engineFailed(cause) {
+    console.error('[ringi] the engine failed; it is replaced by a new instance restored from storage:', cause);
+    this.engine = null;
+    this._loadedOnce = false;
+    this.generation = null;
+    this.stats.engineFailures++;
+    this.emit('engine-failed', { reason: String(/** @type {any} */ (cause)?.message ?? cause) });
+    // Restart now, ahead of what comes next; but not when the restore itself failed (the stored
+    // state ends every instance: each request then tries once and answers RINGI_EN02).
+    if (!this.closed && !this._restoring) this._enqueue(async () => {}).catch(() => {});
+  }
+
+  /** A new engine instance in place of a failed one (inside the lock). */
+  async _startEngine() {
+    if (!this._loadEngine) throw makeError('RINGI_WK01');
+    let engine;
+    try {
+      engine = await this._loadEngine();
+    } catch (e) {
+      console.error('[ringi] a new engine could not be made', e);
+      throw makeError('RINGI_WK01');
+    }
+    this.engine = engine;
+    this._loadedOnce = false;
+    this.stats.restarts++;
   }
 
   /** The stored generation token (RINGI_ST02 when it cannot be read). */
@@ -296,14 +376,19 @@ export class Host {
     const g = await this._storedGeneration();
     if (g === this.generation && this._loadedOnce) return;
     const first = !this._loadedOnce;
-    this._lastCounts = await this._restore(g, first);
+    this._restoring = true;
+    try {
+      this._lastCounts = await this._restore(g, first);
+    } finally {
+      this._restoring = false;
+    }
     this._loadedOnce = true;
     this.generation = g;
     if (!first) {
       this.stats.reloads++;
       this.emit('changed', { source: 'remote' });
     }
-    if (this.engine.ringiHasPendingBatches()) this._schedulePump();
+    if (this._pending()) this._schedulePump();
   }
 
   /**
@@ -327,7 +412,7 @@ export class Host {
       if (snap && snap.generation === g) {
         // An older snapshot comes with the rows changed since (storage/indexeddb.js, journal).
         const overlay = snap.overlay ? toUtf8.encode(JSON.stringify(snap.overlay)) : undefined;
-        const resp = this._parse(this.engine.ringiRestorePieces(snap.bytes, overlay), 'en');
+        const resp = this._call((e) => e.ringiRestorePieces(snap.bytes, overlay));
         if (resp.status < 400) {
           if (first) this._mark('restored');
           if (overlay) {
@@ -345,7 +430,7 @@ export class Host {
     }
     const state = await this.storage.loadAll();
     if (first) this._mark('stateRead');
-    const resp = this._parse(this.engine.ringiRestorePieces(rowsPieces(state)), 'en');
+    const resp = this._call((e) => e.ringiRestorePieces(rowsPieces(state)));
     if (resp.status >= 400) throw toKintoneError({ ...resp.body, status: resp.status });
     if (first) this._mark('restored');
     this.stats.restoredFrom = 'rows';
@@ -378,8 +463,8 @@ export class Host {
     if (!this._snapshots || this.closed) return Promise.resolve(false);
     return this._enqueue(async () => {
       if (this.generation === null || this.generation === this.snapshotGeneration) return false;
-      if (this.engine.ringiHasPendingBatches()) return false;
-      const bytes = this.engine.ringiRowsPieces();
+      if (this._pending()) return false;
+      const bytes = this._call((e) => e.ringiRowsPieces(), 'en', false);
       if (!bytes.length) return false;
       const written = await this.storage.writeSnapshot(this.generation, bytes);
       if (written) {
@@ -434,7 +519,7 @@ export class Host {
     try {
       this.generation = check ? await this.storage.commit(changes, this.generation) : await this.storage.commit(changes);
     } catch (e) {
-      try { this.engine.ringiRevertLast(); } catch { /* nothing more we can do */ }
+      try { this._call((en) => en.ringiRevertLast(), 'en', false); } catch { /* the instance was replaced */ }
       if (e && /** @type {any} */ (e).stale) throw e;  // nothing written: _enqueue re-reads and runs it again
       // Whatever happened on disk, re-read it before the next job.
       this._loadedOnce = false;
@@ -453,17 +538,31 @@ export class Host {
       if (this.closed) { this._pumpScheduled = false; return; }
       this._enqueue(async (check) => {
         this._pumpScheduled = false;
-        if (!this.engine.ringiHasPendingBatches()) return;
-        const resp = this._parse(this.engine.ringiRunChunk(this.chunkSize), 'en');
+        if (!this._pending()) return;
+        const failTask = this._failNextTask;
+        const resp = failTask
+          ? this._call((e) => e.ringiFailBatchTask())
+          : this._call((e) => e.ringiRunChunk(this._isolate > 0 ? 1 : this.chunkSize));
         await this._commit(resp, 'en', check);
+        if (failTask) {
+          this._failNextTask = false;
+          this._isolate = 0;
+        } else if (this._isolate > 0) {
+          this._isolate--;
+        }
+        this._pumpFailures = 0;
         this.stats.chunks++;
         if (resp.body) this.emit('progress', resp.body);
-        if (this.engine.ringiHasPendingBatches()) this._schedulePump();
+        if (this._pending()) this._schedulePump();
       }, { checked: true }).catch((e) => {
         this._pumpScheduled = false;
         if (this.closed) return;
         this.emit('error', toKintoneError(e));
-        this._schedulePump(1000);
+        if (e?.code !== 'RINGI_EN02') { this._schedulePump(1000); return; }
+        // The step ended the engine: find the task that does, one at a time, and fail it.
+        if (this._isolate > 0 || this._failNextTask) this._failNextTask = true;
+        else this._isolate = this.chunkSize;
+        this._schedulePump(++this._pumpFailures >= 3 ? 10000 : 0);
       });
     });
   }

@@ -56,6 +56,9 @@
  *   RINGI_ST01 500 the IndexedDB transaction failed; the engine went back to the committed state
  *   RINGI_ST02 500 the database could not be opened / read
  *   RINGI_EN01 500 the engine (wasm) could not be loaded, or answered something unreadable
+ *   RINGI_EN02 500 the engine instance failed while answering (a trap, an abort, out of memory):
+ *                  nothing of the request was kept; a new instance restored from storage
+ *                  answers the next one (host.js "A failed engine")
  *   RINGI_WK01 500 the worker died or was closed before answering
  */
 
@@ -101,6 +104,11 @@ const MESSAGES = {
     ja: 'エンジンを読み込めませんでした。',
     zh: '无法加载引擎。',
   },
+  RINGI_EN02: {
+    en: 'The engine failed while handling the request, and nothing of it was saved. It has been restarted from the saved data; try again.',
+    ja: 'リクエストの処理中にエンジンが停止したため、何も保存されていません。保存済みのデータから再起動しました。もう一度お試しください。',
+    zh: '处理请求时引擎出错，未保存任何内容。引擎已从已保存的数据重新启动，请重试。',
+  },
   RINGI_WK01: {
     en: 'The engine is not available.',
     ja: 'エンジンを利用できません。',
@@ -115,7 +123,7 @@ const MESSAGES = {
 
 const STATUS = {
   RINGI_PR01: 400, RINGI_PR02: 400, RINGI_PR03: 500, RINGI_ST01: 500, RINGI_ST02: 500,
-  RINGI_EN01: 500, RINGI_WK01: 500, CB_VA01: 400,
+  RINGI_EN01: 500, RINGI_EN02: 500, RINGI_WK01: 500, CB_VA01: 400,
 };
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

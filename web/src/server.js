@@ -4,7 +4,7 @@
  * messages, it posts replies and events through `post`. worker.js wires it to the Worker's
  * global scope; inprocess.js to a direct in-thread channel.
  */
-import { PROTOCOL_VERSION, validateRequest, makeError, okReply, errorReply, event, toKintoneError } from './protocol.js';
+import { PROTOCOL_VERSION, EVENT_TYPES, validateRequest, makeError, okReply, errorReply, event, toKintoneError } from './protocol.js';
 import { Host } from './host.js';
 import { loadEngine as defaultLoadEngine } from './engine-loader.js';
 import { createStorage as defaultCreateStorage } from './storage/index.js';
@@ -54,7 +54,11 @@ export function createServer(post, deps = {}) {
       throw makeError('RINGI_ST02', p.locale);
     }
     const engine = engineResult.value;
-    const h = new Host({ engine, storage, database, chunkSize: p.chunkSize, snapshotRead, mark, emit: (type, payload) => post(event(/** @type {any} */ (type), payload)) });
+    const h = new Host({
+      engine, storage, database, chunkSize: p.chunkSize, snapshotRead, mark,
+      loadEngine: () => loadEngine({ engineUrl: p.engineUrl, wasmUrl: p.wasmUrl }),
+      emit: (type, payload) => { if (EVENT_TYPES.includes(type)) post(event(/** @type {any} */ (type), payload)); },
+    });
     host = h;
     return h;
   }

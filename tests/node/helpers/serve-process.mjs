@@ -34,13 +34,17 @@ export function runRingi(args, env = {}) {
   return new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal, output })));
 }
 
+/** serve-with-faults.mjs: `ringi serve` whose engine traps when the test says (its header). */
+export const SERVE_WITH_FAULTS = path.join(root, 'tests', 'node', 'helpers', 'serve-with-faults.mjs');
+
 /**
- * Spawn `ringi serve --port 0 ...args`; resolves when it printed its URL, rejects (with what it
- * printed) when it exits first.
- * @param {string[]} args @param {Record<string,string>} [env]
+ * Spawn `ringi serve --port 0 ...args` (or `script --port 0 ...args`); resolves when it printed
+ * its URL, rejects (with what it printed) when it exits first. `send(line)` writes to its stdin.
+ * @param {string[]} args @param {Record<string,string>} [env] @param {{script?: string}} [o]
  */
-export function startServer(args, env = {}) {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export function startServer(args, env = {}, { script } = {}) {
+  const argv = script ? [script, '--port', '0', ...args] : [BIN, 'serve', '--port', '0', ...args];
+  const proc = spawn(process.execPath, argv, { stdio: [script ? 'pipe' : 'ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   procs.add(proc);
   let out = '';
   let ready = false;
@@ -52,7 +56,7 @@ export function startServer(args, env = {}) {
       if (m && !ready) {
         ready = true;
         const port = Number(m[1]);
-        resolve({ proc, port, baseUrl: `http://localhost:${port}`, exited, output: () => out });
+        resolve({ proc, port, baseUrl: `http://localhost:${port}`, exited, output: () => out, send: (/** @type {string} */ line) => proc.stdin?.write(`${line}\n`) });
       }
     });
     proc.stderr.on('data', (d) => { out += d; });
