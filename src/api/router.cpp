@@ -32,14 +32,20 @@ std::string decode(const std::string& s) {
 }
 
 bool isIndex(const std::string& s) {
-  if (s.empty() || s.size() > 6) return false;
+  if (s.empty()) return false;
   for (char c : s)
     if (c < '0' || c > '9') return false;
   return true;
 }
 
-// Sets value at name[seg1][seg2]... qs-style; numeric segments make arrays.
-void assign(Json& root, const std::string& name, const std::string& value) {
+// The query string's limits: a few bytes of URL must not take gigabytes (`a[50000000]=x`).
+constexpr size_t kMaxIndex = 499;     // kintone's own lists stop at 500
+constexpr size_t kMaxLevels = 8;      // name[a][b]...: records[0][field][value][0] is 5
+constexpr size_t kMaxValues = 10000;  // values and array slots one query string may create
+
+// Sets value at name[seg1][seg2]... qs-style; numeric segments make arrays. `made` counts the
+// values and array slots made so far. A limit passed is CB_VA01 naming the parameter.
+void assign(Json& root, const std::string& name, const std::string& value, size_t* made) {
   std::vector<std::string> segs;
   size_t b = name.find('[');
   segs.push_back(name.substr(0, b));
@@ -50,6 +56,7 @@ void assign(Json& root, const std::string& name, const std::string& value) {
       break;
     }
     segs.push_back(name.substr(b + 1, e - b - 1));
+    if (segs.size() > kMaxLevels) throw domain::invalidInput(name, "too_deep", {std::to_string(kMaxLevels)});
     b = name.find('[', e);
   }
   Json* cur = &root;
@@ -58,8 +65,13 @@ void assign(Json& root, const std::string& name, const std::string& value) {
     bool last = i + 1 == segs.size();
     Json* next = nullptr;
     if (cur->is_array() && (isIndex(seg) || seg.empty())) {
-      size_t idx = seg.empty() ? cur->size() : std::stoul(seg);
-      if (idx > 10000) return;
+      if (seg.size() > 3 || (!seg.empty() && std::stoul(seg) > kMaxIndex))
+        throw domain::invalidInput(name, "index_too_large", {std::to_string(kMaxIndex)});
+      const size_t idx = seg.empty() ? cur->size() : std::stoul(seg);
+      if (idx >= cur->size()) {
+        *made += idx + 1 - cur->size();
+        if (*made > kMaxValues) throw domain::invalidInput(name, "too_many_items", {std::to_string(kMaxValues)});
+      }
       while (cur->size() <= idx) cur->push_back(nullptr);
       next = &(*cur)[idx];
     } else {
@@ -88,6 +100,7 @@ void assign(Json& root, const std::string& name, const std::string& value) {
 
 void parseQuery(const std::string& query, Json& out) {
   if (!out.is_object()) out = Json::object();
+  size_t made = 0;
   size_t pos = 0;
   while (pos <= query.size()) {
     size_t amp = query.find('&', pos);
@@ -99,7 +112,8 @@ void parseQuery(const std::string& query, Json& out) {
     std::string name = decode(part.substr(0, eq));
     std::string value = eq == std::string::npos ? "" : decode(part.substr(eq + 1));
     if (name.empty()) continue;
-    assign(out, name, value);
+    if (++made > kMaxValues) throw domain::invalidInput(name, "too_many_items", {std::to_string(kMaxValues)});
+    assign(out, name, value, &made);
   }
 }
 

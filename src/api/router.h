@@ -7,7 +7,9 @@
 //   /batch_approvals/<op>              batch approval API          -> "batch/<op>"
 // The query string becomes parameters, qs-style: `fields[0]=a&fields[1]=b` -> {"fields":["a","b"]},
 // `a[b]=c` -> {"a":{"b":"c"}}, `+` and %XX decoded. Values stay strings (params.h accepts numeric
-// strings where numbers are expected).
+// strings where numbers are expected). This is the one place a query string is decoded (the JS
+// facade and the HTTP transports pass it on as it is), so its limits live here: indexes up to 499,
+// names up to 8 levels, 10,000 values and array slots; past one: CB_VA01 naming the parameter.
 #pragma once
 
 #include <cstdint>
@@ -39,7 +41,7 @@ struct ParsedPath {
 
 // False when the path is not one of the accepted shapes.
 bool parsePath(const std::string& path, ParsedPath* out);
-// Parses a query string into a JSON object (see above).
+// Parses a query string into a JSON object (see above). Throws domain::Error past a limit.
 void parseQuery(const std::string& query, Json& out);
 
 enum class RouteResult { ok, unknownPath, wrongMethod };

@@ -54,6 +54,31 @@ BatchState parseBatchState(const std::string& s) {
     if (s == batchStateName(static_cast<BatchState>(i))) return static_cast<BatchState>(i);
   return BatchState::queued;
 }
+// A stored row that contradicts itself is refused, naming the store and the row: restoring it
+// would build a state no commit made (a batch counter past its tasks ran chunks forever).
+[[noreturn]] void contradicts(const std::string& row, const std::string& what) {
+  throw Error("RINGI_WS01", {"the stored row " + row + " " + what});
+}
+
+void checkRecord(const Record& r, const std::string& row) {
+  const std::string name = row + " (app " + std::to_string(r.app) + ", record " + std::to_string(r.id) + ")";
+  if (r.revision < 1) contradicts(name, "has revision " + std::to_string(r.revision));
+}
+
+void checkBatch(const Json& j, const Batch& b, const std::string& row) {
+  const std::string name = row + " (batch " + b.number + ")";
+  const int64_t processed = num(j, "processed"), succeeded = num(j, "succeeded");
+  const int64_t total = static_cast<int64_t>(b.taskIds.size());
+  if (processed < 0 || processed > total)
+    contradicts(name, "says " + std::to_string(processed) + " tasks were processed, but it has " + std::to_string(total));
+  if (succeeded < 0 || succeeded + static_cast<int64_t>(b.failures.size()) != processed)
+    contradicts(name, "says " + std::to_string(succeeded) + " succeeded and " + std::to_string(b.failures.size()) +
+                          " failed, but " + std::to_string(processed) + " were processed");
+  const bool done = b.state == BatchState::completed || b.state == BatchState::partially_completed;
+  if (done && processed != total)
+    contradicts(name, "is " + std::string(batchStateName(b.state)) + " with " + std::to_string(processed) + " of " + std::to_string(total) + " tasks processed");
+}
+
 // Decodes storage rows one at a time into a Snapshot.
 struct RowDecoder {
   Validation v;
@@ -139,6 +164,7 @@ struct RowDecoder {
     } else if (!tasks.is_null()) {
       return v.fail(k + ".tasks", "not_array");
     }
+    checkRecord(r, k);
     s.records.push_back(std::move(r));
   });
   each("tasks", [&](const Json& j, const std::string&) { task(j, num(j, "app"), num(j, "record")); });
@@ -157,6 +183,7 @@ struct RowDecoder {
     b.createdAt = num(j, "createdAt");
     b.startedAt = num(j, "startedAt");
     b.finishedAt = num(j, "finishedAt");
+    checkBatch(j, b, k);
     s.batches.push_back(std::move(b));
   });
     each("meta", [&](const Json& j, const std::string&) { meta.push_back(j); });
@@ -382,6 +409,7 @@ std::optional<Snapshot> decodeRowsFast(std::string_view text) {
         if (r.peek() != Kind::object) return std::nullopt;  // the checked decoder names it
         if (keyIs(store, "records")) {
           if (!readRecord(r, &decoder.s.records.emplace_back(), &decoder.s.tasks)) return std::nullopt;
+          checkRecord(decoder.s.records.back(), "records[" + std::to_string(index) + "]");
         } else if (keyIs(store, "tasks")) {
           if (!readTask(r, &decoder.s.tasks.emplace_back())) return std::nullopt;
         } else if (fewRows(store)) {

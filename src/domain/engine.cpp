@@ -474,6 +474,28 @@ void checkSettingsRevision(const App& app, std::optional<int64_t> revision) {
 }
 }  // namespace
 
+// Each action's filterCond must be a condition the status change can run (against the preview
+// fields): one that cannot is refused when saved, not when an approver acts. A syntax or depth
+// error is reported under the action's key; an unknown field or operator as the query API does.
+void Engine::checkFilterConds(const App& app, const ProcessSettings& settings) {
+  App preview;
+  preview.id = app.id;
+  preview.locale = app.locale;
+  preview.fields = app.previewFields;
+  for (size_t i = 0; i < settings.actions.size(); ++i) {
+    const std::string& cond = settings.actions[i].filterCond;
+    if (cond.empty()) continue;
+    try {
+      Query::parse(cond, preview, /*conditionOnly=*/true);
+    } catch (const Error& e) {
+      if (e.code() != "CB_VA01" || e.fields().empty()) throw;
+      std::vector<FieldError> fields = e.fields();
+      for (auto& f : fields) f.key = "actions[" + std::to_string(i) + "].filterCond";
+      throw Error("CB_VA01", {}, std::move(fields));
+    }
+  }
+}
+
 int64_t Engine::updatePreviewProcess(int64_t appId, ProcessSettings settings,
                                      std::optional<int64_t> revision) {
   auto tx = begin();
@@ -483,6 +505,7 @@ int64_t Engine::updatePreviewProcess(int64_t appId, ProcessSettings settings,
   for (const auto& action : settings.actions)
     if (!settings.findState(action.from) || !settings.findState(action.to))
       throw invalidInput("actions", "invalid_value");
+  checkFilterConds(app, settings);
   app.previewProcess = std::move(settings);
   app.previewRevision++;
   int64_t rev = app.previewRevision;

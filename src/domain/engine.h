@@ -205,6 +205,7 @@ class Engine {
                         std::optional<std::string>* assignee, const Action** action) const;
 
   static void finishIfDone(Batch& b, int64_t at);
+  static void checkFilterConds(const App& app, const ProcessSettings& settings);
 
   void rollbackTo(UndoLog& log, size_t savepoint);
   ChangeSet changesOf(const UndoLog& log) const;

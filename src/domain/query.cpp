@@ -22,6 +22,10 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Errors
 [[noreturn]] void syntaxError() { throw invalidInput("query", "query_syntax"); }
+// Parentheses nest at most this deep: parsing, evaluating and freeing a condition recurse once per
+// level, and wasm's stack is small (5,000 levels overflowed it, 20,000 the native CLI's).
+constexpr int kMaxDepth = 32;
+[[noreturn]] void tooDeep() { throw invalidInput("query", "query_depth", {std::to_string(kMaxDepth)}); }
 [[noreturn]] void badOperator(const std::string& code) { throw Error("GAIA_IQ03", {code}); }
 [[noreturn]] void unknownField(const std::string& code) { throw Error("GAIA_IQ11", {code}); }
 
@@ -705,9 +709,11 @@ class Parser {
 
   Node parsePrimary() {
     if (peek().type == Tok::LParen) {
+      if (++depth_ > kMaxDepth) tooDeep();
       next();
       Node n = parseOr();
       expect(Tok::RParen);
+      --depth_;
       return n;
     }
     if (peek().type != Tok::Word) syntaxError();
@@ -892,6 +898,7 @@ class Parser {
  private:
   std::vector<Token> toks_;
   size_t pos_ = 0;
+  int depth_ = 0;  // open parentheses around the current position
   const App& app_;
 };
 

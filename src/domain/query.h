@@ -31,7 +31,8 @@ class Query {
   //   CB_VA01 (errors.query = "query_syntax") on a syntax error,
   //   GAIA_IQ11 (args: field code) for an unknown field,
   //   GAIA_IQ03 (args: field code) for an operator the field's type does not allow,
-  //   GAIA_QU01 when limit > 500, GAIA_QU02 when offset > 10000.
+  //   GAIA_QU01 when limit > 500, GAIA_QU02 when offset > 10000,
+  //   CB_VA01 (errors.query = "query_depth") when parentheses nest more than 32 deep.
   // With conditionOnly (an action's filterCond), order by / limit / offset are syntax errors.
   static Query parse(const std::string& text, const App& app, bool conditionOnly = false);
 

@@ -74,4 +74,25 @@ check "progress" "${lines[1]}" '"total":2,"processed":2,"failed_tasks":["'
 check "progress state" "${lines[1]}" '"state":"partially_completed","succeeded":1'
 check "other user's batch (zh)" "${lines[2]}" '{"status":404,"body":{"code":"RINGI_BA01"'
 
+# --- bounded work: a query of 20,000 nested parentheses, a deep JSON body, a huge index ---------
+# (the query once overflowed the native stack: SIGSEGV). Each gets an error line; the CLI goes on.
+deep="$(printf '%.0s(' $(seq 20000))金額 < 1$(printf '%.0s)' $(seq 20000))"
+deep_query="$(node -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$deep")"
+deep_json="$(printf '%.0s[' $(seq 100000))$(printf '%.0s]' $(seq 100000))"
+out="$("$CLI" --workspace "$FIX/expense_workspace.json" <<REQ
+{"user":"sato","method":"GET","path":"/k/v1/records.json?app=1&query=$deep_query"}
+{"user":"sato","method":"PUT","path":"/k/v1/record.json","body":{"app":1,"id":1,"record":$deep_json}}
+{"user":"sato","method":"GET","path":"/k/v1/records.json?app=1&fields[50000000]=a"}
+{"user":"sato","method":"GET","path":"/k/v1/record.json?app=1&id=1"}
+REQ
+)"
+rc=$?
+mapfile -t lines <<<"$out"
+check "deep query: exit status" "$rc" "0"
+check "deep query: an error line" "${lines[0]}" '{"status":400,"body":{"code":"CB_VA01"'
+check "deep query: the depth named" "${lines[0]}" '"errors":{"query":{"messages":["クエリの括弧は32階層までしか入れ子にできません。"]}}'
+check "deep JSON body" "${lines[1]}" '{"status":400,"body":{"code":"CB_IJ01"'
+check "huge index" "${lines[2]}" '"errors":{"fields[50000000]":{"messages":["クエリ文字列の配列の添字は499以下でなければなりません。"]}}'
+check "served after" "${lines[3]}" '{"status":200,"body":{"record":'
+
 exit $fail

@@ -1,7 +1,7 @@
 // kintone.api facade: URL helpers, request mapping, callbacks vs promises, error objects.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeQuery, decodeQuery, buildRequest, parsePath } from '../../web/src/facade.js';
+import { encodeQuery, buildRequest, parsePath, nestedDeeperThan, MAX_PARAMS_DEPTH } from '../../web/src/facade.js';
 import { createKintone } from '../../web/src/ringi.js';
 import { createFakeEngine } from './helpers/fake-engine.mjs';
 
@@ -28,7 +28,6 @@ test('kintone.ringi.opened reports what opening the database found', async () =>
 test('urlForGet uses qs-style bracket encoding', () => {
   assert.equal(encodeQuery({ app: 4, fields: ['recordId'] }), 'app=4&fields%5B0%5D=recordId');
   assert.equal(encodeQuery({ a: { b: 'c d' }, n: null, u: undefined }), 'a%5Bb%5D=c%20d&n=');
-  assert.deepEqual(decodeQuery('app=4&fields%5B0%5D=a&fields[1]=b&x[y]=z&q=a+b'), { app: '4', fields: ['a', 'b'], x: { y: 'z' }, q: 'a b' });
 });
 
 test('kintone.api.url / urlForGet / guest space', async () => {
@@ -44,10 +43,13 @@ test('kintone.api.url / urlForGet / guest space', async () => {
   await g.ringi.close();
 });
 
-test('buildRequest: .json optional, query merged, full URLs, arrays, methods', () => {
+test('buildRequest: .json optional, the query passed on for the engine to decode, full URLs, arrays, methods', () => {
   assert.deepEqual(buildRequest('/k/v1/record', 'GET', { app: 1, id: 5 }), { method: 'GET', path: '/k/v1/record.json', body: { app: 1, id: 5 } });
   assert.deepEqual(buildRequest('https://a.cybozu.com/k/v1/record.json?app=1&id=5', 'GET', { id: 6 }),
-    { method: 'GET', path: '/k/v1/record.json', body: { app: '1', id: 6 } });
+    { method: 'GET', path: '/k/v1/record.json?app=1&id=5', body: { id: 6 } });
+  // A query the engine refuses is not decoded here first (it once built a 50,000,000-slot array).
+  assert.deepEqual(buildRequest('/k/v1/records.json?app=1&fields[50000000]=a', 'GET', {}),
+    { method: 'GET', path: '/k/v1/records.json?app=1&fields[50000000]=a', body: {} });
   assert.deepEqual(buildRequest('/k/guest/3/v1/record/status', 'PUT', { app: 1 }), { method: 'PUT', path: '/k/guest/3/v1/record/status.json', body: { app: 1 } });
   assert.deepEqual(buildRequest('/batch_approvals/_check?user_id=sato', 'POST', ['a', 'b']),
     { method: 'POST', path: '/batch_approvals/_check?user_id=sato', body: ['a', 'b'] });
@@ -125,4 +127,24 @@ test('calls after close fail with a kintone error', async () => {
   const { k } = await mk();
   await k.ringi.close();
   await assert.rejects(k.api('/k/v1/record', 'POST', { app: 1 }), (e) => e.code === 'RINGI_WK01');
+});
+
+test('params nested deeper than MAX_PARAMS_DEPTH are CB_IJ01 before they cross to the engine', async () => {
+  let deep = {};
+  for (let i = 0; i < 100000; i++) deep = { a: deep };
+  assert.equal(nestedDeeperThan(deep, MAX_PARAMS_DEPTH), true);
+  assert.deepEqual(buildRequest('/k/v1/record', 'PUT', { app: 1, id: 1, record: deep }), { error: 'CB_IJ01' });
+  let ok = 'x';
+  for (let i = 0; i < MAX_PARAMS_DEPTH; i++) ok = [ok];
+  assert.equal(nestedDeeperThan(ok, MAX_PARAMS_DEPTH), false);
+  assert.equal(nestedDeeperThan([ok], MAX_PARAMS_DEPTH), true);
+  const { k, engine } = await mk();
+  const calls = engine.calls;
+  await assert.rejects(k.api('/k/v1/record', 'PUT', { app: 1, id: 1, record: deep }), (e) => {
+    assert.equal(e.code, 'CB_IJ01');
+    assert.equal(e.message, '不正なJSON文字列です。');
+    return true;
+  });
+  assert.equal(engine.calls, calls, 'nothing reached the engine');
+  await k.ringi.close();
 });

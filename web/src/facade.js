@@ -7,10 +7,12 @@
  *  - pathOrUrl: a full URL (its origin is ignored) or a path; `.json` is appended to kintone
  *    paths (`/k/...`, `/v1/...`) that lack it; guest-space paths `/k/guest/{space}/v1/x.json`
  *    are passed on as they are (the engine's router knows them).
- *  - kintone REST paths: the query string of the path is decoded qs-style (`fields[0]=a` →
- *    `fields: ['a']`) and merged with `params` (params win); the engine gets the path without a
- *    query and the merged object as the body, for every method (what kintone.api does for long
- *    GETs with X-HTTP-Method-Override).
+ *  - kintone REST paths: the query string stays in the path and `params` is the body, for every
+ *    method (what kintone.api does for long GETs with X-HTTP-Method-Override). The engine decodes
+ *    the query qs-style (`fields[0]=a` → `fields: ['a']`) and merges it with the body (body wins):
+ *    src/api/router.h, the one decoder, with its limits.
+ *  - params nested deeper than MAX_PARAMS_DEPTH: CB_IJ01, as the engine answers such JSON (it
+ *    would fail to cross to the engine as JSON or a structured clone).
  *  - product paths (`/batch_approvals/...`): the query string stays in the path (user_id,
  *    batch_number, app, as seed 000 specifies); for GET/DELETE, object params are appended to the
  *    query; otherwise `params` (an array for _check/_submit) is the body.
@@ -44,47 +46,25 @@ export function encodeQuery(params) {
   return out.join('&');
 }
 
-/**
- * Decode a qs-style query string into an object (`a[0]=x&a[1]=y&b[c]=d&e=f`).
- * @param {string} query without the leading '?'
- */
-export function decodeQuery(query) {
-  /** @type {any} */
-  const root = {};
-  if (!query) return root;
-  for (const part of query.split('&')) {
-    if (!part) continue;
-    const eq = part.indexOf('=');
-    const rawKey = eq < 0 ? part : part.slice(0, eq);
-    const rawVal = eq < 0 ? '' : part.slice(eq + 1);
-    const key = safeDecode(rawKey);
-    const val = safeDecode(rawVal);
-    const m = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key);
-    if (!m) { root[key] = val; continue; }
-    const segs = [m[1], ...[...m[2].matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1])];
-    let node = root;
-    for (let i = 0; i < segs.length; i++) {
-      let seg = segs[i];
-      const last = i === segs.length - 1;
-      if (seg === '' && Array.isArray(node)) seg = String(node.length);
-      if (last) { setKey(node, seg, val); break; }
-      const nextIsIndex = /^\d*$/.test(segs[i + 1]);
-      let child = getKey(node, seg);
-      if (child === undefined || typeof child !== 'object') {
-        child = nextIsIndex ? [] : {};
-        setKey(node, seg, child);
-      }
-      node = child;
-    }
-  }
-  return root;
-}
+/** How deep params may nest (the engine's JSON reader takes 128 levels, the request's own included). */
+export const MAX_PARAMS_DEPTH = 100;
 
-function safeDecode(s) {
-  try { return decodeURIComponent(s.replace(/\+/g, ' ')); } catch { return s; }
+/**
+ * Does `value` nest objects and arrays more than `max` deep? Iterative: a value too deep to
+ * recurse over is the case it looks for.
+ * @param {any} value @param {number} max
+ */
+export function nestedDeeperThan(value, max) {
+  /** @type {Array<[any, number]>} */
+  const stack = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = /** @type {[any, number]} */ (stack.pop());
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) stack.push([v[k], depth + 1]);
+  }
+  return false;
 }
-function getKey(node, k) { return Array.isArray(node) && /^\d+$/.test(k) ? node[Number(k)] : node[k]; }
-function setKey(node, k, v) { if (Array.isArray(node) && /^\d+$/.test(k)) node[Number(k)] = v; else node[k] = v; }
 
 /**
  * Split and normalize a path or URL.
@@ -139,6 +119,7 @@ export function buildRequest(pathOrUrl, method, params) {
   if (typeof p !== 'object') {
     return { error: 'CB_VA01', errors: { params: { messages: ['must be an object or an array'] } } };
   }
+  if (nestedDeeperThan(p, MAX_PARAMS_DEPTH)) return { error: 'CB_IJ01' };
   if (!isKintonePath(parsed.path)) {
     // Product endpoints: query stays in the path.
     let query = parsed.query;
@@ -150,11 +131,7 @@ export function buildRequest(pathOrUrl, method, params) {
     }
     return { method, path: query ? `${parsed.path}?${query}` : parsed.path, body };
   }
-  if (Array.isArray(p)) {
-    return { method, path: parsed.query ? `${parsed.path}?${parsed.query}` : parsed.path, body: p };
-  }
-  const body = parsed.query ? { ...decodeQuery(parsed.query), ...p } : p;
-  return { method, path: parsed.path, body };
+  return { method, path: parsed.query ? `${parsed.path}?${parsed.query}` : parsed.path, body: p };
 }
 
 /** A kintone-ish request token: 36 random characters, stable for the facade's lifetime. */

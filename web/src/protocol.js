@@ -119,11 +119,16 @@ const MESSAGES = {
     ja: '入力内容が正しくありません。',
     zh: '输入内容不正确。',
   },
+  CB_IJ01: {
+    en: 'Invalid JSON string.',
+    ja: '不正なJSON文字列です。',
+    zh: '无效的JSON字符串。',
+  },
 };
 
 const STATUS = {
   RINGI_PR01: 400, RINGI_PR02: 400, RINGI_PR03: 500, RINGI_ST01: 500, RINGI_ST02: 500,
-  RINGI_EN01: 500, RINGI_EN02: 500, RINGI_WK01: 500, CB_VA01: 400,
+  RINGI_EN01: 500, RINGI_EN02: 500, RINGI_WK01: 500, CB_VA01: 400, CB_IJ01: 400,
 };
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

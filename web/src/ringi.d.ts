@@ -155,4 +155,3 @@ export function createKintone(opts?: CreateKintoneOptions): Promise<Kintone>;
 export default createKintone;
 export const PROTOCOL_VERSION: number;
 export function encodeQuery(params: unknown): string;
-export function decodeQuery(query: string): Record<string, unknown>;

@@ -10,7 +10,7 @@ import { Client, createWorkerTransport } from './client.js';
 import { createFacade } from './facade.js';
 
 export { PROTOCOL_VERSION } from './protocol.js';
-export { encodeQuery, decodeQuery, buildRequest } from './facade.js';
+export { encodeQuery, buildRequest } from './facade.js';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 

@@ -86,3 +86,30 @@ TEST_F(ApiTest, Directory) {
 }
 
 }  // namespace ringi::apitest
+
+namespace ringi::apitest {
+
+// A filterCond is parsed when the process is saved: one that no status change could run (too
+// deep, bad syntax, an unknown field) is refused then, with nothing saved.
+TEST_F(ApiTest, PutPreviewStatusRefusesAFilterCondThatCannotRun) {
+  auto cur = call("sato", "GET", "/k/v1/preview/app/status.json?app=1");
+  auto withCond = [&](const std::string& cond) {
+    json actions = cur.body["actions"];
+    actions[1]["filterCond"] = cond;
+    return call("smith", "PUT", "/k/v1/preview/app/status.json", json{{"app", 1}, {"actions", actions}});
+  };
+  std::string deep = "金額 < 1";
+  for (int i = 0; i < 5000; ++i) deep = "(" + deep + ")";
+  auto tooDeep = withCond(deep);
+  expectError(tooDeep, 400, "CB_VA01");
+  EXPECT_EQ(tooDeep.body["errors"], json::parse(R"({"actions[1].filterCond":{"messages":["Parentheses in the query may be nested at most 32 deep."]}})"));
+  auto syntax = withCond("金額 <");
+  expectError(syntax, 400, "CB_VA01");
+  EXPECT_TRUE(syntax.body["errors"].contains("actions[1].filterCond")) << syntax.body.dump();
+  expectError(withCond("ない = 1"), 400, "GAIA_IQ11");
+  EXPECT_EQ(call("sato", "GET", "/k/v1/preview/app/status.json?app=1").body, cur.body) << "nothing was saved";
+  auto ok = withCond("金額 < 50000 and (ステータス in (\"承認待ち\"))");
+  EXPECT_EQ(ok.status, 200) << ok.body.dump();
+}
+
+}  // namespace ringi::apitest

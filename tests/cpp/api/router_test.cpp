@@ -56,3 +56,45 @@ TEST(Router, RouteResults) {
 }
 
 }  // namespace ringi::apitest
+
+namespace ringi::apitest {
+
+// The query string's limits: each refusal is CB_VA01 naming the parameter, and nothing is built.
+TEST(Router, QueryStringLimits) {
+  auto refusal = [](const std::string& query) -> std::pair<std::string, std::string> {
+    Json out = Json::object();
+    try {
+      api::parseQuery(query, out);
+    } catch (const domain::Error& e) {
+      if (e.fields().empty()) return {e.code(), ""};
+      return {e.fields()[0].key, e.fields()[0].message};
+    }
+    return {"", ""};
+  };
+  using P = std::pair<std::string, std::string>;
+  EXPECT_EQ(refusal("app=1&fields[50000000]=a"), (P{"fields[50000000]", "index_too_large"}));
+  EXPECT_EQ(refusal("fields[500]=a"), (P{"fields[500]", "index_too_large"}));
+  EXPECT_EQ(refusal("fields[0][1000]=a"), (P{"fields[0][1000]", "index_too_large"}));
+  EXPECT_EQ(refusal("a[0][0][0][0][0][0][0][0]=x"), (P{"a[0][0][0][0][0][0][0][0]", "too_deep"}));
+  // 25 names of 500 slots each: past the 10,000 values and slots a query string may make (the
+  // 20th name: 20 x 500 slots plus the names themselves).
+  std::string many;
+  for (int i = 0; i < 25; ++i) many += "a" + std::to_string(i) + "[499]=x&";
+  EXPECT_EQ(refusal(many), (P{"a19[499]", "too_many_items"}));
+  std::string keys;
+  for (int i = 0; i <= 10000; ++i) keys += "k" + std::to_string(i) + "=&";
+  EXPECT_EQ(refusal(keys).second, "too_many_items");
+
+  // At the limits: accepted.
+  Json out = Json::object();
+  api::parseQuery("fields[499]=z&r[0][a][b][c][d][e]=1", out);
+  EXPECT_EQ(out["fields"].size(), 500u);
+  EXPECT_EQ(out["fields"][499], "z");
+  EXPECT_EQ(out["r"][0]["a"]["b"]["c"]["d"]["e"], "1");
+  // A long number that is a key of an object, not an index: left as it is.
+  Json obj = Json::object();
+  api::parseQuery("o[k]=1&o[123456789]=2", obj);
+  EXPECT_EQ(obj["o"]["123456789"], "2");
+}
+
+}  // namespace ringi::apitest

@@ -242,3 +242,40 @@ TEST(StorageDecode, EveryTruncationGivesTheCheckedDecodersError) {
 }
 
 }  // namespace ringi::apitest
+
+namespace ringi::apitest {
+
+// A row that contradicts itself is refused on both paths with the store, the row and what is
+// wrong; a batch whose counter was past its tasks once made `serve` run chunks forever.
+TEST(StorageDecode, RowsThatContradictThemselvesAreRefusedByName) {
+  const std::string ids = R"(["0000000000000000000000000000000a","0000000000000000000000000000000b"])";
+  auto batch = [&](const std::string& fields) {
+    return R"({"batches":[{"batch_number":"00000000000000000000000000000001","user":"u","task_ids":)" + ids +
+           "," + fields + "}]}";
+  };
+  const std::pair<std::string, std::string> docs[] = {
+      {batch(R"("processed":7,"succeeded":7,"state":"running")"),
+       "the stored row batches[0] (batch 00000000000000000000000000000001) says 7 tasks were processed, but it has 2"},
+      {batch(R"("processed":-1,"succeeded":0,"state":"running")"),
+       "the stored row batches[0] (batch 00000000000000000000000000000001) says -1 tasks were processed, but it has 2"},
+      {batch(R"("processed":2,"succeeded":1,"state":"completed")"),
+       "the stored row batches[0] (batch 00000000000000000000000000000001) says 1 succeeded and 0 failed, but 2 were processed"},
+      {batch(R"("processed":1,"succeeded":1,"state":"completed")"),
+       "the stored row batches[0] (batch 00000000000000000000000000000001) is completed with 1 of 2 tasks processed"},
+      {R"({"records":[{"app":1,"id":4,"revision":-3}]})",
+       "the stored row records[0] (app 1, record 4) has revision -3"},
+  };
+  for (const auto& [doc, what] : docs) {
+    EXPECT_EQ(outcome(storage::decodeRowsText, doc), "error RINGI_WS01 [" + what + "]") << doc;
+    EXPECT_EQ(outcome(storage::decodeRowsTextChecked, doc), "error RINGI_WS01 [" + what + "]") << doc;
+  }
+  // What commits write decodes: queued, half-run, cancelled half-way, and done with a failure.
+  for (const char* fields : {R"("processed":0,"succeeded":0,"state":"queued")",
+                             R"("processed":1,"succeeded":1,"state":"running")",
+                             R"("processed":1,"succeeded":0,"failures":[{"task_id":"x","reason_code":"task_closed"}],"state":"cancelled")",
+                             R"("processed":2,"succeeded":1,"failures":[{"task_id":"x","reason_code":"engine_failure"}],"state":"partially_completed")"}) {
+    EXPECT_EQ(outcome(storage::decodeRowsText, batch(fields)).rfind("error", 0), std::string::npos) << fields;
+  }
+}
+
+}  // namespace ringi::apitest

@@ -193,3 +193,43 @@ TEST(Tasks, OpenTasksListedByAppAndRecord) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Batch, FailNextTaskEndsATaskWithoutRunningItAndTheBatchGoesOn) {
+  BatchFixture f;
+  int64_t a = f.pending(), b = f.pending(), c = f.pending();
+  const std::string number = f.engine.submit("sato", {f.openTaskOf("sato", a), f.openTaskOf("sato", b), f.openTaskOf("sato", c)});
+  ASSERT_TRUE(f.engine.runChunk(1));  // a
+  ASSERT_EQ(f.engine.failNextTask(CheckReason::engine_failure), number);  // b: not run
+  EXPECT_EQ(f.engine.findRecord(1, b)->status, "承認待ち");
+  EXPECT_EQ(f.engine.findBatch(number)->processed, 2u);
+  f.runAll();  // c
+  const Batch& done = *f.engine.findBatch(number);
+  EXPECT_EQ(done.state, BatchState::partially_completed);
+  EXPECT_EQ(done.succeeded, 2u);
+  ASSERT_EQ(done.failures.size(), 1u);
+  EXPECT_EQ(done.failures[0].taskId, f.openTaskOf("sato", b));
+  EXPECT_EQ(done.failures[0].reason, CheckReason::engine_failure);
+  EXPECT_EQ(f.engine.findRecord(1, c)->status, "完了");
+  EXPECT_FALSE(f.engine.failNextTask(CheckReason::engine_failure));  // nothing waits
+}
+
+TEST(Batch, ACounterPastItsTasksEndsTheBatchInsteadOfRunningForever) {
+  BatchFixture f;
+  Snapshot s = f.engine.snapshot();
+  Batch broken;
+  broken.number = "00000000000000000000000000000009";
+  broken.user = "sato";
+  broken.taskIds = {"0000000000000000000000000000000a"};
+  broken.processed = 5;  // the decoder refuses such a row; the engine still ends the batch
+  broken.state = BatchState::running;
+  s.batches.push_back(broken);
+  f.engine.load(std::move(s));
+  ASSERT_TRUE(f.engine.hasPendingBatches());
+  EXPECT_TRUE(f.engine.runChunk(10));
+  EXPECT_FALSE(f.engine.hasPendingBatches());
+  EXPECT_EQ(f.engine.findBatch(broken.number)->state, BatchState::completed);
+}
+
+}  // namespace

@@ -642,3 +642,44 @@ TEST_F(QueryTest, ApprovalQueryOver100kRecords) {
 
 }  // namespace
 }  // namespace ringi::domain
+
+namespace ringi::domain {
+namespace {
+
+// `depth` parentheses around one condition, each level an `or` with another condition: the tree
+// is as deep as the parentheses.
+std::string nested(int depth) {
+  std::string q;
+  for (int i = 0; i < depth; ++i) q += "(数値 = " + std::to_string(i) + " or ";
+  q += "数値 = -1";
+  for (int i = 0; i < depth; ++i) q += ")";
+  return q;
+}
+
+TEST_F(QueryTest, ParenthesesNestAtMost32Deep) {
+  add([](Record& r) { r.values["数値"].text = "-1"; });
+  add([](Record& r) { r.values["数値"].text = "31"; });
+  add([](Record& r) { r.values["数値"].text = "5"; });
+  EXPECT_EQ(ids(nested(32) + " order by $id asc"), (Ids{1, 2, 3}));
+  for (int depth : {33, 5000, 20000}) {
+    try {
+      Query::parse(nested(depth), app);
+      FAIL() << depth << " levels parsed";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), "CB_VA01");
+      ASSERT_EQ(e.fields().size(), 1u);
+      EXPECT_EQ(e.fields()[0].key, "query");
+      EXPECT_EQ(e.fields()[0].message, "query_depth");
+      EXPECT_EQ(e.fields()[0].args, std::vector<std::string>{"32"});
+    }
+  }
+  // Redundant parentheses count too: each level is a parse (and free) of its own.
+  EXPECT_EQ(errorOf(std::string(40, '(') + "数値 = 1" + std::string(40, ')')), "CB_VA01");
+  // A flat query of many conditions is not deep: 20,000 `or`s parse.
+  std::string flat = "数値 = 0";
+  for (int i = 0; i < 20000; ++i) flat += " or 数値 = 0";
+  EXPECT_EQ(errorOf(flat), "");
+}
+
+}  // namespace
+}  // namespace ringi::domain

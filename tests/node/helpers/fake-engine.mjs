@@ -25,9 +25,11 @@ export function createFakeEngine() {
     calls: 0,
     ringiCall(json) {
       this.calls++;
-      const { user, method, path, body } = JSON.parse(json);
+      const { user, method, path, body: sent } = JSON.parse(json);
       const [p, q] = path.split('?');
       const query = Object.fromEntries(new URLSearchParams(q || ''));
+      // As the engine: a kintone path's query string is merged into an object body (body wins).
+      const body = p.startsWith('/k/') && sent && typeof sent === 'object' && !Array.isArray(sent) ? { ...query, ...sent } : sent;
       if (p === '/v1/users.json' && method === 'GET') {
         const codes = body && body.codes;
         return reply(200, { users: s.users.filter((u) => !codes || codes.includes(u.code)) });
