@@ -31,7 +31,7 @@
  * Requests are served one engine call at a time (the host's queue); batches run in chunks between
  * requests, as in the browser.
  */
-import { createServer } from 'node:http';
+import { createServer, STATUS_CODES } from 'node:http';
 import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -173,6 +173,20 @@ export async function serve(o, io = {}) {
       try { text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)); } catch { text = '\u0000not utf-8'; }
       handleHttp({ method: req.method || 'GET', url: req.url || '/', headers, body: text }, ctx).then((r) => send(r));
     });
+  });
+  // Requests Node's HTTP parser refuses before any handler sees them (an unknown method token, a
+  // request line or headers past 16 KiB, a garbled line) get a kintone-shaped answer too.
+  server.on('clientError', (err, socket) => {
+    const code = /** @type {any} */ (err).code;
+    if (code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return; }
+    const ours = code === 'HPE_HEADER_OVERFLOW' ? 'RINGI_HT05'
+      : code === 'HPE_INVALID_METHOD' ? 'RINGI_HT01'
+        : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'RINGI_HT04' : 'RINGI_HT06';
+    const e = httpError(ours);
+    const r = respond(e.status, e.body, ctx, ours === 'RINGI_HT01' ? { allow: 'GET, POST, PUT, DELETE' } : {});
+    const head = [`HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] || 'Error'}`, ...Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`),
+      `content-length: ${Buffer.byteLength(r.body)}`, 'connection: close'];
+    socket.end(`${head.join('\r\n')}\r\n\r\n${r.body}`);
   });
   server.headersTimeout = timeoutMs;
   server.requestTimeout = 0; // the body timeout above answers kintone-shaped

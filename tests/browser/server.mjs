@@ -20,7 +20,11 @@ export function startServer({ dist = process.env.RINGI_DIST || path.join(root, '
       try {
         let st = await stat(file);
         if (st.isDirectory()) { file = path.join(file, 'index.html'); st = await stat(file); }
-        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'content-length': st.size, 'cache-control': 'no-store' });
+        /** @type {Record<string, any>} */
+        const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'content-length': st.size, 'cache-control': 'no-store' };
+        // The test Service Worker may also be registered for the whole site (sw-navigation.test.mjs).
+        if (p === '/tests/browser/pages/sw/ringi-sw.js') headers['service-worker-allowed'] = '/';
+        res.writeHead(200, headers);
         createReadStream(file).pipe(res);
         return;
       } catch { /* next mount */ }

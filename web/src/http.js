@@ -12,9 +12,11 @@
  *    kintone paths (/k/v1/..., /k/guest/{space}/v1/..., /v1/...) get their query string decoded
  *    qs-style (`fields%5B0%5D=a`) and merged with the JSON body (body wins); product paths
  *    (/batch_approvals/...) keep their query (user_id, batch_number, app) — facade.js buildRequest.
- *  - Methods: GET, POST, PUT, DELETE. `X-HTTP-Method-Override: GET|POST|PUT|DELETE` (upper case)
- *    is honoured on POST only (rest-api-client's long GET). Anything else: 405 RINGI_HT01, with
- *    `Allow`. OPTIONS gets a CORS pre-flight answer (204) when ctx.cors is set.
+ *  - Methods: GET, POST, PUT, DELETE; anything else: 405 RINGI_HT01, with `Allow`. OPTIONS gets a
+ *    CORS pre-flight answer (204) when ctx.cors is set. `X-HTTP-Method-Override: GET` (upper case)
+ *    is honoured on POST only, as kintone does (kintone.api's and rest-api-client's long GET);
+ *    any other value, or the header on another method: 400 RINGI_HT07, and nothing runs (a
+ *    PATCH there once ran the POST and added a record).
  *  - Body: JSON, at most ctx.maxBodyBytes (default 8 MiB; over it: 413 RINGI_HT03). A non-empty
  *    body needs `Content-Type: application/json` (any parameters) or no Content-Type at all, else
  *    415 RINGI_HT02. Not JSON: 400 CB_IJ01. An empty body means {}. GET bodies are ignored.
@@ -51,6 +53,9 @@ export const HTTP_ERRORS = Object.freeze({
   RINGI_HT02: { status: 415, en: 'The request body must be JSON (Content-Type: application/json).', ja: 'リクエストボディはJSON（Content-Type: application/json）でなければなりません。', zh: '请求正文必须是JSON（Content-Type: application/json）。' },
   RINGI_HT03: { status: 413, en: 'The request body is too large.', ja: 'リクエストボディが大きすぎます。', zh: '请求正文过大。' },
   RINGI_HT04: { status: 408, en: 'The request was not received in time.', ja: 'リクエストを時間内に受信できませんでした。', zh: '未能及时接收请求。' },
+  RINGI_HT05: { status: 431, en: 'The request line or headers are too large.', ja: 'リクエスト行またはヘッダーが大きすぎます。', zh: '请求行或请求头过大。' },
+  RINGI_HT06: { status: 400, en: 'The request is not valid HTTP.', ja: 'リクエストがHTTPとして正しくありません。', zh: '请求不是有效的HTTP。' },
+  RINGI_HT07: { status: 400, en: 'X-HTTP-Method-Override may only be GET, on a POST request.', ja: 'X-HTTP-Method-OverrideはPOSTリクエストでGETを指定する場合にのみ使用できます。', zh: 'X-HTTP-Method-Override只能在POST请求中指定GET。' },
   RINGI_WK01: { status: 503, en: 'The engine is not available.', ja: 'エンジンを利用できません。', zh: '引擎不可用。' },
 });
 
@@ -212,7 +217,10 @@ async function handle(req, ctx) {
   if (method === 'OPTIONS' && ctx.cors) return { status: 204, headers: corsHeaders(), body: '' };
   if (!METHODS.includes(method)) return fail('RINGI_HT01', { method: { messages: ['must be one of the enum value'] } }, { allow: METHODS.join(', ') });
   const override = h['x-http-method-override'];
-  if (method === 'POST' && override && METHODS.includes(override.trim())) method = override.trim();
+  if (override !== undefined) {
+    if (method !== 'POST' || override.trim() !== 'GET') return fail('RINGI_HT07');
+    method = 'GET';
+  }
 
   const u = new URL(req.url, 'http://ringi.invalid');
   const rawQuery = u.search.startsWith('?') ? u.search.slice(1) : u.search;

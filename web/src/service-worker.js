@@ -28,7 +28,10 @@
 // ── What is intercepted ───────────────────────────────────────────────────────────────────────
 // Requests from controlled clients (pages in the scope, and their workers) whose URL is on the
 // page's origin or a configured origin and whose path is /k/v1/*, /k/guest/{space}/v1/*,
-// /v1/*.json or /batch_approvals/*. Everything else is not touched (respondWith is not called).
+// /v1/*.json or /batch_approvals/*. Everything else is not touched (respondWith is not called),
+// and so are navigations (request.mode 'navigate': a link, a typed URL, a form posted from
+// another site, an iframe): a visit is not an API call, and answering one would let any site
+// that can navigate a tab drive the engine as the page's session user.
 // Answers for another origin carry Access-Control-Allow-Origin (the requesting origin) and
 // Access-Control-Expose-Headers so the page can read them.
 //
@@ -177,6 +180,7 @@
   });
 
   self.addEventListener('fetch', (event) => {
+    if (event.request.mode === 'navigate') return;
     let url;
     try { url = new URL(event.request.url); } catch (e) { return; }
     if (url.origin !== self.location.origin && !ORIGINS.includes(url.origin)) return;

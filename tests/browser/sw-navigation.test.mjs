@@ -1,0 +1,46 @@
+// The Service Worker answers API calls, never navigations: with Ringi's Service Worker controlling
+// the whole site, a tab sent to /k/v1/... (a link or a form from another site, a typed URL) goes
+// to the network as if no Service Worker were there, while the page's own fetch is answered by
+// its engine.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup } from './helpers.mjs';
+import { seed003Workspace } from './fixtures.mjs';
+
+let env, host;
+before(async () => {
+  env = await setup();
+  host = await env.page('/tests/browser/pages/sw/');
+  await host.evaluate(async (ws) => {
+    const { createKintone } = await import('/dist/ringi.js');
+    const k = await createKintone({
+      user: 'Administrator', worker: true, storage: 'indexeddb', database: 'sw-nav',
+      serviceWorker: { url: '/tests/browser/pages/sw/ringi-sw.js', scope: '/' },
+    });
+    await k.ringi.load(ws);
+    k.install();
+  }, seed003Workspace());
+});
+after(() => env?.close());
+
+test('a navigation to an API path is left to the network; the page\'s fetch of it is answered by the engine', async () => {
+  const fetched = await host.evaluate(async () => {
+    const r = await fetch('/k/v1/record.json?app=1&id=1001');
+    return { status: r.status, json: await r.json() };
+  });
+  assert.equal(fetched.status, 200);
+  assert.equal(fetched.json.record.$id.value, '1001');
+
+  const tab = await env.context.newPage();
+  const nav = await tab.goto(`${env.server.url}/k/v1/record.json?app=1&id=1001`);
+  assert.equal(nav.status(), 404, 'the static test server answered, not the engine');
+  assert.equal(await nav.text(), 'not found');
+  assert.equal(nav.fromServiceWorker(), false);
+  // A form posted to the API from a page (as another site's would be) is not answered either.
+  await tab.setContent('<form method="post" action="/k/v1/record.json"><input name="app" value="1"></form>');
+  const [posted] = await Promise.all([tab.waitForNavigation(), tab.evaluate(() => document.forms[0].submit())]);
+  assert.equal(posted.status(), 404);
+  assert.equal(posted.fromServiceWorker(), false);
+  await tab.close();
+  assert.equal((await host.evaluate(() => kintone.api('/k/v1/records', 'GET', { app: 1 }))).records.length, 3, 'nothing was added');
+});
