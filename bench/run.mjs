@@ -5,7 +5,7 @@
 //
 // Environment:
 //   RINGI_BENCH_RUNS=5        measured runs of every multi-run figure (batch200 uses 3 × RUNS)
-//   RINGI_BENCH_ONLY=a,b      phases to run: sizes, native, browser (default: all)
+//   RINGI_BENCH_ONLY=a,b      phases to run: sizes, native, history, browser (default: all)
 //   RINGI_CHROMIUM            chromium binary (default /usr/bin/chromium)
 //   RINGI_BENCH_DIST=dir      measure another staged bundle instead of dist/ (A/B comparisons)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -19,8 +19,8 @@ import { approvalWorkspace, loopWorkspace, statusRequest, stats } from './node/w
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = process.env.RINGI_BENCH_DIST ? path.resolve(process.env.RINGI_BENCH_DIST) : path.join(root, 'dist');
 const RUNS = Math.max(5, Number(process.env.RINGI_BENCH_RUNS || 5));
-const ONLY = (process.env.RINGI_BENCH_ONLY || 'sizes,native,browser').split(',');
-const PARTS = (process.env.RINGI_BENCH_BROWSER || 'batch200,api,cold,batch10k,query100k').split(',');
+const ONLY = (process.env.RINGI_BENCH_ONLY || 'sizes,native,history,browser').split(',');
+const PARTS = (process.env.RINGI_BENCH_BROWSER || 'batch200,api,history,cold,batch10k,query100k').split(',');
 const want = (p) => PARTS.includes(p);
 const CHROMIUM = process.env.RINGI_CHROMIUM || '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -96,7 +96,23 @@ function native() {
   put('wasm_bytes_vs_native', stats(bytesRatios), '×', '—', null, 'the same, each reply checked as the UTF-8 bytes wasm wrote, not decoded into a JS string first (the module without the crossing)');
 }
 
-// ── 3. the browser: worker + IndexedDB on an on-disk profile ─────────────────────────────────
+// ── 3. a status change on a long-lived record: changes.log (bench/node/history.mjs) ───────────
+/** The history_* figures of one store from per-run {short, long} pairs. */
+function putHistory(where, runs, note) {
+  const pick = (side, k) => runs.map((r) => r[side][k]);
+  put(`history_${where}_bytes_10`, stats(pick('short', 'bytes')), 'B', '—', null, `bytes stored per status change on a record with ${note.short} earlier actions`);
+  put(`history_${where}_bytes_1000`, stats(pick('long', 'bytes')), 'B', '—', null, `the same on a record with ${note.long}+ earlier actions`);
+  put(`history_${where}_bytes_ratio`, stats(runs.map((r) => r.long.bytes / r.short.bytes)), '×', '≤ 1.1', (v) => v <= 1.1, 'bytes per change, 1,000 earlier actions ÷ 10, per run');
+  put(`history_${where}_ms_ratio`, stats(runs.map((r) => r.long.ms / r.short.ms)), '×', '≤ 1.2', (v) => v <= 1.2, `ms per change (answered after the commit), 1,000 earlier actions ÷ 10, per run (${note.perRun} changes of each, in turn); ${where === 'log' ? 'fdatasync' : 'IndexedDB strict durability'} dominates`);
+}
+
+function history() {
+  const out = JSON.parse(execFileSync(process.execPath, [path.join(root, 'bench/node/history.mjs'), dist, String(RUNS)], { maxBuffer: 1 << 26 }));
+  for (const r of out.runs) log(`history (changes.log): ${r.short.bytes.toFixed(0)} B, ${r.short.ms.toFixed(2)} ms a change after ${out.short} actions; ${r.long.bytes.toFixed(0)} B, ${r.long.ms.toFixed(2)} ms after ${out.long}+`);
+  putHistory('log', out.runs, out);
+}
+
+// ── 4. the browser: worker + IndexedDB on an on-disk profile ─────────────────────────────────
 async function browser() {
   const { chromium } = await import('playwright-core');
   const { startServer } = await import('./browser/server.mjs');
@@ -156,6 +172,25 @@ async function browser() {
       put('api_roundtrip_ms', stats(rt.slice(5)), 'ms', '≤ 5', (v) => v <= 5);
     }
     await page.evaluate(() => bench.close());
+
+    // history_idb_*: a status change on a record with 1,000 earlier actions and on ones with 10,
+    // in turn, in IndexedDB (as bench/node/history.mjs does in changes.log).
+    if (want('history')) {
+      await page.evaluate(() => bench.open({ database: 'bench-history' }));
+      await page.evaluate((n) => bench.load('loop', n), 1 + RUNS);
+      await page.evaluate(() => bench.statusChanges(1, 1000));
+      const runs = [];
+      for (let r = 0; r < RUNS; r++) {
+        await page.evaluate((id) => bench.statusChanges(id, 10), 2 + r);
+        const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+        const s = await page.evaluate((id) => bench.statusChanges(id, 32), 2 + r);
+        const l = await page.evaluate(() => bench.statusChanges(1, 32));
+        runs.push({ short: { ms: mean(s.ms), bytes: mean(s.bytes) }, long: { ms: mean(l.ms), bytes: mean(l.bytes) } });
+        log(`history (IndexedDB): ${runs[r].short.bytes.toFixed(0)} B, ${runs[r].short.ms.toFixed(2)} ms a change after 10 actions; ${runs[r].long.bytes.toFixed(0)} B, ${runs[r].long.ms.toFixed(2)} ms after 1000+`);
+      }
+      putHistory('idb', runs, { short: 10, long: 1000, perRun: 32 });
+      await page.evaluate(() => bench.close());
+    }
 
     // cold_start: new pages on the same database (10,000 records + 10,000 tasks in IndexedDB).
     // The close above left the snapshot (web/src/host.js "Snapshot"): cold_start_ms restores from
@@ -296,7 +331,9 @@ function machine() {
 
 const ORDER = ['batch200_ms', 'idb200_ms', 'idb200_hot_ms', 'batch200_ratio', 'batch10k_tasks_per_s', 'idb10k_rows_per_s', 'batch10k_ratio',
   'longtasks_during_batch10k', 'max_main_gap_ms', 'api_roundtrip_ms', 'cold_start_ms', 'cold_start_floor_ms', 'cold_start_blank_ms', 'cold_start_over_floor_ms', 'cold_start_tiny_ms', 'cold_start_journal_ms', 'cold_start_rows_ms', 'native_transitions_per_s',
-  'wasm_transitions_per_s', 'wasm_vs_native', 'wasm_bytes_vs_native', 'query100k_ms', 'query100k_page_ms', 'heap100k_mb', 'heap100k_live_mb', 'heap100k_restore_mb', 'wasm_gzip_kb', 'js_gzip_kb', 'bundle_gzip_kb', 'browser_loaded_gzip_kb'];
+  'wasm_transitions_per_s', 'wasm_vs_native', 'wasm_bytes_vs_native',
+  'history_log_bytes_10', 'history_log_bytes_1000', 'history_log_bytes_ratio', 'history_log_ms_ratio',
+  'history_idb_bytes_10', 'history_idb_bytes_1000', 'history_idb_bytes_ratio', 'history_idb_ms_ratio', 'query100k_ms', 'query100k_page_ms', 'heap100k_mb', 'heap100k_live_mb', 'heap100k_restore_mb', 'wasm_gzip_kb', 'js_gzip_kb', 'bundle_gzip_kb', 'browser_loaded_gzip_kb'];
 
 function fmt(v) {
   if (v === undefined || v === null) return '';
@@ -320,6 +357,7 @@ const loadStart = loadavg();
 const t0 = Date.now();
 if (ONLY.includes('sizes')) sizes();
 if (ONLY.includes('native')) native();
+if (ONLY.includes('history')) history();
 if (ONLY.includes('browser')) await browser();
 const m = { ...machine(), loadavg_start: loadStart, loadavg_end: loadavg() };
 const rows = table();

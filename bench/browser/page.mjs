@@ -137,6 +137,17 @@ async function apiRoundtrips(ids, action = 'Approve') {
   return ms;
 }
 
+/**
+ * `n` single status changes of record `id` (the loop workspace's 承認する), each answered after
+ * its IndexedDB commit: {ms: [per change], bytes: [the JSON of the rows each commit stored]}.
+ */
+async function statusChanges(id, n) {
+  await control('record');
+  const ms = await apiRoundtrips(Array.from({ length: n }, () => id), '承認する');
+  const { commits } = await control('recorded');
+  return { ms, bytes: commits.map((c) => JSON.stringify(c.put || {}).length + JSON.stringify(c.delete || {}).length) };
+}
+
 async function query(runs) {
   const body = { app: 1, query: APPROVAL_QUERY, totalCount: true };
   const request = JSON.stringify({ user: 'sato', method: 'GET', path: '/k/v1/records.json', body });
@@ -186,5 +197,5 @@ function dropSnapshot(database) {
 
 async function close() { if (k) await k.ringi.close(); k = null; idbWorker?.terminate(); idbWorker = null; }
 
-window.bench = { open, load, openTaskIds, runBatches, baseline, twin, apiRoundtrips, query, heap, restoreHeap, readCount, dropSnapshot, close };
+window.bench = { open, load, openTaskIds, runBatches, baseline, twin, apiRoundtrips, statusChanges, query, heap, restoreHeap, readCount, dropSnapshot, close };
 window.benchReady = true;

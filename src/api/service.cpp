@@ -295,6 +295,7 @@ void merge(domain::Snapshot& into, domain::Snapshot&& piece) {
   moveAppend(into.records, piece.records);
   moveAppend(into.tasks, piece.tasks);
   moveAppend(into.batches, piece.batches);
+  moveAppend(into.history, piece.history);
   into.nextAppId = std::max(into.nextAppId, piece.nextAppId);
 }
 

@@ -143,18 +143,8 @@ struct RowDecoder {
     r.modifier = text(j, "modifier");
     r.createdAt = num(j, "createdAt");
     r.updatedAt = num(j, "updatedAt");
-    const Json& hist = sub(j, "history");
-    if (hist.is_array())
-      for (const auto& h : hist) {
-        if (!h.is_object()) continue;
-        StatusChange c;
-        c.at = num(h, "at");
-        c.status = text(h, "status");
-        c.action = text(h, "action");
-        c.actor = text(h, "actor");
-        c.assignees = strings(h, "assignees");
-        r.history.push_back(std::move(c));
-      }
+    r.archived = num(j, "historyFrom");
+    entries(sub(j, "history"), &r.history);
     const Json& tasks = sub(j, "tasks");  // the record's tasks (storage_format.h)
     if (tasks.is_array()) {
       for (size_t i = 0; i < tasks.size(); ++i) {
@@ -166,6 +156,21 @@ struct RowDecoder {
     }
     checkRecord(r, k);
     s.records.push_back(std::move(r));
+  });
+  each("history", [&](const Json& j, const std::string& k) {
+    HistoryChunk c;
+    c.app = num(j, "app");
+    c.record = num(j, "record");
+    c.from = num(j, "from");
+    entries(sub(j, "entries"), &c.entries);
+    const Json& tasks = sub(j, "tasks");
+    if (!tasks.is_array() && !tasks.is_null()) return v.fail(k + ".tasks", "not_array");
+    if (tasks.is_array())
+      for (size_t i = 0; i < tasks.size(); ++i) {
+        if (!tasks[i].is_object()) return v.fail(k + ".tasks[" + std::to_string(i) + "]", "not_object");
+        task(tasks[i], c.app, c.record);
+      }
+    s.history.push_back(std::move(c));
   });
   each("tasks", [&](const Json& j, const std::string&) { task(j, num(j, "app"), num(j, "record")); });
   each("batches", [&](const Json& j, const std::string&) {
@@ -187,6 +192,21 @@ struct RowDecoder {
     s.batches.push_back(std::move(b));
   });
     each("meta", [&](const Json& j, const std::string&) { meta.push_back(j); });
+  }
+
+  // History entries, as a record's row and a history row hold them.
+  static void entries(const Json& list, std::vector<StatusChange>* out) {
+    if (!list.is_array()) return;
+    for (const auto& h : list) {
+      if (!h.is_object()) continue;
+      StatusChange c;
+      c.at = num(h, "at");
+      c.status = text(h, "status");
+      c.action = text(h, "action");
+      c.actor = text(h, "actor");
+      c.assignees = strings(h, "assignees");
+      out->push_back(std::move(c));
+    }
   }
 
   // A task row; a task in its record's row has the record's app and id.
@@ -365,6 +385,7 @@ bool readRecord(JsonReader& r, Record* rec, std::deque<Task>* tasks) {
     else if (keyIs(k, "modifier")) r.readString(&rec->modifier);
     else if (keyIs(k, "createdAt")) readNum(r, &rec->createdAt, 0);
     else if (keyIs(k, "updatedAt")) readNum(r, &rec->updatedAt, 0);
+    else if (keyIs(k, "historyFrom")) readNum(r, &rec->archived, 0);
     else if (keyIs(k, "history")) readHistory(r, &rec->history);
     else if (keyIs(k, "tasks")) {
       if (r.peek() == Kind::null) {  // as the checked decoder: no tasks
@@ -381,6 +402,33 @@ bool readRecord(JsonReader& r, Record* rec, std::deque<Task>* tasks) {
   for (size_t i = firstTask; i < tasks->size(); ++i) {  // after the loop: "app" may come last
     (*tasks)[i].app = rec->app;
     (*tasks)[i].record = rec->id;
+  }
+  return r.ok();
+}
+
+// A row of the history store; its tasks go to the end of `tasks`, with the record's app and id.
+bool readHistoryRow(JsonReader& r, HistoryChunk* c, std::deque<Task>* tasks) {
+  const size_t firstTask = tasks->size();
+  r.beginObject();
+  for (std::string_view k; r.nextKey(&k);) {
+    if (keyIs(k, "app")) readNum(r, &c->app, 0);
+    else if (keyIs(k, "record")) readNum(r, &c->record, 0);
+    else if (keyIs(k, "from")) readNum(r, &c->from, 0);
+    else if (keyIs(k, "entries")) readHistory(r, &c->entries);
+    else if (keyIs(k, "tasks")) {
+      if (r.peek() == Kind::null) {
+        r.readNull();
+        continue;
+      }
+      while (tasks->size() > firstTask) tasks->pop_back();
+      r.beginArray();
+      while (r.nextElement())
+        if (r.peek() != Kind::object || !readTask(r, &tasks->emplace_back())) return false;
+    } else r.skipValue();
+  }
+  for (size_t i = firstTask; i < tasks->size(); ++i) {
+    (*tasks)[i].app = c->app;
+    (*tasks)[i].record = c->record;
   }
   return r.ok();
 }
@@ -410,6 +458,8 @@ std::optional<Snapshot> decodeRowsFast(std::string_view text) {
         if (keyIs(store, "records")) {
           if (!readRecord(r, &decoder.s.records.emplace_back(), &decoder.s.tasks)) return std::nullopt;
           checkRecord(decoder.s.records.back(), "records[" + std::to_string(index) + "]");
+        } else if (keyIs(store, "history")) {
+          if (!readHistoryRow(r, &decoder.s.history.emplace_back(), &decoder.s.tasks)) return std::nullopt;
         } else if (keyIs(store, "tasks")) {
           if (!readTask(r, &decoder.s.tasks.emplace_back())) return std::nullopt;
         } else if (fewRows(store)) {

@@ -51,6 +51,19 @@ Json encodeApp(const App& a) {
   return j;
 }
 
+namespace {
+void writeEntries(JsonWriter& w, const std::vector<StatusChange>& history, size_t from, size_t to) {
+  w.beginArray();
+  for (size_t i = from; i < to && i < history.size(); ++i) {
+    const StatusChange& h = history[i];
+    w.beginObject().literalKey("at").value(h.at).literalKey("status").value(h.status);
+    w.literalKey("action").value(h.action).literalKey("actor").value(h.actor);
+    w.literalKey("assignees").value(h.assignees).endObject();
+  }
+  w.endArray();
+}
+}  // namespace
+
 void writeRecordRow(JsonWriter& w, const Record& r, const std::vector<const Task*>& tasks) {
   w.beginObject().literalKey("app").value(r.app).literalKey("id").value(r.id);
   w.literalKey("revision").value(r.revision);
@@ -70,13 +83,10 @@ void writeRecordRow(JsonWriter& w, const Record& r, const std::vector<const Task
   w.literalKey("status").value(r.status).literalKey("assignees").value(r.assignees);
   w.literalKey("actedBy").value(r.actedBy).literalKey("creator").value(r.creator);
   w.literalKey("modifier").value(r.modifier).literalKey("createdAt").value(r.createdAt);
-  w.literalKey("updatedAt").value(r.updatedAt).literalKey("history").beginArray();
-  for (const auto& h : r.history) {
-    w.beginObject().literalKey("at").value(h.at).literalKey("status").value(h.status);
-    w.literalKey("action").value(h.action).literalKey("actor").value(h.actor);
-    w.literalKey("assignees").value(h.assignees).endObject();
-  }
-  w.endArray().literalKey("tasks").beginArray();
+  w.literalKey("updatedAt").value(r.updatedAt).literalKey("historyFrom").value(r.archived);
+  w.literalKey("history");
+  writeEntries(w, r.history, static_cast<size_t>(r.archived), r.history.size());
+  w.literalKey("tasks").beginArray();
   for (const Task* t : tasks) writeTask(w, *t, false);
   w.endArray().endObject();
 }
@@ -84,7 +94,17 @@ void writeRecordRow(JsonWriter& w, const Record& r, const std::vector<const Task
 void writeTaskRow(JsonWriter& w, const Task& t) { writeTask(w, t, true); }
 
 void writeStoredRecordRow(JsonWriter& w, const Engine& engine, const Record& r) {
-  writeRecordRow(w, r, engine.tasksOf(r.app, r.id));
+  writeRecordRow(w, r, engine.tasksOf(r.app, r.id, r.archived, INT64_MAX));
+}
+
+void writeHistoryRow(JsonWriter& w, const Engine& engine, const Record& r, int64_t from) {
+  const int64_t to = from + kHistoryChunk;
+  w.beginObject().literalKey("app").value(r.app).literalKey("record").value(r.id);
+  w.literalKey("from").value(from).literalKey("entries");
+  writeEntries(w, r.history, static_cast<size_t>(from), static_cast<size_t>(to));
+  w.literalKey("tasks").beginArray();
+  for (const Task* t : engine.tasksOf(r.app, r.id, from, to)) writeTask(w, *t, false);
+  w.endArray().endObject();
 }
 
 void writeBatchRow(JsonWriter& w, const Batch& b) {
@@ -131,6 +151,8 @@ RowsPager::RowsPager(const Engine& engine) : engine_(engine), batches_(engine.al
     const auto& list = engine.allRecords(a->id);
     records_.insert(records_.end(), list.begin(), list.end());
   }
+  for (const Record* r : records_)
+    for (int64_t from = 0; from < r->archived; from += kHistoryChunk) chunks_.push_back({r, from});
   // The other tasks are in their records' rows.
   for (const Task* t : engine.allTasks())
     if (!engine.findRecord(t->app, t->record)) tasks_.push_back(t);
@@ -139,6 +161,7 @@ RowsPager::RowsPager(const Engine& engine) : engine_(engine), batches_(engine.al
 const char* RowsPager::store() const {
   switch (phase_) {
     case Phase::records: return "records";
+    case Phase::history: return "history";
     case Phase::tasks: return "tasks";
     case Phase::batches: return "batches";
     default: return "";
@@ -168,7 +191,10 @@ void RowsPager::step(JsonWriter& w) {
       phase_ = Phase::records;
       break;
     case Phase::records:
-      rows(records_.size(), [&](size_t i) { writeStoredRecordRow(w, engine_, *records_[i]); }, Phase::tasks);
+      rows(records_.size(), [&](size_t i) { writeStoredRecordRow(w, engine_, *records_[i]); }, Phase::history);
+      break;
+    case Phase::history:
+      rows(chunks_.size(), [&](size_t i) { writeHistoryRow(w, engine_, *chunks_[i].first, chunks_[i].second); }, Phase::tasks);
       break;
     case Phase::tasks:
       rows(tasks_.size(), [&](size_t i) { writeTaskRow(w, *tasks_[i]); }, Phase::batches);
@@ -232,6 +258,12 @@ std::string changesText(const Engine& engine, const ChangeSet& cs, JsonWriter::A
   const bool directory = cs.directory && (!d.users().empty() || !d.organizations().empty() ||
                                           !d.groups().empty());
   const bool meta = cs.meta || !cs.apps.empty();
+  // The history chunks a record archived in this change (one every kHistoryChunk status changes;
+  // all of an old record's history the first time it changes after it was stored whole).
+  std::vector<std::pair<const Record*, int64_t>> chunks;
+  for (const HistoryRange& h : cs.archived)
+    if (const Record* r = engine.findRecord(h.key.first, h.key.second))
+      for (int64_t from = h.from; from < h.to; from += kHistoryChunk) chunks.push_back({r, from});
 
   std::string out;
   JsonWriter w(out, ascii);
@@ -241,6 +273,9 @@ std::string changesText(const Engine& engine, const ChangeSet& cs, JsonWriter::A
     if (cs.directory) writeDirectory(w, d);
     writeStore(w, "apps", apps, [](JsonWriter& w, const App* a) { writeJson(w, encodeApp(*a)); });
     writeStore(w, "records", records, [&](JsonWriter& w, const Record* r) { writeStoredRecordRow(w, engine, *r); });
+    writeStore(w, "history", chunks, [&](JsonWriter& w, const std::pair<const Record*, int64_t>& c) {
+      writeHistoryRow(w, engine, *c.first, c.second);
+    });
     writeStore(w, "tasks", tasks, [](JsonWriter& w, const Task* t) { writeTaskRow(w, *t); });
     writeStore(w, "batches", batches, [](JsonWriter& w, const Batch* b) { writeBatchRow(w, *b); });
     if (meta) {
@@ -253,7 +288,15 @@ std::string changesText(const Engine& engine, const ChangeSet& cs, JsonWriter::A
   if (!deleted.empty()) {
     w.key("delete").beginObject().key("records").beginArray();
     for (const auto& [app, id] : deleted) w.beginArray().value(app).value(id).endArray();
-    w.endArray().endObject();
+    w.endArray();
+    if (!cs.unarchived.empty()) {
+      w.key("history").beginArray();
+      for (const HistoryRange& h : cs.unarchived)
+        for (int64_t from = h.from; from < h.to; from += kHistoryChunk)
+          w.beginArray().value(h.key.first).value(h.key.second).value(from).endArray();
+      w.endArray();
+    }
+    w.endObject();
   }
   w.endObject();
   return out;

@@ -5,7 +5,7 @@
 //   {"reset": bool,
 //    "put":    {"users": [...], "organizations": [...], "groups": [...], "apps": [...],
 //               "records": [...], "tasks": [...], "batches": [...], "meta": [...]},
-//    "delete": {"records": [[app, id], ...]}}
+//    "delete": {"records": [[app, id], ...], "history": [[app, record, from], ...]}}
 //
 // where only non-empty arrays are present (and "put" / "delete" only when non-empty).
 // reset = true: clear every store, then put the full snapshot (load / reset).
@@ -25,10 +25,18 @@
 //                           {"app", "id", "revision", "values": {code: "text" | ["items"] |
 //                            {"text", "items"}}, "status", "assignees": [codes],
 //                            "actedBy": [codes], "creator", "modifier", "createdAt",
-//                            "updatedAt", "history": [{"at", "status", "action", "actor",
-//                            "assignees"}],
-//                            "tasks": [every task of the record: a task row without "app" and
+//                            "updatedAt", "historyFrom": N, "history": [the entries from
+//                            historyFrom on: {"at", "status", "action", "actor", "assignees"}],
+//                            "tasks": [the tasks of those entries: task rows without "app" and
 //                            "record"]}
+//                           A row without historyFrom (written before it) holds every entry.
+//   history        ["app","record","from"]
+//                           {"app", "record", "from", "entries": [8 entries: from .. from+7],
+//                            "tasks": [their tasks, as in a record's row]}: a record's history
+//                           entries [0, historyFrom), final, 8 (kHistoryChunk) to a row. A status
+//                           change writes the record's row (a few entries at most) and, every 8th
+//                           time, one history row: constant bytes per change, however long the
+//                           history (bench: history_bytes_ratio).
 //   tasks          "id"     {"id", "app", "record", "status", "assignee", "entry",
 //                            "state": "open"|"closed"|"deleted", "openedAt", "closedAt",
 //                            "closedBy"}: only tasks whose record is gone (state "deleted")
@@ -78,12 +86,13 @@ class RowsPager {
   bool done() const { return phase_ == Phase::done; }
 
  private:
-  enum class Phase { start, records, tasks, batches, finish, done };
+  enum class Phase { start, records, history, tasks, batches, finish, done };
   void step(JsonWriter& w);
   const char* store() const;  // the store whose rows the current phase writes
 
   const domain::Engine& engine_;
   std::vector<const domain::Record*> records_;
+  std::vector<std::pair<const domain::Record*, int64_t>> chunks_;  // (record, from) of each history row
   std::vector<const domain::Task*> tasks_;
   std::vector<const domain::Batch*> batches_;
   Phase phase_ = Phase::start;
@@ -111,6 +120,8 @@ void writeRecordRow(JsonWriter& w, const domain::Record& r, const std::vector<co
 void writeStoredRecordRow(JsonWriter& w, const domain::Engine& engine, const domain::Record& r);
 // A row of the "tasks" store.
 void writeTaskRow(JsonWriter& w, const domain::Task& t);
+// A row of the "history" store: the record's archived entries [from, from + kHistoryChunk).
+void writeHistoryRow(JsonWriter& w, const domain::Engine& engine, const domain::Record& r, int64_t from);
 void writeBatchRow(JsonWriter& w, const domain::Batch& b);
 
 }  // namespace ringi::api::storage

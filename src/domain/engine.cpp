@@ -161,32 +161,49 @@ void Engine::rollbackTo(UndoLog& log, size_t savepoint) {
 ChangeSet Engine::changesOf(const UndoLog& log) const {
   ChangeSet c;
   std::set<int64_t> apps;
-  std::set<RecordKey> records;
+  // Each changed record, with its archived count before the transaction: its first image's, or
+  // kOnlyTasks when only its tasks changed (then it is the record's current one).
+  constexpr int64_t kOnlyTasks = -1;
+  std::map<RecordKey, int64_t> records;
+  const auto recordImage = [&](const RecordKey& key, int64_t archivedBefore) {
+    auto [it, added] = records.emplace(key, archivedBefore);
+    if (!added && it->second == kOnlyTasks) it->second = archivedBefore;
+  };
   std::set<TaskKey> tasks;
   std::set<std::string> batches;
   for (const auto& entry : log.entries) {
     if (auto* a = std::get_if<UndoLog::AppImage>(&entry)) apps.insert(a->id);
-    else if (auto* r = std::get_if<UndoLog::RecordImage>(&entry)) records.insert(r->key);
-    else if (auto* rt = std::get_if<UndoLog::RecordTouch>(&entry)) records.insert(rt->key);
+    else if (auto* r = std::get_if<UndoLog::RecordImage>(&entry)) recordImage(r->key, r->before ? r->before->archived : 0);
+    else if (auto* rt = std::get_if<UndoLog::RecordTouch>(&entry)) recordImage(rt->key, rt->before.archived);
     else if (auto* t = std::get_if<UndoLog::TaskImage>(&entry)) {
       tasks.insert(t->key);
       // A task is part of its record: a changed task changes the record (and its stored row).
       if (auto now = s_->tasks.find(t->key); now != s_->tasks.end())
-        records.insert({now->second.app, now->second.record});
+        records.emplace(RecordKey{now->second.app, now->second.record}, kOnlyTasks);
       else if (t->before)
-        records.insert({t->before->app, t->before->record});
+        records.emplace(RecordKey{t->before->app, t->before->record}, kOnlyTasks);
     }
     else if (auto* b = std::get_if<UndoLog::BatchImage>(&entry)) batches.insert(b->number);
     else if (std::holds_alternative<UndoLog::CounterImage>(entry)) c.meta = true;
     else c.reset = true;
   }
-  if (c.reset) return ChangeSet{true, true, true, {}, {}, {}, {}, {}};
+  if (c.reset) {
+    ChangeSet all;
+    all.reset = all.directory = all.meta = true;
+    return all;
+  }
   c.apps.assign(apps.begin(), apps.end());
   c.records.reserve(records.size());
   c.tasks.reserve(tasks.size());
-  for (const auto& key : records) {
-    if (s_->findRecord(key.first, key.second)) c.records.push_back(key);
-    else c.deletedRecords.push_back(key);
+  for (const auto& [key, archivedBefore] : records) {
+    if (const Record* r = s_->findRecord(key.first, key.second)) {
+      c.records.push_back(key);
+      if (archivedBefore != kOnlyTasks && r->archived > archivedBefore)
+        c.archived.push_back({key, archivedBefore, r->archived});
+    } else {
+      c.deletedRecords.push_back(key);
+      if (archivedBefore > 0) c.unarchived.push_back({key, 0, archivedBefore});
+    }
   }
   for (const TaskKey& key : tasks) c.tasks.push_back(formatTaskKey(key));
   c.batches.assign(batches.begin(), batches.end());
@@ -278,6 +295,46 @@ void normalizeProcess(ProcessSettings& p) {
 }
 }  // namespace
 
+// Stored history chunks by record, each record's in order.
+Engine::HistoryChunks Engine::byRecord(std::vector<HistoryChunk> chunks) {
+  HistoryChunks out;
+  for (auto& c : chunks) {
+    auto& list = out[{c.app, c.record}];
+    list.push_back(std::move(c));
+  }
+  for (auto& [key, list] : out)
+    std::sort(list.begin(), list.end(), [](const HistoryChunk& a, const HistoryChunk& b) { return a.from < b.from; });
+  return out;
+}
+
+// Puts a record's archived chunks back in front of its own entries: they must be exactly the
+// chunks [0, archived), each of kHistoryChunk entries, and leave it its current entry.
+void Engine::unarchive(Record& r, HistoryChunks& chunks) {
+  auto found = chunks.find({r.app, r.id});
+  const size_t count = found == chunks.end() ? 0 : found->second.size();
+  const auto bad = [&](const std::string& what) {
+    throw invalidWorkspace("record " + std::to_string(r.id) + " of app " + std::to_string(r.app) + " " + what);
+  };
+  if (r.archived < 0 || r.archived % kHistoryChunk != 0)
+    bad("says " + std::to_string(r.archived) + " history entries are archived, not a multiple of " + std::to_string(kHistoryChunk));
+  if (static_cast<int64_t>(count) * kHistoryChunk != r.archived)
+    bad("has " + std::to_string(count) + " history rows where " + std::to_string(r.archived / kHistoryChunk) + " were expected");
+  if (!count) return;
+  if (r.history.empty()) bad("has archived history but no current status entry");
+  std::vector<StatusChange> history;
+  history.reserve(static_cast<size_t>(r.archived) + r.history.size());
+  for (size_t i = 0; i < count; ++i) {
+    HistoryChunk& c = found->second[i];
+    if (c.from != static_cast<int64_t>(i) * kHistoryChunk || static_cast<int64_t>(c.entries.size()) != kHistoryChunk)
+      bad("has a history row from entry " + std::to_string(c.from) + " with " + std::to_string(c.entries.size()) +
+          " entries where entries " + std::to_string(i * kHistoryChunk) + " to " + std::to_string((i + 1) * kHistoryChunk - 1) + " were expected");
+    for (auto& e : c.entries) history.push_back(std::move(e));
+  }
+  for (auto& e : r.history) history.push_back(std::move(e));
+  r.history = std::move(history);
+  chunks.erase(found);
+}
+
 void Engine::load(Snapshot snap) {
   auto tx = begin();
   auto next = std::make_unique<Store>();
@@ -333,8 +390,10 @@ void Engine::load(Snapshot snap) {
   const int64_t at = now();
   const bool deriveTasks = snap.tasks.empty();
   s_->tasks.reserve(snap.tasks.empty() ? snap.records.size() : snap.tasks.size());
+  HistoryChunks chunks = byRecord(std::move(snap.history));
   for (; !snap.records.empty(); snap.records.pop_front()) {  // frees the snapshot as it goes
     Record& r = snap.records.front();
+    unarchive(r, chunks);
     auto appIt = s_->apps.find(r.app);
     if (appIt == s_->apps.end())
       throw invalidWorkspace("record for unknown app " + std::to_string(r.app));
@@ -365,11 +424,23 @@ void Engine::load(Snapshot snap) {
     s_->setRecord(key, std::move(r));
     if (deriveTasks && app.process.enable) openTasksFor(*s_->findRecord(key.first, key.second));
   }
+  if (!chunks.empty()) {
+    const auto& [key, left] = *chunks.begin();
+    throw invalidWorkspace("history rows of record " + std::to_string(key.second) + " of app " +
+                           std::to_string(key.first) + ", which is not stored");
+  }
   for (; !snap.tasks.empty(); snap.tasks.pop_front()) {
     Task& t = snap.tasks.front();
     if (s_->tasks.count(t.key)) throw invalidWorkspace("bad or duplicate task id " + t.id());
     const TaskKey key = t.key;
     s_->setTask(key, std::move(t));
+  }
+  // A record's tasks in the order they opened, which is status-entry order (closeOpenTasks and
+  // tasksOf rely on it): stored rows bring an archived chunk's tasks after the record's own.
+  for (auto& [record, keys] : s_->tasksByRecord) {
+    const auto entryOf = [this](const TaskKey& k) { return s_->tasks.at(k).entry; };
+    if (!std::is_sorted(keys.begin(), keys.end(), [&](const TaskKey& a, const TaskKey& b) { return entryOf(a) < entryOf(b); }))
+      std::stable_sort(keys.begin(), keys.end(), [&](const TaskKey& a, const TaskKey& b) { return entryOf(a) < entryOf(b); });
   }
   for (auto& b : snap.batches) {
     if (b.number.empty() || s_->batches.count(b.number))
@@ -379,6 +450,21 @@ void Engine::load(Snapshot snap) {
   }
   pause.resume();
   tx.commit();
+}
+
+std::vector<const Task*> Engine::tasksOf(int64_t app, int64_t record, int64_t fromEntry,
+                                         int64_t toEntry) const {
+  std::vector<const Task*> out;
+  auto it = s_->tasksByRecord.find({app, record});
+  if (it == s_->tasksByRecord.end()) return out;
+  const std::vector<TaskKey>& keys = it->second;
+  size_t first = keys.size();
+  while (first > 0 && s_->tasks.at(keys[first - 1]).entry >= fromEntry) --first;
+  for (size_t i = first; i < keys.size(); ++i) {
+    const Task& t = s_->tasks.at(keys[i]);
+    if (t.entry < toEntry) out.push_back(&t);
+  }
+  return out;
 }
 
 std::vector<const Task*> Engine::allTasks() const {

@@ -26,6 +26,13 @@ namespace ringi::domain {
 
 using RecordKey = std::pair<int64_t, int64_t>;  // (app, record id)
 
+// Chunks [from, to) of a record's archived history (Record::archived).
+struct HistoryRange {
+  RecordKey key;
+  int64_t from = 0;
+  int64_t to = 0;
+};
+
 // The entities a committed transaction changed; their current values are read from the engine.
 struct ChangeSet {
   bool reset = false;      // everything was replaced (load / reset): store the whole snapshot
@@ -36,6 +43,8 @@ struct ChangeSet {
   std::vector<RecordKey> deletedRecords;  // removed
   std::vector<std::string> tasks;
   std::vector<std::string> batches;
+  std::vector<HistoryRange> archived;    // history chunks a live record archived: to store
+  std::vector<HistoryRange> unarchived;  // the chunks of a removed record: to remove
   bool empty() const {
     return !reset && !directory && !meta && apps.empty() && records.empty() &&
            deletedRecords.empty() && tasks.empty() && batches.empty();
@@ -151,6 +160,10 @@ class Engine {
   const Task* findTask(const std::string& id) const;
   std::vector<OpenTask> openTasks(const std::string& user, std::optional<int64_t> app) const;
   std::vector<const Task*> tasksOf(int64_t app, int64_t record) const;  // in the order they opened
+  // The record's tasks of status entries [fromEntry, toEntry), in the order they opened; looks
+  // only at those (a record acted on a thousand times has a thousand older tasks).
+  std::vector<const Task*> tasksOf(int64_t app, int64_t record, int64_t fromEntry,
+                                   int64_t toEntry) const;
 
   std::vector<CheckResult> check(const std::string& user,
                                  const std::vector<std::string>& taskIds) const;
@@ -205,6 +218,9 @@ class Engine {
                         std::optional<std::string>* assignee, const Action** action) const;
 
   static void finishIfDone(Batch& b, int64_t at);
+  using HistoryChunks = std::map<RecordKey, std::vector<HistoryChunk>>;
+  static HistoryChunks byRecord(std::vector<HistoryChunk> chunks);
+  static void unarchive(Record& r, HistoryChunks& chunks);
   static void checkFilterConds(const App& app, const ProcessSettings& settings);
 
   void rollbackTo(UndoLog& log, size_t savepoint);

@@ -135,6 +135,9 @@ void Engine::enterStatus(Record& record, const State& state, const std::string& 
   record.assignees = std::move(assignees);
   record.actedBy.clear();
   record.history.push_back(StatusChange{now(), state.name, action, actor, record.assignees});
+  // Every kHistoryChunk final entries leave the record's own row for a chunk of their own.
+  const int64_t final = static_cast<int64_t>(record.history.size()) - 1;
+  record.archived = std::max(record.archived, final / kHistoryChunk * kHistoryChunk);
 }
 
 int64_t Engine::changeStatus(const std::string& user, int64_t appId, const StatusRequest& req) {

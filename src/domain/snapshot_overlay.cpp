@@ -41,6 +41,9 @@ void overlay(Snapshot& base, Snapshot&& newer) {
   replaceByKey(base.records, newer.records, [](const Record& r) { return pairKey(r.app, r.id); });
   replaceByKey(base.tasks, newer.tasks, [](const Task& t) { return formatTaskKey(t.key); });
   replaceByKey(base.batches, newer.batches, [](const Batch& b) { return b.number; });
+  replaceByKey(base.history, newer.history, [](const HistoryChunk& c) {
+    return pairKey(c.app, c.record) + ':' + std::to_string(c.from);
+  });
   base.nextAppId = std::max(base.nextAppId, newer.nextAppId);
 }
 

@@ -172,6 +172,21 @@ struct Record {
   int64_t createdAt = 0;
   int64_t updatedAt = 0;
   std::vector<StatusChange> history;  // oldest first; back() is the current status entry
+  // history[0, archived) is final and kept apart from the record, in chunks of kHistoryChunk
+  // entries (storage rows of their own), so a status change stores only what it added, not the
+  // whole history again. Always a multiple of kHistoryChunk below history.size(); it grows as the
+  // record enters statuses (Engine::enterStatus). 0 for records stored before chunks existed.
+  int64_t archived = 0;
+};
+
+constexpr int64_t kHistoryChunk = 8;
+
+// Entries [from, from + kHistoryChunk) of a record's history, as storage keeps them.
+struct HistoryChunk {
+  int64_t app = 0;
+  int64_t record = 0;
+  int64_t from = 0;
+  std::vector<StatusChange> entries;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -255,6 +270,9 @@ struct Snapshot {
   std::deque<Record> records;
   std::deque<Task> tasks;      // when empty on import, open tasks are derived from records
   std::vector<Batch> batches;
+  // Stored chunks of records' histories; Engine::load puts them back in front of each record's
+  // own entries (Record::archived says how many there must be).
+  std::vector<HistoryChunk> history;
   int64_t nextAppId = 1;
 };
 

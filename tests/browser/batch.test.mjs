@@ -167,7 +167,7 @@ test('snapshot: an idle page leaves one; the reload restores from it; after a co
   await page.close();
 });
 
-test('a schema-3 database (every task a row of its own) opens in Chromium as schema 4, rewrites nothing, reads as the same state, and goes on working', async () => {
+test('a schema-3 database (every task a row of its own) opens in Chromium as schema 5, rewrites nothing, reads as the same state, and goes on working', async () => {
   const page = await env.page();
   await openRingi(page, { user: 'sato', database: 'src3', snapshotDelay: -1 });
   await page.evaluate(async (ws) => {
@@ -190,7 +190,7 @@ test('a schema-3 database (every task a row of its own) opens in Chromium as sch
     tasks: (await kintone.api('/batch_approvals/_tasks?user_id=sato', 'GET', {})).tasks.map((t) => t.task_id),
     version: await new Promise((resolve) => { const r = indexedDB.open('legacy3'); r.onsuccess = () => { resolve(r.result.version); r.result.close(); }; }),
   }));
-  assert.equal(opened.version, 4);
+  assert.equal(opened.version, 5);
   assert.equal(opened.opened.restoredFrom, 'rows');
   assert.equal(opened.opened.restored.records, 39);
   assert.equal(opened.opened.restored.tasks, 40);

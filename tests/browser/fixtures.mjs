@@ -97,12 +97,36 @@ export function schema3Rows(rows) {
 }
 
 /**
- * Creates database `name` at schema 3 with `rows` in it, through `factory` (fake-indexeddb's, or a
- * page's `indexedDB`). Self-contained, so a page can run it from its source text.
+ * An approval app whose records can go round: Submit (Draft -> Waiting), Send back (Waiting ->
+ * Draft), so a record can gather a long history. @param {number} n
  */
-export function createSchema3Database(factory, name, rows) {
+export function loopWorkspace(n, approver = 'sato') {
+  const ws = approvalWorkspace(n, approver);
+  ws.apps[0].status.actions.push({ name: 'Send back', from: 'Waiting', to: 'Draft', filterCond: '', type: 'PRIMARY' });
+  return ws;
+}
+
+/**
+ * Rows as storage schema 4 kept them (before history rows): each record's whole history and
+ * every task of it in its row, no `historyFrom`, no `history` store. @param {Record<string, any[]>} rows
+ */
+export function schema4Rows(rows) {
+  const { history = [], ...out } = rows;
+  out.records = rows.records.map(({ historyFrom, history: own, tasks, ...record }) => {
+    const chunks = history.filter((h) => h.app === record.app && h.record === record.id).sort((a, b) => a.from - b.from);
+    return { ...record, history: [...chunks.flatMap((c) => c.entries), ...own], tasks: [...chunks.flatMap((c) => c.tasks), ...tasks] };
+  });
+  return out;
+}
+
+/**
+ * Creates database `name` at schema 3 (or 4: the same stores) with `rows` in it, through
+ * `factory` (fake-indexeddb's, or a page's `indexedDB`). Self-contained, so a page can run it from
+ * its source text.
+ */
+export function createSchema3Database(factory, name, rows, version = 3) {
   return new Promise((resolve, reject) => {
-    const req = factory.open(name, 3);
+    const req = factory.open(name, version);
     req.onupgradeneeded = () => {
       const d = req.result;
       for (const [store, keyPath] of Object.entries({ users: 'code', organizations: 'code', groups: 'code', apps: 'app', records: ['app', 'id'], tasks: 'id', batches: 'batch_number', meta: 'key', sync: 'key', snapshot: 'key' })) d.createObjectStore(store, { keyPath });

@@ -164,6 +164,7 @@ TEST(JsonWriter, RecordRowHasTheDocumentedShape) {
                       {"values", {{"both", {{"text", "txt"}, {"items", {"i"}}}}, {"m", {"x", "y"}}, {"t", "a\"b"}}},
                       {"status", "承認待ち"}, {"assignees", {"sato"}}, {"actedBy", Ordered::array()},
                       {"creator", "li"}, {"modifier", "li"}, {"createdAt", 1}, {"updatedAt", 2},
+                      {"historyFrom", 0},
                       {"history", {{{"at", 5}, {"status", "申請中"}, {"action", ""}, {"actor", "li"},
                                     {"assignees", {"sato"}}}}},
                       {"tasks", {{{"id", "0123456789abcdef0123456789abcdef"}, {"status", "申請中"},

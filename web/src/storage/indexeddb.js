@@ -22,6 +22,8 @@
  *   3  + the `journal` store (the keys each commit wrote since the snapshot, schema.js).
  *   4  a live record's tasks in its row (schema.js). Rows of `tasks` written before stay where
  *      they are and are folded into their records' rows as they are read (loadAll, readSnapshot).
+ *   5  + the `history` store: a record's final history entries, 8 to a row (schema.js). Record
+ *      rows written before keep their whole history until the record next changes.
  *
  * Durability: transactions are opened with {durability: 'strict'} (Chromium's default is
  * 'relaxed'), so `complete` means the data reached the disk. Snapshot writes are 'relaxed': a lost
@@ -74,6 +76,10 @@ const UPGRADES = [
    * version keeps older builds, which do not read tasks inside record rows, out of the database.
    */
   () => {},
+  /** 4 -> 5: + the `history` store; nothing to move (the engine splits an old row when it next writes it). */
+  (/** @type {IDBDatabase} */ db) => {
+    if (!db.objectStoreNames.contains('history')) db.createObjectStore('history', { keyPath: STORES.history });
+  },
 ];
 
 /**

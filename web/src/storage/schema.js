@@ -23,6 +23,11 @@
  * `record`), so a status change writes one row per record instead of two; a row of `tasks` holds a
  * task whose record was deleted (src/api/storage_format.h). Rows written before are folded into
  * their records' rows when a back-end reads them (foldTaskRows).
+ *
+ * Since schema 5 a record's final history entries, 8 at a time with their tasks, are rows of
+ * `history` (key [app, record, from]) and its row keeps only the rest (`historyFrom`): a status
+ * change no longer writes the whole history again. A record row written before holds its whole
+ * history; the engine splits it the first time the record changes (src/api/storage_format.h).
  */
 
 /** @type {Readonly<Record<string, string|string[]>>} */
@@ -32,6 +37,7 @@ export const STORES = Object.freeze({
   groups: 'code',
   apps: 'app',
   records: ['app', 'id'],
+  history: ['app', 'record', 'from'],
   tasks: 'id',
   batches: 'batch_number',
   meta: 'key',
@@ -41,7 +47,7 @@ export const STORE_NAMES = Object.freeze(Object.keys(STORES));
 export const SYNC_STORE = 'sync';
 export const SNAPSHOT_STORE = 'snapshot';
 export const JOURNAL_STORE = 'journal';
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** @returns {Record<string, any[]>} an empty state object */
 export function emptyState() {
