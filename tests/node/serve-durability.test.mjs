@@ -69,6 +69,34 @@ test('a trap in the middle of a write: 500 RINGI_EN02 and nothing kept; the writ
   await srv.exited;
 });
 
+test('the poisoned call: an action whose stored filterCond nests 5,000 deep answers its error, and the writes after it survive kill -9', { skip }, async () => {
+  const dir = dataDir();
+  // A workspace as an older Ringi accepted it: the deep condition is already stored (saving one
+  // is refused now: apps_test.cpp), so the status change itself must not end the engine.
+  const ws = JSON.parse(readFileSync(WORKSPACE, 'utf8'));
+  ws.apps[0].status.actions[1].filterCond = `${'('.repeat(5000)}amount < 100000${')'.repeat(5000)}`;
+  const wsFile = path.join(dataDir(), 'deep-workspace.json');
+  writeFileSync(wsFile, JSON.stringify(ws));
+  let srv = await startServer(['--workspace', wsFile, '--data', dir]);
+  const st = await raw(srv.port, { method: 'PUT', path: '/k/v1/record/status.json', headers: { ...basicAuth('sato'), ...json }, body: JSON.stringify({ app: 1, id: 1, action: 'Approve' }) });
+  assert.equal(st.status, 400);
+  assert.equal(st.json.code, 'CB_VA01');
+  assert.ok(st.json.errors.query, JSON.stringify(st.json));
+  const logFile = path.join(dir, 'changes.log');
+  for (const t of ['after 1', 'after 2']) {
+    const size = readFileSync(logFile).length;
+    assert.equal((await addRecord(srv.port, t)).status, 200);
+    assert.ok(readFileSync(logFile).length > size, `${t} reached the log`);
+  }
+  assert.doesNotMatch(srv.output(), /engine failed/);
+  srv.proc.kill('SIGKILL');
+  await srv.exited;
+  srv = await startServer(['--data', dir]);
+  assert.deepEqual(await titles(srv.port), ['after 1', 'after 2']);
+  srv.proc.kill('SIGTERM');
+  await srv.exited;
+});
+
 test('a batch task that ends every engine: the batch finishes without it, other clients are served, and kill -9 keeps the result', { skip }, async () => {
   const dir = dataDir();
   let srv = await startServer(['--workspace', WORKSPACE, '--data', dir], {}, { script: SERVE_WITH_FAULTS });
