@@ -7,19 +7,23 @@
 
 #include <cstdint>
 
+#include "domain/engine.h"
+
 namespace ringi::api::faults {
 
 enum class Fault : int {
   none = 0,
   nextWrite = 1,    // the next write request traps after its handler ran, before it commits
-  batchRecord = 2,  // every batch chunk that runs a task of record `arg` traps before it commits
+  batchRecord = 2,  // every batch chunk that changes record `arg` (of the first app that has
+                    // one) traps before it commits
 };
 
 void arm(Fault fault, int64_t arg);
-bool armed(Fault fault);
 // Called inside the open transaction of every write request, after its handler changed the engine.
 void atWrite();
-// Called inside a batch chunk's open transaction for the record of each task it ran.
-void atBatchRecord(int64_t record);
+// Around a batch chunk: the watched record's revision before it (-1: nothing armed), then,
+// inside the chunk's open transaction, a trap if the chunk changed that record.
+int64_t watchedRevision(const domain::Engine& engine);
+void atBatchStep(const domain::Engine& engine, int64_t revisionBefore);
 
 }  // namespace ringi::api::faults

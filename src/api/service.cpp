@@ -128,9 +128,7 @@ struct Service::Impl {
     pieces.reset();
   }
 
-  // runsTasks: the step runs tasks (not failNextTask), so the batch-record fault applies.
-  template <typename Step>
-  Response batchStep(Step step, bool runsTasks) noexcept;
+  Response batchStep(std::size_t maxTasks, bool failNext) noexcept;
 
   std::string changesText(domain::ChangeSet cs, bool forceReset = false) {
     if (forceReset) cs.reset = true;
@@ -353,30 +351,18 @@ std::string Service::snapshotRows() const {
   }
 }
 
-namespace {
-// The batch-record fault (fault_injection.h): the records of the tasks batch `number` ran since
-// it had run `before` of them.
-void batchFaults(const domain::Engine& engine, const std::string& number, size_t before) {
-  const domain::Batch* b = engine.findBatch(number);
-  for (size_t i = before; b && i < b->processed && i < b->taskIds.size(); ++i)
-    if (const domain::Task* t = engine.findTask(b->taskIds[i])) faults::atBatchRecord(t->record);
-}
-}  // namespace
 
-// runChunk and failNextBatchTask: one step of the oldest waiting batch in one transaction; body =
-// its progress (or null), plus changes.
-template <typename Step>
-Response Service::Impl::batchStep(Step step, bool runsTasks) noexcept {
+// runChunk and failNextBatchTask: one step of the oldest waiting batch in one transaction (its
+// next `maxTasks` tasks, or with failNext its next task ended as failed); body = its progress
+// (or null), plus changes. One function, not a template per step: each instance was ~3 KB of wasm.
+Response Service::Impl::batchStep(std::size_t maxTasks, bool failNext) noexcept {
   Locale locale = Locale::en;
   return guarded(&locale, [&] {
-    std::vector<std::pair<std::string, size_t>> before;
-    if (runsTasks && faults::armed(faults::Fault::batchRecord))
-      for (const domain::Batch* b : engine.allBatches()) before.emplace_back(b->number, b->processed);
+    const int64_t watched = failNext ? -1 : faults::watchedRevision(engine);
     engine.confirmLast();
     auto tx = engine.begin();
-    auto number = step(engine);
-    for (const auto& [n, processed] : before)
-      if (number && n == *number) batchFaults(engine, n, processed);
+    auto number = failNext ? engine.failNextTask(domain::CheckReason::engine_failure) : engine.runChunk(maxTasks);
+    faults::atBatchStep(engine, watched);
     Response r;
     r.changes = changesText(tx.commit());
     if (number) {
@@ -392,14 +378,10 @@ Response Service::Impl::batchStep(Step step, bool runsTasks) noexcept {
 }
 
 Response Service::runChunk(std::size_t maxTasks) noexcept {
-  return impl_->batchStep([&](domain::Engine& engine) { return engine.runChunk(maxTasks); }, true);
+  return impl_->batchStep(maxTasks, false);
 }
 
-Response Service::failNextBatchTask() noexcept {
-  return impl_->batchStep([](domain::Engine& engine) {
-    return engine.failNextTask(domain::CheckReason::engine_failure);
-  }, false);
-}
+Response Service::failNextBatchTask() noexcept { return impl_->batchStep(1, true); }
 
 bool Service::hasPendingBatches() const {
   try {

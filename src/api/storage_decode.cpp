@@ -56,27 +56,24 @@ BatchState parseBatchState(const std::string& s) {
 }
 // A stored row that contradicts itself is refused, naming the store and the row: restoring it
 // would build a state no commit made (a batch counter past its tasks ran chunks forever).
-[[noreturn]] void contradicts(const std::string& row, const std::string& what) {
-  throw Error("RINGI_WS01", {"the stored row " + row + " " + what});
-}
-
-void checkRecord(const Record& r, const std::string& row) {
-  const std::string name = row + " (app " + std::to_string(r.app) + ", record " + std::to_string(r.id) + ")";
-  if (r.revision < 1) contradicts(name, "has revision " + std::to_string(r.revision));
+[[noreturn]] void contradicts(std::initializer_list<std::string_view> what) {
+  std::string text = "the stored row ";
+  for (auto w : what) text.append(w.data(), w.size());
+  throw Error("RINGI_WS01", {text});
 }
 
 void checkBatch(const Json& j, const Batch& b, const std::string& row) {
-  const std::string name = row + " (batch " + b.number + ")";
   const int64_t processed = num(j, "processed"), succeeded = num(j, "succeeded");
   const int64_t total = static_cast<int64_t>(b.taskIds.size());
+  const std::string n = std::to_string(processed);
   if (processed < 0 || processed > total)
-    contradicts(name, "says " + std::to_string(processed) + " tasks were processed, but it has " + std::to_string(total));
+    contradicts({row, " (batch ", b.number, ") says ", n, " tasks were processed, but it has ", std::to_string(total)});
   if (succeeded < 0 || succeeded + static_cast<int64_t>(b.failures.size()) != processed)
-    contradicts(name, "says " + std::to_string(succeeded) + " succeeded and " + std::to_string(b.failures.size()) +
-                          " failed, but " + std::to_string(processed) + " were processed");
+    contradicts({row, " (batch ", b.number, ") says ", std::to_string(succeeded), " succeeded and ",
+                 std::to_string(b.failures.size()), " failed, but ", n, " were processed"});
   const bool done = b.state == BatchState::completed || b.state == BatchState::partially_completed;
   if (done && processed != total)
-    contradicts(name, "is " + std::string(batchStateName(b.state)) + " with " + std::to_string(processed) + " of " + std::to_string(total) + " tasks processed");
+    contradicts({row, " (batch ", b.number, ") is ", batchStateName(b.state), " with ", n, " of ", std::to_string(total), " tasks processed"});
 }
 
 // Decodes storage rows one at a time into a Snapshot.
@@ -154,7 +151,6 @@ struct RowDecoder {
     } else if (!tasks.is_null()) {
       return v.fail(k + ".tasks", "not_array");
     }
-    checkRecord(r, k);
     s.records.push_back(std::move(r));
   });
   each("history", [&](const Json& j, const std::string& k) {
@@ -369,6 +365,26 @@ bool readTask(JsonReader& r, Task* t) {
   return r.ok();
 }
 
+// The "tasks" of a record's row or a history row: task rows without app and record, read to the
+// end of `tasks` (those from `firstTask` on are the row's). null is no tasks, as in the checked
+// decoder; a repeated key replaces the earlier value, as in the parsed object.
+bool readRowTasks(JsonReader& r, std::deque<Task>* tasks, size_t firstTask) {
+  if (r.peek() == Kind::null) return r.readNull();
+  while (tasks->size() > firstTask) tasks->pop_back();
+  r.beginArray();
+  while (r.nextElement())
+    if (r.peek() != Kind::object || !readTask(r, &tasks->emplace_back())) return false;
+  return r.ok();
+}
+
+// The row's app and record on the tasks it held (after the row: "app" may come last).
+void ownTasks(std::deque<Task>* tasks, size_t firstTask, int64_t app, int64_t record) {
+  for (size_t i = firstTask; i < tasks->size(); ++i) {
+    (*tasks)[i].app = app;
+    (*tasks)[i].record = record;
+  }
+}
+
 // A record's row; the tasks in it go to the end of `tasks`, with the record's app and id.
 bool readRecord(JsonReader& r, Record* rec, std::deque<Task>* tasks) {
   const size_t firstTask = tasks->size();
@@ -388,21 +404,10 @@ bool readRecord(JsonReader& r, Record* rec, std::deque<Task>* tasks) {
     else if (keyIs(k, "historyFrom")) readNum(r, &rec->archived, 0);
     else if (keyIs(k, "history")) readHistory(r, &rec->history);
     else if (keyIs(k, "tasks")) {
-      if (r.peek() == Kind::null) {  // as the checked decoder: no tasks
-        r.readNull();
-        continue;
-      }
-      // A repeated key replaces the earlier value, as in the parsed object.
-      while (tasks->size() > firstTask) tasks->pop_back();
-      r.beginArray();
-      while (r.nextElement())
-        if (r.peek() != Kind::object || !readTask(r, &tasks->emplace_back())) return false;
+      if (!readRowTasks(r, tasks, firstTask)) return false;
     } else r.skipValue();
   }
-  for (size_t i = firstTask; i < tasks->size(); ++i) {  // after the loop: "app" may come last
-    (*tasks)[i].app = rec->app;
-    (*tasks)[i].record = rec->id;
-  }
+  ownTasks(tasks, firstTask, rec->app, rec->id);
   return r.ok();
 }
 
@@ -416,20 +421,10 @@ bool readHistoryRow(JsonReader& r, HistoryChunk* c, std::deque<Task>* tasks) {
     else if (keyIs(k, "from")) readNum(r, &c->from, 0);
     else if (keyIs(k, "entries")) readHistory(r, &c->entries);
     else if (keyIs(k, "tasks")) {
-      if (r.peek() == Kind::null) {
-        r.readNull();
-        continue;
-      }
-      while (tasks->size() > firstTask) tasks->pop_back();
-      r.beginArray();
-      while (r.nextElement())
-        if (r.peek() != Kind::object || !readTask(r, &tasks->emplace_back())) return false;
+      if (!readRowTasks(r, tasks, firstTask)) return false;
     } else r.skipValue();
   }
-  for (size_t i = firstTask; i < tasks->size(); ++i) {
-    (*tasks)[i].app = c->app;
-    (*tasks)[i].record = c->record;
-  }
+  ownTasks(tasks, firstTask, c->app, c->record);
   return r.ok();
 }
 
@@ -457,7 +452,6 @@ std::optional<Snapshot> decodeRowsFast(std::string_view text) {
         if (r.peek() != Kind::object) return std::nullopt;  // the checked decoder names it
         if (keyIs(store, "records")) {
           if (!readRecord(r, &decoder.s.records.emplace_back(), &decoder.s.tasks)) return std::nullopt;
-          checkRecord(decoder.s.records.back(), "records[" + std::to_string(index) + "]");
         } else if (keyIs(store, "history")) {
           if (!readHistoryRow(r, &decoder.s.history.emplace_back(), &decoder.s.tasks)) return std::nullopt;
         } else if (keyIs(store, "tasks")) {

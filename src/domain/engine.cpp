@@ -161,13 +161,18 @@ void Engine::rollbackTo(UndoLog& log, size_t savepoint) {
 ChangeSet Engine::changesOf(const UndoLog& log) const {
   ChangeSet c;
   std::set<int64_t> apps;
-  // Each changed record, with its archived count before the transaction: its first image's, or
-  // kOnlyTasks when only its tasks changed (then it is the record's current one).
-  constexpr int64_t kOnlyTasks = -1;
-  std::map<RecordKey, int64_t> records;
+  std::set<RecordKey> records;
+  // The records whose archived count the transaction changed, with the count before (their first
+  // image's): a few at most (one status change in 8 archives), so a list.
+  std::vector<HistoryRange> moved;
   const auto recordImage = [&](const RecordKey& key, int64_t archivedBefore) {
-    auto [it, added] = records.emplace(key, archivedBefore);
-    if (!added && it->second == kOnlyTasks) it->second = archivedBefore;
+    records.insert(key);
+    const Record* now = s_->findRecord(key.first, key.second);
+    const int64_t archivedNow = now ? now->archived : 0;
+    if (archivedNow == archivedBefore) return;
+    for (const HistoryRange& m : moved)
+      if (m.key == key) return;
+    moved.push_back({key, archivedBefore, archivedNow});
   };
   std::set<TaskKey> tasks;
   std::set<std::string> batches;
@@ -179,9 +184,9 @@ ChangeSet Engine::changesOf(const UndoLog& log) const {
       tasks.insert(t->key);
       // A task is part of its record: a changed task changes the record (and its stored row).
       if (auto now = s_->tasks.find(t->key); now != s_->tasks.end())
-        records.emplace(RecordKey{now->second.app, now->second.record}, kOnlyTasks);
+        records.insert({now->second.app, now->second.record});
       else if (t->before)
-        records.emplace(RecordKey{t->before->app, t->before->record}, kOnlyTasks);
+        records.insert({t->before->app, t->before->record});
     }
     else if (auto* b = std::get_if<UndoLog::BatchImage>(&entry)) batches.insert(b->number);
     else if (std::holds_alternative<UndoLog::CounterImage>(entry)) c.meta = true;
@@ -195,15 +200,14 @@ ChangeSet Engine::changesOf(const UndoLog& log) const {
   c.apps.assign(apps.begin(), apps.end());
   c.records.reserve(records.size());
   c.tasks.reserve(tasks.size());
-  for (const auto& [key, archivedBefore] : records) {
-    if (const Record* r = s_->findRecord(key.first, key.second)) {
-      c.records.push_back(key);
-      if (archivedBefore != kOnlyTasks && r->archived > archivedBefore)
-        c.archived.push_back({key, archivedBefore, r->archived});
-    } else {
-      c.deletedRecords.push_back(key);
-      if (archivedBefore > 0) c.unarchived.push_back({key, 0, archivedBefore});
-    }
+  for (const auto& key : records) {
+    if (s_->findRecord(key.first, key.second)) c.records.push_back(key);
+    else c.deletedRecords.push_back(key);
+  }
+  // Chunks a live record archived are stored; a removed record's are removed.
+  for (const HistoryRange& m : moved) {
+    if (m.to > m.from) c.archived.push_back(m);
+    else if (!s_->findRecord(m.key.first, m.key.second)) c.unarchived.push_back({m.key, 0, m.from});
   }
   for (const TaskKey& key : tasks) c.tasks.push_back(formatTaskKey(key));
   c.batches.assign(batches.begin(), batches.end());
@@ -295,44 +299,63 @@ void normalizeProcess(ProcessSettings& p) {
 }
 }  // namespace
 
-// Stored history chunks by record, each record's in order.
-Engine::HistoryChunks Engine::byRecord(std::vector<HistoryChunk> chunks) {
-  HistoryChunks out;
-  for (auto& c : chunks) {
-    auto& list = out[{c.app, c.record}];
-    list.push_back(std::move(c));
-  }
-  for (auto& [key, list] : out)
-    std::sort(list.begin(), list.end(), [](const HistoryChunk& a, const HistoryChunk& b) { return a.from < b.from; });
-  return out;
+namespace {
+// The `at` of an archived entry whose chunk has not been put in its place yet (no real time).
+constexpr int64_t kNotRestored = INT64_MIN;
+
+[[noreturn]] void badHistory(const Record& r, std::initializer_list<std::string_view> what) {
+  std::string text = joined({"record ", std::to_string(r.id), " of app ", std::to_string(r.app), " "});
+  for (auto w : what) text.append(w.data(), w.size());
+  throw invalidWorkspace(text);
+}
+}  // namespace
+
+// Makes room in front of a record's own entries for its archived chunks (Engine::load puts each
+// in its place, in whatever order they come: no sort, no map).
+void Engine::reserveArchived(Record& r) {
+  if (r.archived == 0) return;
+  if (r.archived < 0 || r.archived % kHistoryChunk != 0)
+    badHistory(r, {"says ", std::to_string(r.archived), " history entries are archived, not a multiple of 8"});
+  if (r.history.empty()) badHistory(r, {"has archived history but no current status entry"});
+  std::vector<StatusChange> own;
+  own.swap(r.history);
+  r.history.resize(static_cast<size_t>(r.archived) + own.size());
+  for (int64_t i = 0; i < r.archived; i += kHistoryChunk) r.history[static_cast<size_t>(i)].at = kNotRestored;
+  std::move(own.begin(), own.end(), r.history.begin() + r.archived);
 }
 
-// Puts a record's archived chunks back in front of its own entries: they must be exactly the
-// chunks [0, archived), each of kHistoryChunk entries, and leave it its current entry.
-void Engine::unarchive(Record& r, HistoryChunks& chunks) {
-  auto found = chunks.find({r.app, r.id});
-  const size_t count = found == chunks.end() ? 0 : found->second.size();
-  const auto bad = [&](const std::string& what) {
-    throw invalidWorkspace("record " + std::to_string(r.id) + " of app " + std::to_string(r.app) + " " + what);
-  };
-  if (r.archived < 0 || r.archived % kHistoryChunk != 0)
-    bad("says " + std::to_string(r.archived) + " history entries are archived, not a multiple of " + std::to_string(kHistoryChunk));
-  if (static_cast<int64_t>(count) * kHistoryChunk != r.archived)
-    bad("has " + std::to_string(count) + " history rows where " + std::to_string(r.archived / kHistoryChunk) + " were expected");
-  if (!count) return;
-  if (r.history.empty()) bad("has archived history but no current status entry");
-  std::vector<StatusChange> history;
-  history.reserve(static_cast<size_t>(r.archived) + r.history.size());
-  for (size_t i = 0; i < count; ++i) {
-    HistoryChunk& c = found->second[i];
-    if (c.from != static_cast<int64_t>(i) * kHistoryChunk || static_cast<int64_t>(c.entries.size()) != kHistoryChunk)
-      bad("has a history row from entry " + std::to_string(c.from) + " with " + std::to_string(c.entries.size()) +
-          " entries where entries " + std::to_string(i * kHistoryChunk) + " to " + std::to_string((i + 1) * kHistoryChunk - 1) + " were expected");
-    for (auto& e : c.entries) history.push_back(std::move(e));
+void Engine::restoreArchived(std::vector<HistoryChunk>& chunks) {
+  for (HistoryChunk& c : chunks) {
+    Record* r = s_->findRecord(c.app, c.record);
+    if (!r)
+      throw invalidWorkspace(joined({"history rows of record ", std::to_string(c.record), " of app ", std::to_string(c.app), ", which is not stored"}));
+    if (c.from < 0 || c.from % kHistoryChunk != 0 || c.from >= r->archived || static_cast<int64_t>(c.entries.size()) != kHistoryChunk ||
+        r->history[static_cast<size_t>(c.from)].at != kNotRestored)
+      badHistory(*r, {"has a history row from entry ", std::to_string(c.from), " with ", std::to_string(c.entries.size()),
+                      " entries, not one of the ", std::to_string(r->archived / kHistoryChunk), " rows of 8 it archived"});
+    std::move(c.entries.begin(), c.entries.end(), r->history.begin() + c.from);
   }
-  for (auto& e : r.history) history.push_back(std::move(e));
-  r.history = std::move(history);
-  chunks.erase(found);
+  chunks.clear();
+  for (const auto& [app, list] : s_->recordsByApp)
+    for (const Record* r : list)
+      for (int64_t from = 0; from < r->archived; from += kHistoryChunk)
+        if (r->history[static_cast<size_t>(from)].at == kNotRestored)
+          badHistory(*r, {"has no history row from entry ", std::to_string(from), " (", std::to_string(r->archived / kHistoryChunk), " expected)"});
+}
+
+// A record's tasks in the order they opened, which is status-entry order: stored rows bring an
+// archived chunk's tasks after the record's own. An insertion sort, stable and linear on lists
+// that are nearly in order, instead of std::stable_sort (its instantiation was ~5 KB of wasm).
+void Engine::orderTasksByEntry() {
+  for (auto& [record, keys] : s_->tasksByRecord) {
+    for (size_t i = 1; i < keys.size(); ++i) {
+      const TaskKey key = keys[i];
+      const int64_t entry = s_->tasks.at(key).entry;
+      size_t j = i;
+      for (; j > 0 && s_->tasks.at(keys[j - 1]).entry > entry; --j) keys[j] = keys[j - 1];
+      keys[j] = key;
+    }
+  }
 }
 
 void Engine::load(Snapshot snap) {
@@ -390,10 +413,9 @@ void Engine::load(Snapshot snap) {
   const int64_t at = now();
   const bool deriveTasks = snap.tasks.empty();
   s_->tasks.reserve(snap.tasks.empty() ? snap.records.size() : snap.tasks.size());
-  HistoryChunks chunks = byRecord(std::move(snap.history));
   for (; !snap.records.empty(); snap.records.pop_front()) {  // frees the snapshot as it goes
     Record& r = snap.records.front();
-    unarchive(r, chunks);
+    reserveArchived(r);
     auto appIt = s_->apps.find(r.app);
     if (appIt == s_->apps.end())
       throw invalidWorkspace("record for unknown app " + std::to_string(r.app));
@@ -424,24 +446,14 @@ void Engine::load(Snapshot snap) {
     s_->setRecord(key, std::move(r));
     if (deriveTasks && app.process.enable) openTasksFor(*s_->findRecord(key.first, key.second));
   }
-  if (!chunks.empty()) {
-    const auto& [key, left] = *chunks.begin();
-    throw invalidWorkspace("history rows of record " + std::to_string(key.second) + " of app " +
-                           std::to_string(key.first) + ", which is not stored");
-  }
+  restoreArchived(snap.history);
   for (; !snap.tasks.empty(); snap.tasks.pop_front()) {
     Task& t = snap.tasks.front();
     if (s_->tasks.count(t.key)) throw invalidWorkspace("bad or duplicate task id " + t.id());
     const TaskKey key = t.key;
     s_->setTask(key, std::move(t));
   }
-  // A record's tasks in the order they opened, which is status-entry order (closeOpenTasks and
-  // tasksOf rely on it): stored rows bring an archived chunk's tasks after the record's own.
-  for (auto& [record, keys] : s_->tasksByRecord) {
-    const auto entryOf = [this](const TaskKey& k) { return s_->tasks.at(k).entry; };
-    if (!std::is_sorted(keys.begin(), keys.end(), [&](const TaskKey& a, const TaskKey& b) { return entryOf(a) < entryOf(b); }))
-      std::stable_sort(keys.begin(), keys.end(), [&](const TaskKey& a, const TaskKey& b) { return entryOf(a) < entryOf(b); });
-  }
+  orderTasksByEntry();  // closeOpenTasks and tasksOf rely on it
   for (auto& b : snap.batches) {
     if (b.number.empty() || s_->batches.count(b.number))
       throw invalidWorkspace("bad batch number " + b.number);
@@ -563,21 +575,22 @@ void checkSettingsRevision(const App& app, std::optional<int64_t> revision) {
 // Each action's filterCond must be a condition the status change can run (against the preview
 // fields): one that cannot is refused when saved, not when an approver acts. A syntax or depth
 // error is reported under the action's key; an unknown field or operator as the query API does.
-void Engine::checkFilterConds(const App& app, const ProcessSettings& settings) {
-  App preview;
-  preview.id = app.id;
-  preview.locale = app.locale;
-  preview.fields = app.previewFields;
+void Engine::checkFilterConds(App& app, const ProcessSettings& settings) {
+  // Parsed against the preview fields, swapped in for the parse (and back, however it ends).
+  struct Swap {
+    App& a;
+    explicit Swap(App& app) : a(app) { a.fields.swap(a.previewFields); }
+    ~Swap() { a.fields.swap(a.previewFields); }
+  } preview(app);
   for (size_t i = 0; i < settings.actions.size(); ++i) {
     const std::string& cond = settings.actions[i].filterCond;
     if (cond.empty()) continue;
     try {
-      Query::parse(cond, preview, /*conditionOnly=*/true);
+      Query::parse(cond, app, /*conditionOnly=*/true);
     } catch (const Error& e) {
       if (e.code() != "CB_VA01" || e.fields().empty()) throw;
-      std::vector<FieldError> fields = e.fields();
-      for (auto& f : fields) f.key = "actions[" + std::to_string(i) + "].filterCond";
-      throw Error("CB_VA01", {}, std::move(fields));
+      const FieldError& f = e.fields().front();
+      throw invalidInput(joined({"actions[", std::to_string(i), "].filterCond"}), f.message, f.args);
     }
   }
 }

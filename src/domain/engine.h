@@ -217,11 +217,12 @@ class Engine {
   CheckResult checkTask(const std::string& user, const std::string& taskId,
                         std::optional<std::string>* assignee, const Action** action) const;
 
+  Batch nextBatchRunning(int64_t at) const;
   static void finishIfDone(Batch& b, int64_t at);
-  using HistoryChunks = std::map<RecordKey, std::vector<HistoryChunk>>;
-  static HistoryChunks byRecord(std::vector<HistoryChunk> chunks);
-  static void unarchive(Record& r, HistoryChunks& chunks);
-  static void checkFilterConds(const App& app, const ProcessSettings& settings);
+  static void reserveArchived(Record& r);
+  void restoreArchived(std::vector<HistoryChunk>& chunks);
+  void orderTasksByEntry();
+  static void checkFilterConds(App& app, const ProcessSettings& settings);
 
   void rollbackTo(UndoLog& log, size_t savepoint);
   ChangeSet changesOf(const UndoLog& log) const;

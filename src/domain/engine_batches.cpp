@@ -24,11 +24,7 @@ std::vector<OpenTask> Engine::openTasks(const std::string& user, std::optional<i
 }
 
 std::vector<const Task*> Engine::tasksOf(int64_t app, int64_t record) const {
-  std::vector<const Task*> out;
-  auto it = s_->tasksByRecord.find({app, record});
-  if (it == s_->tasksByRecord.end()) return out;
-  for (const auto& id : it->second) out.push_back(&s_->tasks.at(id));
-  return out;
+  return tasksOf(app, record, INT64_MIN, INT64_MAX);
 }
 
 // Whether `user` may approve `taskId` now, and if so with which action and next assignee.
@@ -123,15 +119,21 @@ void Engine::cancel(const std::string& user, const std::string& number) {
 
 bool Engine::hasPendingBatches() const { return !s_->pendingBatches.empty(); }
 
-std::optional<std::string> Engine::runChunk(size_t maxTasks) {
-  if (s_->pendingBatches.empty()) return std::nullopt;
-  auto tx = begin();
+// The oldest unfinished batch, as it will be once running (a copy, put back when the step ends).
+Batch Engine::nextBatchRunning(int64_t at) const {
   Batch b = s_->batches.at(s_->pendingBatches.begin()->second);
-  const int64_t at = now();
   if (b.state == BatchState::queued) {
     b.state = BatchState::running;
     b.startedAt = at;
   }
+  return b;
+}
+
+std::optional<std::string> Engine::runChunk(size_t maxTasks) {
+  if (s_->pendingBatches.empty()) return std::nullopt;
+  auto tx = begin();
+  const int64_t at = now();
+  Batch b = nextBatchRunning(at);
   const size_t end = std::min(b.taskIds.size(), b.processed + std::max<size_t>(maxTasks, 1));
   for (; b.processed < end; ++b.processed) {
     const std::string& id = b.taskIds[b.processed];
@@ -166,12 +168,8 @@ std::optional<std::string> Engine::runChunk(size_t maxTasks) {
 std::optional<std::string> Engine::failNextTask(CheckReason reason) {
   if (s_->pendingBatches.empty()) return std::nullopt;
   auto tx = begin();
-  Batch b = s_->batches.at(s_->pendingBatches.begin()->second);
   const int64_t at = now();
-  if (b.state == BatchState::queued) {
-    b.state = BatchState::running;
-    b.startedAt = at;
-  }
+  Batch b = nextBatchRunning(at);
   if (b.processed < b.taskIds.size()) {
     b.failures.push_back(BatchFailure{b.taskIds[b.processed], reason});
     ++b.processed;

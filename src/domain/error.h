@@ -2,8 +2,10 @@
 // message; the api layer turns it into {code, id, message, errors} in the user's language.
 #pragma once
 
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,6 +34,10 @@ class Error : public std::exception {
   std::vector<std::string> args_;  // message arguments, e.g. the record id
   std::vector<FieldError> fields_;
 };
+
+// One text of several pieces: each `a + b + c` chain of std::string is code of its own in the
+// wasm; messages built from parts go through this one function instead.
+std::string joined(std::initializer_list<std::string_view> parts);
 
 // Shorthand for CB_VA01 with one field error.
 inline Error invalidInput(std::string key, std::string message, std::vector<std::string> args = {}) {

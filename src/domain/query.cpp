@@ -25,7 +25,8 @@ namespace {
 // Parentheses nest at most this deep: parsing, evaluating and freeing a condition recurse once per
 // level, and wasm's stack is small (5,000 levels overflowed it, 20,000 the native CLI's).
 constexpr int kMaxDepth = 32;
-[[noreturn]] void tooDeep() { throw invalidInput("query", "query_depth", {std::to_string(kMaxDepth)}); }
+[[noreturn]] void tooDeep() { throw invalidInput("query", "query_depth", {"32"}); }
+static_assert(kMaxDepth == 32, "tooDeep() names the limit");
 [[noreturn]] void badOperator(const std::string& code) { throw Error("GAIA_IQ03", {code}); }
 [[noreturn]] void unknownField(const std::string& code) { throw Error("GAIA_IQ11", {code}); }
 

@@ -32,7 +32,7 @@ test('worker + IndexedDB: a trap mid-write is RINGI_EN02; later writes are kept 
     return r;
   });
   assert.equal(out.error?.code, 'RINGI_EN02');
-  assert.match(out.error.message, /nothing of it was saved/);
+  assert.match(out.error.message, /nothing of the request was saved/);
   assert.equal(out.afterTrap.Status.value, 'Waiting', 'the new instance was restored from IndexedDB');
   assert.equal(out.afterTrap.$revision.value, '3');
   assert.deepEqual(out.status, { revision: '5' });

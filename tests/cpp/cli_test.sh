@@ -90,9 +90,9 @@ rc=$?
 mapfile -t lines <<<"$out"
 check "deep query: exit status" "$rc" "0"
 check "deep query: an error line" "${lines[0]}" '{"status":400,"body":{"code":"CB_VA01"'
-check "deep query: the depth named" "${lines[0]}" '"errors":{"query":{"messages":["クエリの括弧は32階層までしか入れ子にできません。"]}}'
+check "deep query: the depth named" "${lines[0]}" '"errors":{"query":{"messages":["括弧の入れ子は32階層までです。"]}}'
 check "deep JSON body" "${lines[1]}" '{"status":400,"body":{"code":"CB_IJ01"'
-check "huge index" "${lines[2]}" '"errors":{"fields[50000000]":{"messages":["クエリ文字列の配列の添字は499以下でなければなりません。"]}}'
+check "huge index" "${lines[2]}" '"errors":{"fields[50000000]":{"messages":["配列の添字は499までです。"]}}'
 check "served after" "${lines[3]}" '{"status":200,"body":{"record":'
 
 exit $fail

@@ -51,7 +51,7 @@ test('a trap in the middle of a write: RINGI_EN02, nothing kept, a new instance 
   await assert.rejects(call(host, 'PUT', '/k/v1/record/status.json', { app: 1, id: 1, action: 'Approve' }), (e) => {
     assert.equal(e.code, 'RINGI_EN02');
     assert.equal(e.status, 500);
-    assert.match(e.message, /nothing of it was saved/);
+    assert.match(e.message, /nothing of the request was saved/);
     return true;
   });
   // The next request is answered by a new instance, restored from storage: record 1 is as it was.

@@ -9,11 +9,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, appendFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KintoneRestAPIClient, KintoneRestAPIError } from '@kintone/rest-api-client';
 import { frameRecord } from '../../web/src/storage/file.js';
+import { raw } from './helpers/serve-process.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(root, 'bin', 'ringi.mjs');
@@ -64,21 +64,6 @@ async function rejectsKintone(p, status, code) {
     assert.equal(e.code, code, e.message);
     assert.equal(typeof e.id, 'string');
     return true;
-  });
-}
-
-/** Raw HTTP request (no client library). */
-function raw(port, { method = 'GET', path: p = '/', headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: p, headers }, (res) => {
-      let data = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { data += d; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text: data, json: (() => { try { return JSON.parse(data); } catch { return undefined; } })() }));
-    });
-    req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
   });
 }
 

@@ -336,7 +336,7 @@ export class Host {
 
   /** Drop a failed instance; a new one is made and restored before the next job runs. @param {any} cause */
   _engineFailed(cause) {
-    console.error('[ringi] the engine failed; it is replaced by a new instance restored from storage:', cause);
+    console.error('[ringi] engine failed, restarting:', cause);
     this.engine = null;
     this._loadedOnce = false;
     this.generation = null;

@@ -55,7 +55,7 @@ export const HTTP_ERRORS = Object.freeze({
   RINGI_HT04: { status: 408, en: 'The request was not received in time.', ja: 'リクエストを時間内に受信できませんでした。', zh: '未能及时接收请求。' },
   RINGI_HT05: { status: 431, en: 'The request line or headers are too large.', ja: 'リクエスト行またはヘッダーが大きすぎます。', zh: '请求行或请求头过大。' },
   RINGI_HT06: { status: 400, en: 'The request is not valid HTTP.', ja: 'リクエストがHTTPとして正しくありません。', zh: '请求不是有效的HTTP。' },
-  RINGI_HT07: { status: 400, en: 'X-HTTP-Method-Override may only be GET, on a POST request.', ja: 'X-HTTP-Method-OverrideはPOSTリクエストでGETを指定する場合にのみ使用できます。', zh: 'X-HTTP-Method-Override只能在POST请求中指定GET。' },
+  RINGI_HT07: { status: 400, en: 'X-HTTP-Method-Override may only be GET, on a POST.', ja: 'X-HTTP-Method-OverrideはPOSTでGETのみ指定できます。', zh: 'X-HTTP-Method-Override只能在POST中指定GET。' },
   RINGI_WK01: { status: 503, en: 'The engine is not available.', ja: 'エンジンを利用できません。', zh: '引擎不可用。' },
 });
 

@@ -105,9 +105,9 @@ const MESSAGES = {
     zh: '无法加载引擎。',
   },
   RINGI_EN02: {
-    en: 'The engine failed while handling the request, and nothing of it was saved. It has been restarted from the saved data; try again.',
-    ja: 'リクエストの処理中にエンジンが停止したため、何も保存されていません。保存済みのデータから再起動しました。もう一度お試しください。',
-    zh: '处理请求时引擎出错，未保存任何内容。引擎已从已保存的数据重新启动，请重试。',
+    en: 'The engine failed; nothing of the request was saved. Try again.',
+    ja: 'エンジンが停止したため、リクエストは保存されていません。もう一度お試しください。',
+    zh: '引擎出错，请求未保存。请重试。',
   },
   RINGI_WK01: {
     en: 'The engine is not available.',

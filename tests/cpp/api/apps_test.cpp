@@ -102,7 +102,7 @@ TEST_F(ApiTest, PutPreviewStatusRefusesAFilterCondThatCannotRun) {
   for (int i = 0; i < 5000; ++i) deep = "(" + deep + ")";
   auto tooDeep = withCond(deep);
   expectError(tooDeep, 400, "CB_VA01");
-  EXPECT_EQ(tooDeep.body["errors"], json::parse(R"({"actions[1].filterCond":{"messages":["Parentheses in the query may be nested at most 32 deep."]}})"));
+  EXPECT_EQ(tooDeep.body["errors"], json::parse(R"({"actions[1].filterCond":{"messages":["Parentheses may nest at most 32 deep."]}})"));
   auto syntax = withCond("金額 <");
   expectError(syntax, 400, "CB_VA01");
   EXPECT_TRUE(syntax.body["errors"].contains("actions[1].filterCond")) << syntax.body.dump();

@@ -156,7 +156,7 @@ TEST_F(HistoryRowsTest, HistoryRowsThatDoNotMatchTheirRecordAreRefusedByName) {
   };
   json missing = rows;
   missing.erase("history");
-  EXPECT_EQ(refusal(missing), "400 Invalid workspace: record 1 of app 1 has 0 history rows where 1 were expected");
+  EXPECT_EQ(refusal(missing), "400 Invalid workspace: record 1 of app 1 has no history row from entry 0 (1 expected)");
   json orphan = rows;
   orphan["history"].push_back(rows["history"][0]);
   orphan["history"][1]["record"] = 9;
@@ -167,7 +167,11 @@ TEST_F(HistoryRowsTest, HistoryRowsThatDoNotMatchTheirRecordAreRefusedByName) {
   json shortChunk = rows;
   shortChunk["history"][0]["entries"].erase(0);
   EXPECT_EQ(refusal(shortChunk),
-            "400 Invalid workspace: record 1 of app 1 has a history row from entry 0 with 7 entries where entries 0 to 7 were expected");
+            "400 Invalid workspace: record 1 of app 1 has a history row from entry 0 with 7 entries, not one of the 1 rows of 8 it archived");
+  json twice = rows;
+  twice["history"].push_back(rows["history"][0]);
+  EXPECT_EQ(refusal(twice),
+            "400 Invalid workspace: record 1 of app 1 has a history row from entry 0 with 8 entries, not one of the 1 rows of 8 it archived");
 }
 
 }  // namespace
