@@ -196,6 +196,14 @@ for (const c of cases) {
   });
 }
 
+test('repair of a folder that does not exist says so and creates nothing', async () => {
+  const dir = path.join(tmp(), 'nope');
+  const r = await repairDataDir(dir);
+  assert.equal(r.ok, false);
+  assert.match(r.lines.join('\n'), /does not exist/);
+  assert.equal(existsSync(dir), false);
+});
+
 test('repair reports exactly what it dropped', async () => {
   const f = await folder();
   try {

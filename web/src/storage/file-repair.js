@@ -14,7 +14,8 @@
  *  - a bad header: the records after it are kept and a good header is written in front;
  *  - an empty or missing log: a new empty one continuing the snapshot.
  */
-import { copyFile, rename, mkdir } from 'node:fs/promises';
+import { copyFile, rename } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { HEADER_BYTES, logHeader, readLog } from './file-log.js';
 import { decodeSnapshot } from './file-snapshot.js';
@@ -37,7 +38,7 @@ export async function repairDataDir(dirArg) {
   const dir = path.resolve(dirArg);
   const logFile = path.join(dir, 'changes.log'), snapshotFile = path.join(dir, 'snapshot.json');
   const lockFile = path.join(dir, 'LOCK');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(dir)) return { repaired: false, ok: false, lines: [`${dir} does not exist.`], copy: null };
   acquireLock(lockFile, dir);
   try {
     /** @type {string[]} */
