@@ -209,6 +209,8 @@ class Engine {
                                          const std::optional<std::string>& chosen) const;
   bool conditionHolds(const App& app, const Action& action, const Record& record,
                       const std::string& user) const;
+  static bool waitsForOthers(const State& from, const Action& action, const Record& record,
+                             const std::string& user);
   void enterStatus(Record& record, const State& state, const std::string& action,
                    const std::string& actor, std::vector<std::string> assignees);
   void closeOpenTasks(const Record& record, const std::string& actor,

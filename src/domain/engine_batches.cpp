@@ -58,9 +58,8 @@ CheckResult Engine::checkTask(const std::string& user, const std::string& taskId
   const State* from = a->process.findState(r->status);
   const State* to = a->process.findState(action->to);
   if (!from || !to) return fail(CheckReason::no_approve_action);
-  const bool waitForOthers = from->assigneeType == AssigneeType::ALL && r->assignees.size() > 1;
   std::optional<std::string> next;
-  if (!waitForOthers && to->assigneeType == AssigneeType::ONE) {
+  if (!waitsForOthers(*from, *action, *r, user) && to->assigneeType == AssigneeType::ONE) {
     auto candidates = resolveEntities(to->entities, *r);
     if (candidates.size() > 1) return fail(CheckReason::assignee_required);
     if (candidates.size() == 1) next = candidates.front();  // filled in for the user

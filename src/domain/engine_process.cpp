@@ -140,6 +140,15 @@ void Engine::enterStatus(Record& record, const State& state, const std::string& 
   record.archived = std::max(record.archived, final / kHistoryChunk * kHistoryChunk);
 }
 
+// ALL: each assignee's PRIMARY action is recorded; the record moves when the last one acts (a
+// SECONDARY action moves it at once). The one place this is decided: a status change, _check and
+// a batch task all ask here.
+bool Engine::waitsForOthers(const State& from, const Action& action, const Record& record,
+                            const std::string& user) {
+  return from.assigneeType == AssigneeType::ALL && action.type == ActionType::PRIMARY &&
+         contains(record.assignees, user) && record.assignees.size() > 1;
+}
+
 int64_t Engine::changeStatus(const std::string& user, int64_t appId, const StatusRequest& req) {
   auto tx = begin();
   const App& a = app(appId);
@@ -167,10 +176,7 @@ int64_t Engine::changeStatus(const std::string& user, int64_t appId, const Statu
     allowed = contains(resolveEntities(action->executableUser, *current), user);
   if (!allowed) throw Error("GAIA_NT01");
 
-  // ALL: each assignee's PRIMARY action is recorded; the record moves when the last one acts.
-  const bool waitForOthers = from->assigneeType == AssigneeType::ALL &&
-                             action->type == ActionType::PRIMARY && isAssignee &&
-                             current->assignees.size() > 1;
+  const bool waitForOthers = waitsForOthers(*from, *action, *current, user);
   Record& r = touchRecord(appId, req.id, Touch::process);  // `current` stays valid: records do not move
   if (waitForOthers) {
     closeOpenTasks(r, user, &user);
