@@ -37,27 +37,13 @@
  */
 import { buildRequest } from './facade.js';
 import { errorId, normalizeLocale } from './protocol.js';
+import { HTTP_ERRORS } from './errors.js';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const METHODS = Object.freeze(['GET', 'POST', 'PUT', 'DELETE']);
 export const API_TOKEN_USER = 'Administrator';
 
-/** Errors produced by the HTTP layer (the engine's own come from the engine). */
-export const HTTP_ERRORS = Object.freeze({
-  CB_AU01: { status: 401, en: 'Please login.', ja: 'ログインしてください。', zh: '请登录。' },
-  CB_WA01: { status: 401, en: 'Password authentication failed.', ja: 'ユーザーのパスワード認証に失敗しました。', zh: '用户密码验证失败。' },
-  CB_IL02: { status: 400, en: 'Illegal request.', ja: '不正なリクエストです。', zh: '非法请求。' },
-  CB_VA01: { status: 400, en: 'Missing or invalid input.', ja: '入力内容が正しくありません。', zh: '输入内容不正确。' },
-  CB_IJ01: { status: 400, en: 'Invalid JSON string.', ja: '不正なJSON文字列です。', zh: '无效的JSON字符串。' },
-  RINGI_HT01: { status: 405, en: 'The HTTP method is not supported.', ja: 'このHTTPメソッドには対応していません。', zh: '不支持该HTTP方法。' },
-  RINGI_HT02: { status: 415, en: 'The request body must be JSON (Content-Type: application/json).', ja: 'リクエストボディはJSON（Content-Type: application/json）でなければなりません。', zh: '请求正文必须是JSON（Content-Type: application/json）。' },
-  RINGI_HT03: { status: 413, en: 'The request body is too large.', ja: 'リクエストボディが大きすぎます。', zh: '请求正文过大。' },
-  RINGI_HT04: { status: 408, en: 'The request was not received in time.', ja: 'リクエストを時間内に受信できませんでした。', zh: '未能及时接收请求。' },
-  RINGI_HT05: { status: 431, en: 'The request line or headers are too large.', ja: 'リクエスト行またはヘッダーが大きすぎます。', zh: '请求行或请求头过大。' },
-  RINGI_HT06: { status: 400, en: 'The request is not valid HTTP.', ja: 'リクエストがHTTPとして正しくありません。', zh: '请求不是有效的HTTP。' },
-  RINGI_HT07: { status: 400, en: 'X-HTTP-Method-Override may only be GET, on a POST.', ja: 'X-HTTP-Method-OverrideはPOSTでGETのみ指定できます。', zh: 'X-HTTP-Method-Override只能在POST中指定GET。' },
-  RINGI_WK01: { status: 503, en: 'The engine is not available.', ja: 'エンジンを利用できません。', zh: '引擎不可用。' },
-});
+export { HTTP_ERRORS };
 
 /**
  * @typedef {object} HttpRequest

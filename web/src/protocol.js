@@ -59,8 +59,12 @@
  *   RINGI_EN02 500 the engine instance failed while answering (a trap, an abort, out of memory):
  *                  nothing of the request was kept; a new instance restored from storage
  *                  answers the next one (host.js "A failed engine")
- *   RINGI_WK01 500 the worker died or was closed before answering
+ *   RINGI_WK01 503 the worker died or was closed before answering
+ *   CB_VA01 / CB_IJ01 400  kintone.api's own checks (method, path, params; params nested too deep)
+ * Their statuses and messages (en, ja, zh) are in errors.js, the one catalogue.
  */
+
+import { HOST_ERRORS } from './errors.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -71,65 +75,6 @@ export const PROTOCOL_VERSION = 1;
 /** @type {ReadonlyArray<RequestType>} */
 export const REQUEST_TYPES = Object.freeze(['open', 'call', 'load', 'export', 'reset', 'close']);
 export const EVENT_TYPES = Object.freeze(['ready', 'progress', 'changed', 'error']);
-
-/** Messages for host-level errors, per locale. */
-const MESSAGES = {
-  RINGI_PR01: {
-    en: 'Unknown or malformed request.',
-    ja: '不明な、または不正な要求です。',
-    zh: '未知或格式错误的请求。',
-  },
-  RINGI_PR02: {
-    en: 'The engine is not open.',
-    ja: 'エンジンが開かれていません。',
-    zh: '引擎尚未打开。',
-  },
-  RINGI_PR03: {
-    en: 'The worker speaks another protocol version.',
-    ja: 'ワーカーのプロトコルのバージョンが異なります。',
-    zh: 'Worker 的协议版本不一致。',
-  },
-  RINGI_ST01: {
-    en: 'Failed to save the change.',
-    ja: '変更を保存できませんでした。',
-    zh: '无法保存更改。',
-  },
-  RINGI_ST02: {
-    en: 'Failed to open the database.',
-    ja: 'データベースを開けませんでした。',
-    zh: '无法打开数据库。',
-  },
-  RINGI_EN01: {
-    en: 'The engine could not be loaded.',
-    ja: 'エンジンを読み込めませんでした。',
-    zh: '无法加载引擎。',
-  },
-  RINGI_EN02: {
-    en: 'The engine failed; nothing of the request was saved. Try again.',
-    ja: 'エンジンが停止したため、リクエストは保存されていません。もう一度お試しください。',
-    zh: '引擎出错，请求未保存。请重试。',
-  },
-  RINGI_WK01: {
-    en: 'The engine is not available.',
-    ja: 'エンジンを利用できません。',
-    zh: '引擎不可用。',
-  },
-  CB_VA01: {
-    en: 'Missing or invalid input.',
-    ja: '入力内容が正しくありません。',
-    zh: '输入内容不正确。',
-  },
-  CB_IJ01: {
-    en: 'Invalid JSON string.',
-    ja: '不正なJSON文字列です。',
-    zh: '无效的JSON字符串。',
-  },
-};
-
-const STATUS = {
-  RINGI_PR01: 400, RINGI_PR02: 400, RINGI_PR03: 500, RINGI_ST01: 500, RINGI_ST02: 500,
-  RINGI_EN01: 500, RINGI_EN02: 500, RINGI_WK01: 500, CB_VA01: 400, CB_IJ01: 400,
-};
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -152,17 +97,17 @@ export function normalizeLocale(locale) {
 
 /**
  * A kintone-shaped error object for a host/facade failure.
- * @param {keyof typeof MESSAGES} code
+ * @param {keyof typeof HOST_ERRORS} code
  * @param {string} [locale]
  * @param {any} [errors]
  * @returns {KintoneError}
  */
 export function makeError(code, locale, errors) {
-  const m = MESSAGES[code] || MESSAGES.RINGI_PR01;
+  const m = HOST_ERRORS[code] || HOST_ERRORS.RINGI_PR01;
   /** @type {KintoneError} */
   const e = { code, id: errorId(), message: m[normalizeLocale(locale)] };
   if (errors !== undefined) e.errors = errors;
-  Object.defineProperty(e, 'status', { value: STATUS[code] || 500, enumerable: false, writable: true });
+  Object.defineProperty(e, 'status', { value: m.status, enumerable: false, writable: true });
   return e;
 }
 
@@ -181,7 +126,7 @@ export function toKintoneError(err, fallbackCode = 'RINGI_EN01', locale) {
     return e;
   }
   const e = makeError(/** @type {any} */ (fallbackCode), locale);
-  return { code: e.code, id: e.id, message: e.message, status: STATUS[fallbackCode] || 500 };
+  return { code: e.code, id: e.id, message: e.message, status: HOST_ERRORS[fallbackCode]?.status ?? 500 };
 }
 
 /**
