@@ -37,7 +37,7 @@ endif()
 # bulk_memory.cpp: memcpy/memmove/memset as memory.copy/memory.fill (cmake/wasm-setup.cmake).
 add_executable(ringi_engine src/bindings/ringi_bindings.cpp src/bindings/bulk_memory.cpp)
 target_link_libraries(ringi_engine PRIVATE ringi_api)
-target_compile_options(ringi_engine PRIVATE -Wall -Wextra)
+target_compile_options(ringi_engine PRIVATE ${RINGI_WARNINGS})
 set(RINGI_ENGINE_LINK_FLAGS
   -O2
   -lembind

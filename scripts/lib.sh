@@ -150,3 +150,14 @@ ringi_native_build() {
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@" && cmake --build build -j "$jobs"
   )
 }
+
+# The native suites once more, Debug (assertions on, nlohmann's included) with AddressSanitizer
+# and UndefinedBehaviorSanitizer, in build-asan/ (no benchmark target).
+ringi_sanitizer_build() {
+  (
+    cd "$RINGI_ROOT" || exit 1
+    local jobs="${RINGI_JOBS:-2}"
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRINGI_SANITIZE=ON -DRINGI_BENCH=OFF "$@" &&
+      cmake --build build-asan -j "$jobs"
+  )
+}

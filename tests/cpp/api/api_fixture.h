@@ -134,7 +134,9 @@ class ApiTest : public ::testing::Test {
     EXPECT_EQ(c.body.value("code", ""), code) << c.body.dump();
     ASSERT_TRUE(c.body.contains("id"));
     EXPECT_EQ(c.body["id"].get<std::string>().size(), 20u);
-    if (!message.empty()) EXPECT_EQ(c.body.value("message", ""), message) << c.body.dump();
+    if (!message.empty()) {
+      EXPECT_EQ(c.body.value("message", ""), message) << c.body.dump();
+    }
     EXPECT_TRUE(c.changes.empty()) << "failing calls report no changes";
   }
   static std::vector<std::string> messagesOf(const Call& c, const std::string& key) {

@@ -65,14 +65,16 @@ TEST(Messages, ReferenceTexts) {
 TEST(Messages, DomainFieldMessageIdsAreTranslated) {
   for (const char* id : {"required", "query_syntax", "invalid_option", "not_number", "invalid_date",
                          "invalid_time", "invalid_datetime", "unique", "unknown_user",
-                         "invalid_value"}) {
+                         "invalid_value", "query_depth", "index_too_large", "too_deep",
+                         "too_many_items"}) {
     std::string en = api::fieldMessage(id, {"v"}, Locale::en);
     std::string ja = api::fieldMessage(id, {"v"}, Locale::ja);
     std::string zh = api::fieldMessage(id, {"v"}, Locale::zh);
     EXPECT_NE(en, ja) << id;
     EXPECT_NE(en, zh) << id;
-    if (std::string(id) != "invalid_value")
+    if (std::string(id) != "invalid_value") {
       EXPECT_NE(en, api::fieldMessage("invalid_value", {}, Locale::en)) << id << " has its own text";
+    }
   }
 }
 

@@ -131,7 +131,9 @@ TEST(JsonReader, IntegersMatchToInt64) {
     int64_t want = -1;
     const bool wantOk = api::toInt64(Ordered::parse(text), &want);
     EXPECT_EQ(ok, wantOk) << text;
-    if (ok && wantOk) EXPECT_EQ(got, want) << text;
+    if (ok && wantOk) {
+      EXPECT_EQ(got, want) << text;
+    }
   }
   int64_t n = 0;
   {

@@ -25,8 +25,9 @@ TEST(StringMember, FallsBackWhenMissingNullOrNotAString) {
 }
 
 TEST(StringMember, FallsBackWhenNotAnObject) {
-  for (const char* text : {"null", "\"code\"", "[\"code\"]", "3"})
+  for (const char* text : {"null", "\"code\"", "[\"code\"]", "3"}) {
     EXPECT_EQ(stringMember(Json::parse(text), "code", "fb"), "fb") << text;
+  }
 }
 
 TEST(StringMember, AnEmptyStringIsAValue) {

@@ -49,8 +49,9 @@ TEST_F(ApiTest, LoadReportsResetChangesAndRestoreRoundTrips) {
   ASSERT_EQ(l.status, 200);
   json changes = json::parse(l.changes);
   EXPECT_TRUE(changes["reset"].get<bool>());
-  for (const char* store : {"users", "organizations", "groups", "apps", "records", "meta"})
+  for (const char* store : {"users", "organizations", "groups", "apps", "records", "meta"}) {
     EXPECT_TRUE(changes["put"].contains(store)) << store;
+  }
   EXPECT_EQ(changes["put"]["records"][0]["app"], 1);
   EXPECT_TRUE(changes["put"]["records"][0].contains("tasks"));
   api::Service restored;
@@ -162,8 +163,9 @@ TEST(IsoTime, MatchesThePrintfFormat) {
                      int64_t{3250368000000000}}) {
     const std::string got = api::codec::isoTime(ms);
     int64_t back = 0;
-    if (ms >= -62135596800000 && ms < 253402300800000)  // 4-digit years read back (to the second)
+    if (ms >= -62135596800000 && ms < 253402300800000) {  // 4-digit years read back (to the second)
       EXPECT_TRUE(api::codec::parseIsoTime(got, &back) && back == (ms >= 0 ? ms / 1000 : (ms - 999) / 1000) * 1000) << got;
+    }
     // The reference: the same fields through snprintf, as isoTime did.
     int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
     int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
