@@ -4,18 +4,21 @@
 #   1. setup     emsdk-setup.sh (em++, Debian packages, NODE_PATH, staged nlohmann),
 #                scripts/setup-native.sh, npm ci/install when node_modules is missing/stale
 #   2. native    cmake build/ (Release, -j2) + ctest                    (GoogleTest, CLI test)
+#      sanitize  the same suites in build-asan/ (Debug, ASan + UBSan) + ctest
+#      types     tsc -p tsconfig.json: web/src and bin/ against ringi.d.ts (JSDoc, @ts-check)
 #   3. wasm      emcmake cmake build-wasm/ (-j2) + ctest: the same GoogleTest suites in Node
 #   4. dist      ringi-engine.js/.wasm + web/src/* -> dist/            (for the JS tests)
 #   5. node      node --test tests/node/ tests/wasm/                   (when present)
-#   6. browser   node tests/browser/run.mjs, or playwright test        (when present)
+#   6. browser   node tests/browser/run.mjs                              (when present)
 #
 # Every stage runs even when an earlier one failed (a failed build counts as 1 failure). Counts
 # come from each runner's own totals: ctest's "N tests failed out of M", node --test's TAP
 # "# pass/# fail/# cancelled", the browser runner's last "N passed, N failed" line (or TAP
-# totals, or playwright's JSON stats). Logs go to test-results/. The LAST line printed is
+# totals). Logs go to test-results/. The LAST line printed is
 #   N passed, N failed
 # and the exit status is non-zero when anything failed.
-# Environment: RINGI_JOBS (default 2; machines are shared), RINGI_SKIP_WASM=1, RINGI_SKIP_NATIVE=1.
+# Environment: RINGI_JOBS (default 2; machines are shared), RINGI_SKIP_WASM=1, RINGI_SKIP_NATIVE=1,
+# RINGI_SKIP_SANITIZE=1.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 ROOT="$(pwd)"
@@ -83,6 +86,26 @@ stage_native() {
   fi
 }
 
+stage_sanitize() {
+  banner "sanitizers: build-asan/ (Debug, ASan + UBSan) + ctest"
+  if ringi_sanitizer_build 2>&1 | tee "$LOGS/build-asan.log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest_count sanitize build-asan
+  else
+    add 0 1 "sanitizer build FAILED (see test-results/build-asan.log)"
+  fi
+}
+
+stage_types() {
+  banner "types: tsc -p tsconfig.json"
+  local tsc="$ROOT/node_modules/.bin/tsc"
+  if [ ! -x "$tsc" ]; then add 0 1 "types: typescript missing (npm ci)"; return; fi
+  if "$tsc" -p tsconfig.json 2>&1 | tee "$LOGS/types.log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+    add 1 0 "types (tsc, 0 errors)"
+  else
+    add 0 1 "types: $(grep -c 'error TS' "$LOGS/types.log") tsc errors (see test-results/types.log)"
+  fi
+}
+
 stage_wasm() {
   banner "wasm build (build-wasm/, emcmake) + ctest in Node"
   if ringi_wasm_build 2>&1 | tee "$LOGS/build-wasm.log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
@@ -133,19 +156,8 @@ stage_browser() {
       pass=$(grep -E '^# pass [0-9]+' "$log" | tail -n1 | awk '{print $3}')
       fail=$(grep -E '^# fail [0-9]+' "$log" | tail -n1 | awk '{print $3}')
     fi
-  elif ls playwright.config.* >/dev/null 2>&1 && [ -d node_modules/@playwright/test ]; then
-    banner "browser: playwright test"
-    local json="$LOGS/playwright.json"
-    PLAYWRIGHT_JSON_OUTPUT_NAME="$json" timeout 900 npx --no-install playwright test \
-      --reporter=list,json 2>&1 | tee "$log"
-    rc=${PIPESTATUS[0]}
-    if [ -f "$json" ]; then
-      read -r pass fail < <(node -e '
-        const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).stats || {};
-        console.log((s.expected || 0) + (s.flaky || 0), s.unexpected || 0);' "$json" 2>/dev/null)
-    fi
   else
-    NOTES+=("browser tests: none (no tests/browser/run.mjs or playwright config)")
+    NOTES+=("browser tests: none (no tests/browser/run.mjs)")
     return 0
   fi
   if [ -z "$pass" ]; then
@@ -160,6 +172,8 @@ stage_browser() {
 T0=$(date +%s)
 timed setup stage_setup
 [ "${RINGI_SKIP_NATIVE:-0}" = 1 ] || timed native stage_native
+[ "${RINGI_SKIP_NATIVE:-0}" = 1 ] || [ "${RINGI_SKIP_SANITIZE:-0}" = 1 ] || timed sanitize stage_sanitize
+timed types stage_types
 if [ "${RINGI_SKIP_WASM:-0}" != 1 ]; then
   timed wasm stage_wasm
   timed dist stage_dist

@@ -13,6 +13,7 @@ import { PROTOCOL_VERSION, EVENT_TYPES, makeError } from './protocol.js';
  * @property {(fn: (msg: any) => void) => void} onMessage
  * @property {(fn: (err: any) => void) => void} [onError]
  * @property {() => void} terminate
+ * @property {any} [server] in-process only: the engine side (server.js), for tests and tools
  */
 
 /**

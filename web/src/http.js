@@ -67,9 +67,6 @@ export { HTTP_ERRORS };
 
 let running = 0;
 
-/** Requests in flight in this realm. */
-export const inFlight = () => running;
-
 /** @param {string} code @param {string} [locale] @param {any} [errors] */
 export function httpError(code, locale, errors) {
   const m = /** @type {any} */ (HTTP_ERRORS)[code] || HTTP_ERRORS.RINGI_WK01;
@@ -105,12 +102,6 @@ export function corsHeaders() {
     'access-control-expose-headers': 'X-ConcurrencyLimit-Limit, X-ConcurrencyLimit-Running, X-Cybozu-Error',
     'access-control-max-age': '600',
   };
-}
-
-/** Is this a path the HTTP transports answer? (The Service Worker only intercepts these.) */
-export function isRingiPath(pathname) {
-  return /^\/k\/v1\//.test(pathname) || /^\/k\/guest\/[^/]+\/v1\//.test(pathname)
-    || /^\/v1\/[^?]*\.json$/.test(pathname) || /^\/batch_approvals\//.test(pathname);
 }
 
 /** base64 -> UTF-8 text, or null. @param {string} b64 */
@@ -237,8 +228,9 @@ async function handle(req, ctx) {
     if (!ctx.session) return fail('CB_AU01');
     user = ctx.session.user;
     if (method !== 'GET') {
-      const given = (!Array.isArray(body) && body && typeof body === 'object' && typeof body.__REQUEST_TOKEN__ === 'string')
-        ? body.__REQUEST_TOKEN__ : queryToken(rawQuery);
+      const b = /** @type {any} */ (body);
+      const given = (!Array.isArray(b) && b && typeof b === 'object' && typeof b.__REQUEST_TOKEN__ === 'string')
+        ? b.__REQUEST_TOKEN__ : queryToken(rawQuery);
       const xrw = h['x-requested-with'];
       if (!xrw || !xrw.trim() || given === undefined || given !== ctx.session.token) return fail('CB_IL02');
     }

@@ -28,6 +28,12 @@ export interface CreateKintoneOptions {
    * its default scope. The promise of createKintone resolves once the page is controlled.
    */
   serviceWorker?: boolean | ServiceWorkerOptions;
+  /**
+   * In-process only (`worker: false`): an engine module instance to use instead of loading
+   * ringi-engine.js (a custom build, or a stand-in in tests). It is used as it is, also after a
+   * failure (no second instance can be made from it).
+   */
+  engine?: unknown;
 }
 
 export interface ServiceWorkerOptions {

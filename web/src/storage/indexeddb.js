@@ -184,7 +184,7 @@ export class IndexedDBStorage {
   _tx(stores, mode, durability = 'strict') {
     if (!this.db) throw new Error('storage not open');
     try {
-      return this.db.transaction(stores, mode, { durability });
+      return this.db.transaction(stores, mode, { durability: /** @type {IDBTransactionDurability} */ (durability) });
     } catch (e) {
       if (e instanceof TypeError) return this.db.transaction(stores, mode);
       throw e;

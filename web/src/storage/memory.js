@@ -99,7 +99,3 @@ export class MemoryStorage {
     databases.delete(name);
   }
 }
-
-export function createMemoryStorage() {
-  return new MemoryStorage();
-}
