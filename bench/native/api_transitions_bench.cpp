@@ -1,4 +1,5 @@
-// The wasm_vs_native workload, native side (bench/README.md "wasm_vs_native"). Run by bench/run.mjs:
+// The wasm_vs_native workload, native side (bench/README.md "wasm_vs_native"). Run by
+// bench/run.mjs:
 //
 //   RINGI_BENCH_WORKSPACE=ws.json RINGI_BENCH_REQUESTS=req.ndjson build/ringi_bench \
 //     --benchmark_filter=ApiStatusTransitions --benchmark_repetitions=5 --benchmark_format=json

@@ -1,12 +1,11 @@
 // Native benchmarks of the domain engine, and of restoring storage rows through the api Service
 // (npm run bench:native). Figures, not assertions.
 #include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
-
 #include <malloc.h>
 
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "api/service.h"
@@ -20,8 +19,8 @@ namespace {
 
 Entity user(const std::string& code) { return Entity{EntityType::USER, code, false}; }
 
-// 申請中 (ANY: sato) --承認する--> 承認待ち (ANY: sato) --承認する--> 申請中 ... a two-state loop, so
-// a benchmark can keep transitioning the same records forever.
+// 申請中 (ANY: sato) --承認する--> 承認待ち (ANY: sato) --承認する--> 申請中 ... a two-state loop,
+// so a benchmark can keep transitioning the same records forever.
 Snapshot loopWorkspace(int records) {
   Snapshot s;
   s.users = {{"sato", "佐藤", Locale::ja}, {"li", "李", Locale::zh}};
@@ -72,7 +71,8 @@ void BM_StatusTransition(benchmark::State& state) {
     e.confirmLast();
     id = id % 100000 + 1;
   }
-  state.counters["transitions/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
+  state.counters["transitions/s"] =
+      benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_StatusTransition);
 
@@ -109,7 +109,8 @@ void BM_Batch200(benchmark::State& state) {
     }
     e.confirmLast();
   }
-  state.counters["tasks/s"] = benchmark::Counter(state.iterations() * 200.0, benchmark::Counter::kIsRate);
+  state.counters["tasks/s"] =
+      benchmark::Counter(state.iterations() * 200.0, benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Batch200)->Unit(benchmark::kMillisecond);
 
@@ -118,7 +119,8 @@ void BM_ApprovalQuery100k(benchmark::State& state) {
   e.load(loopWorkspace(100000));
   int64_t total = 0;
   for (auto _ : state) {
-    auto rows = e.findRecords("sato", 1, "ステータス in (\"承認待ち\") and 作業者 in (LOGINUSER())", &total);
+    auto rows = e.findRecords("sato", 1, "ステータス in (\"承認待ち\") and 作業者 in (LOGINUSER())",
+                              &total);
     benchmark::DoNotOptimize(rows);
   }
   state.counters["matches"] = static_cast<double>(total);

@@ -19,7 +19,9 @@ Json userRef(Ctx& ctx, const std::string& code) {
 }
 
 Json appInfo(Ctx& ctx, const App& a) {
-  Json j{{"appId", std::to_string(a.id)}, {"code", ""}, {"name", a.name},
+  Json j{{"appId", std::to_string(a.id)},
+         {"code", ""},
+         {"name", a.name},
          {"description", a.description}};
   j["spaceId"] = a.spaceId ? Json(std::to_string(*a.spaceId)) : Json(nullptr);
   j["threadId"] = a.spaceId ? Json(std::to_string(*a.spaceId)) : Json(nullptr);
@@ -66,12 +68,13 @@ void fields(Ctx& ctx, const Json& params, Json& out, bool preview) {
   };
   if (!has(FieldType::STATUS)) {
     std::string code = a.statusFieldCode();
-    props[code] = Json{{"type", "STATUS"}, {"code", code}, {"label", code}, {"enabled", process.enable}};
+    props[code] =
+        Json{{"type", "STATUS"}, {"code", code}, {"label", code}, {"enabled", process.enable}};
   }
   if (!has(FieldType::STATUS_ASSIGNEE)) {
     std::string code = a.assigneeFieldCode();
-    props[code] = Json{{"type", "STATUS_ASSIGNEE"}, {"code", code}, {"label", code},
-                       {"enabled", process.enable}};
+    props[code] = Json{
+        {"type", "STATUS_ASSIGNEE"}, {"code", code}, {"label", code}, {"enabled", process.enable}};
   }
   out = Json{{"properties", std::move(props)},
              {"revision", std::to_string(preview ? a.previewRevision : a.revision)}};
@@ -103,7 +106,8 @@ void getApps(Ctx& ctx, const Json& params, Json& out) {
   for (const App* a : ctx.engine.apps()) {
     if (!ids.empty() && std::find(ids.begin(), ids.end(), a->id) == ids.end()) continue;
     if (!codes.empty()) continue;  // apps have no code in Ringi
-    if (!spaces.empty() && (!a->spaceId || std::find(spaces.begin(), spaces.end(), *a->spaceId) == spaces.end()))
+    if (!spaces.empty() &&
+        (!a->spaceId || std::find(spaces.begin(), spaces.end(), *a->spaceId) == spaces.end()))
       continue;
     if (name && !name->empty() && a->name.find(*name) == std::string::npos) continue;
     if (skipped++ < offset.value_or(0)) continue;
@@ -146,12 +150,14 @@ void putPreviewStatus(Ctx& ctx, const Json& params, Json& out) {
     for (auto& st : s.states) {
       bool given = false;
       for (auto it = states->begin(); it != states->end(); ++it) {
-        if (it->is_object() && (it.key() == st.name || (it->contains("name") && (*it)["name"] == st.name)))
+        if (it->is_object() &&
+            (it.key() == st.name || (it->contains("name") && (*it)["name"] == st.name)))
           given = it->contains("assignee") && !(*it)["assignee"].is_null();
       }
       if (!given) {
         st.assigneeType = AssigneeType::ONE;
-        st.entities = {Entity{EntityType::FIELD_ENTITY, codec::systemFieldCode(a, FieldType::CREATOR), false}};
+        st.entities = {
+            Entity{EntityType::FIELD_ENTITY, codec::systemFieldCode(a, FieldType::CREATOR), false}};
       }
     }
     s.configured = true;

@@ -20,18 +20,26 @@ std::vector<std::string> taskIds(const Json& params) {
   Params p(v, params);
   std::vector<std::string> ids;
   const Json* arr = p.get("task_ids");
-  if (!arr) v.fail("task_ids", "required");
-  else if (!arr->is_array()) v.fail("task_ids", "not_array");
-  else if (arr->empty()) v.fail("task_ids", "empty_task_ids");
-  else if (arr->size() > 200) v.fail("task_ids", "max_task_ids");
+  if (!arr)
+    v.fail("task_ids", "required");
+  else if (!arr->is_array())
+    v.fail("task_ids", "not_array");
+  else if (arr->empty())
+    v.fail("task_ids", "empty_task_ids");
+  else if (arr->size() > 200)
+    v.fail("task_ids", "max_task_ids");
   else
     for (size_t i = 0; i < arr->size(); ++i) {
       const Json& x = (*arr)[i];
       std::string k = "task_ids[" + std::to_string(i) + "]";
-      if (!x.is_string()) v.fail(k, "not_string");
-      else if (x.get_ref<const std::string&>().empty()) v.fail(k, "required");
-      else if (x.get_ref<const std::string&>().size() > 256) v.fail(k, "size_between", {"1", "256"});
-      else ids.push_back(x.get<std::string>());
+      if (!x.is_string())
+        v.fail(k, "not_string");
+      else if (x.get_ref<const std::string&>().empty())
+        v.fail(k, "required");
+      else if (x.get_ref<const std::string&>().size() > 256)
+        v.fail(k, "size_between", {"1", "256"});
+      else
+        ids.push_back(x.get<std::string>());
     }
   v.check();
   return ids;

@@ -31,7 +31,8 @@ void list(const Json& params, const std::vector<T>& items, const char* name, Fn 
   for (size_t i = 0; i < items.size(); ++i) {
     int64_t id = static_cast<int64_t>(i) + 1;
     if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
-    if (!codes.empty() && std::find(codes.begin(), codes.end(), items[i].code) == codes.end()) continue;
+    if (!codes.empty() && std::find(codes.begin(), codes.end(), items[i].code) == codes.end())
+      continue;
     if (skipped++ < offset.value_or(0)) continue;
     if (static_cast<int64_t>(arr.size()) >= size.value_or(100)) break;
     Json j = encode(items[i]);
@@ -46,25 +47,34 @@ void list(const Json& params, const std::vector<T>& items, const char* name, Fn 
 }  // namespace
 
 void users(Ctx& ctx, const Json& params, Json& out) {
-  list(params, ctx.engine.directory().users(), "users", [](const domain::User& u) {
-    return Json{{"code", u.code}, {"name", u.name}, {"locale", localeName(u.locale)}, {"valid", true}};
-  }, out);
+  list(
+      params, ctx.engine.directory().users(), "users",
+      [](const domain::User& u) {
+        return Json{
+            {"code", u.code}, {"name", u.name}, {"locale", localeName(u.locale)}, {"valid", true}};
+      },
+      out);
 }
 
 void organizations(Ctx& ctx, const Json& params, Json& out) {
-  list(params, ctx.engine.directory().organizations(), "organizations",
-       [](const domain::Organization& o) {
-         Json j{{"code", o.code}, {"name", o.name}};
-         j["parentCode"] = o.parent ? Json(*o.parent) : Json(nullptr);
-         j["members"] = o.members;
-         return j;
-       }, out);
+  list(
+      params, ctx.engine.directory().organizations(), "organizations",
+      [](const domain::Organization& o) {
+        Json j{{"code", o.code}, {"name", o.name}};
+        j["parentCode"] = o.parent ? Json(*o.parent) : Json(nullptr);
+        j["members"] = o.members;
+        return j;
+      },
+      out);
 }
 
 void groups(Ctx& ctx, const Json& params, Json& out) {
-  list(params, ctx.engine.directory().groups(), "groups", [](const domain::Group& g) {
-    return Json{{"code", g.code}, {"name", g.name}, {"members", g.members}};
-  }, out);
+  list(
+      params, ctx.engine.directory().groups(), "groups",
+      [](const domain::Group& g) {
+        return Json{{"code", g.code}, {"name", g.name}, {"members", g.members}};
+      },
+      out);
 }
 
 }  // namespace ringi::api::handlers

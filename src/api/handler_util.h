@@ -21,8 +21,10 @@ inline domain::Error rekey(const domain::Error& e, const std::string& prefix) {
   if (e.fields().empty()) return e;
   std::vector<domain::FieldError> fs;
   for (auto f : e.fields()) {
-    if (f.key.rfind("record.", 0) == 0) f.key = prefix + f.key.substr(7);
-    else if (f.key.rfind(prefix, 0) != 0) f.key = prefix + f.key;
+    if (f.key.rfind("record.", 0) == 0)
+      f.key = prefix + f.key.substr(7);
+    else if (f.key.rfind(prefix, 0) != 0)
+      f.key = prefix + f.key;
     fs.push_back(std::move(f));
   }
   return domain::Error(e.code(), e.args(), std::move(fs));

@@ -96,7 +96,8 @@ bool parseIsoTime(const std::string& s, int64_t* ms) {
       }
       for (; n < 3; ++n) frac *= 10;
     }
-    if (p < s.size() && s[p] == 'Z') ++p;
+    if (p < s.size() && s[p] == 'Z')
+      ++p;
     else if (p < s.size() && (s[p] == '+' || s[p] == '-')) {
       int oh, om;
       if (!digits(s, p + 1, 2, &oh) || s.size() < p + 6 || s[p + 3] != ':' ||
@@ -115,18 +116,32 @@ bool parseIsoTime(const std::string& s, int64_t* ms) {
 namespace {
 const std::vector<std::pair<FieldType, const char*>>& typeNames() {
   static const std::vector<std::pair<FieldType, const char*>> t = {
-      {FieldType::SINGLE_LINE_TEXT, "SINGLE_LINE_TEXT"}, {FieldType::MULTI_LINE_TEXT, "MULTI_LINE_TEXT"},
-      {FieldType::RICH_TEXT, "RICH_TEXT"}, {FieldType::NUMBER, "NUMBER"}, {FieldType::CALC, "CALC"},
-      {FieldType::DATE, "DATE"}, {FieldType::TIME, "TIME"}, {FieldType::DATETIME, "DATETIME"},
-      {FieldType::LINK, "LINK"}, {FieldType::DROP_DOWN, "DROP_DOWN"},
-      {FieldType::RADIO_BUTTON, "RADIO_BUTTON"}, {FieldType::CHECK_BOX, "CHECK_BOX"},
-      {FieldType::MULTI_SELECT, "MULTI_SELECT"}, {FieldType::USER_SELECT, "USER_SELECT"},
-      {FieldType::ORGANIZATION_SELECT, "ORGANIZATION_SELECT"}, {FieldType::GROUP_SELECT, "GROUP_SELECT"},
-      {FieldType::RECORD_NUMBER, "RECORD_NUMBER"}, {FieldType::ID, "__ID__"},
-      {FieldType::REVISION, "__REVISION__"}, {FieldType::CREATOR, "CREATOR"},
-      {FieldType::MODIFIER, "MODIFIER"}, {FieldType::CREATED_TIME, "CREATED_TIME"},
-      {FieldType::UPDATED_TIME, "UPDATED_TIME"}, {FieldType::STATUS, "STATUS"},
-      {FieldType::STATUS_ASSIGNEE, "STATUS_ASSIGNEE"}, {FieldType::CATEGORY, "CATEGORY"},
+      {FieldType::SINGLE_LINE_TEXT, "SINGLE_LINE_TEXT"},
+      {FieldType::MULTI_LINE_TEXT, "MULTI_LINE_TEXT"},
+      {FieldType::RICH_TEXT, "RICH_TEXT"},
+      {FieldType::NUMBER, "NUMBER"},
+      {FieldType::CALC, "CALC"},
+      {FieldType::DATE, "DATE"},
+      {FieldType::TIME, "TIME"},
+      {FieldType::DATETIME, "DATETIME"},
+      {FieldType::LINK, "LINK"},
+      {FieldType::DROP_DOWN, "DROP_DOWN"},
+      {FieldType::RADIO_BUTTON, "RADIO_BUTTON"},
+      {FieldType::CHECK_BOX, "CHECK_BOX"},
+      {FieldType::MULTI_SELECT, "MULTI_SELECT"},
+      {FieldType::USER_SELECT, "USER_SELECT"},
+      {FieldType::ORGANIZATION_SELECT, "ORGANIZATION_SELECT"},
+      {FieldType::GROUP_SELECT, "GROUP_SELECT"},
+      {FieldType::RECORD_NUMBER, "RECORD_NUMBER"},
+      {FieldType::ID, "__ID__"},
+      {FieldType::REVISION, "__REVISION__"},
+      {FieldType::CREATOR, "CREATOR"},
+      {FieldType::MODIFIER, "MODIFIER"},
+      {FieldType::CREATED_TIME, "CREATED_TIME"},
+      {FieldType::UPDATED_TIME, "UPDATED_TIME"},
+      {FieldType::STATUS, "STATUS"},
+      {FieldType::STATUS_ASSIGNEE, "STATUS_ASSIGNEE"},
+      {FieldType::CATEGORY, "CATEGORY"},
   };
   return t;
 }
@@ -149,17 +164,28 @@ std::string systemFieldCode(const App& app, FieldType t) {
   if (const FieldDef* f = app.findFieldOfType(t)) return f->code;
   bool en = app.locale == Locale::en;
   switch (t) {
-    case FieldType::RECORD_NUMBER: return en ? "Record_number" : "レコード番号";
-    case FieldType::CREATOR: return en ? "Created_by" : "作成者";
-    case FieldType::MODIFIER: return en ? "Updated_by" : "更新者";
-    case FieldType::CREATED_TIME: return en ? "Created_datetime" : "作成日時";
-    case FieldType::UPDATED_TIME: return en ? "Updated_datetime" : "更新日時";
-    case FieldType::STATUS: return app.statusFieldCode();
-    case FieldType::STATUS_ASSIGNEE: return app.assigneeFieldCode();
-    case FieldType::ID: return "$id";
-    case FieldType::REVISION: return "$revision";
-    case FieldType::CATEGORY: return en ? "Categories" : "カテゴリー";
-    default: return "";
+    case FieldType::RECORD_NUMBER:
+      return en ? "Record_number" : "レコード番号";
+    case FieldType::CREATOR:
+      return en ? "Created_by" : "作成者";
+    case FieldType::MODIFIER:
+      return en ? "Updated_by" : "更新者";
+    case FieldType::CREATED_TIME:
+      return en ? "Created_datetime" : "作成日時";
+    case FieldType::UPDATED_TIME:
+      return en ? "Updated_datetime" : "更新日時";
+    case FieldType::STATUS:
+      return app.statusFieldCode();
+    case FieldType::STATUS_ASSIGNEE:
+      return app.assigneeFieldCode();
+    case FieldType::ID:
+      return "$id";
+    case FieldType::REVISION:
+      return "$revision";
+    case FieldType::CATEGORY:
+      return en ? "Categories" : "カテゴリー";
+    default:
+      return "";
   }
 }
 
@@ -207,14 +233,18 @@ FieldValue decodeValue(const Json& value, bool* ok) {
   FieldValue fv;
   *ok = true;
   if (value.is_null()) return fv;
-  if (value.is_string()) fv.text = value.get<std::string>();
-  else if (value.is_number()) fv.text = toText(value);
+  if (value.is_string())
+    fv.text = value.get<std::string>();
+  else if (value.is_number())
+    fv.text = toText(value);
   else if (value.is_array()) {
     for (const auto& x : value) {
-      if (x.is_string()) fv.items.push_back(x.get<std::string>());
+      if (x.is_string())
+        fv.items.push_back(x.get<std::string>());
       else if (x.is_object() && x.contains("code") && x["code"].is_string())
         fv.items.push_back(x["code"].get<std::string>());
-      else *ok = false;
+      else
+        *ok = false;
     }
   } else {
     *ok = false;
@@ -239,8 +269,10 @@ FieldValues decodeValues(const Json& record, Validation& v, const std::string& k
     if (val == it->end()) continue;  // kintone ignores a field without value
     bool ok = true;
     FieldValue fv = decodeValue(*val, &ok);
-    if (!ok) v.fail(k, "invalid_value");
-    else out[it.key()] = std::move(fv);
+    if (!ok)
+      v.fail(k, "invalid_value");
+    else
+      out[it.key()] = std::move(fv);
   }
   return out;
 }
@@ -256,16 +288,11 @@ Json encodeProgress(const Batch& b, Locale locale) {
                             {"reason", reasonText(f.reason, locale)}});
   }
   auto ts = [](int64_t ms) { return ms ? Json(isoTime(ms)) : Json(nullptr); };
-  return Json{{"batch_number", b.number},
-              {"total", b.taskIds.size()},
-              {"processed", b.processed},
-              {"failed_tasks", std::move(failed)},
-              {"state", batchStateName(b.state)},
-              {"succeeded", b.succeeded},
-              {"failures", std::move(failures)},
-              {"created_at", ts(b.createdAt)},
-              {"started_at", ts(b.startedAt)},
-              {"finished_at", ts(b.finishedAt)}};
+  return Json{{"batch_number", b.number},         {"total", b.taskIds.size()},
+              {"processed", b.processed},         {"failed_tasks", std::move(failed)},
+              {"state", batchStateName(b.state)}, {"succeeded", b.succeeded},
+              {"failures", std::move(failures)},  {"created_at", ts(b.createdAt)},
+              {"started_at", ts(b.startedAt)},    {"finished_at", ts(b.finishedAt)}};
 }
 
 }  // namespace ringi::api::codec

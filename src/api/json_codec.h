@@ -14,9 +14,10 @@
 namespace ringi::api::codec {
 
 // ---- primitives ------------------------------------------------------------------------------
-std::string isoTime(int64_t ms);                  // 2024-01-02T03:04:05Z ("" for 0 is NOT used)
+std::string isoTime(int64_t ms);  // 2024-01-02T03:04:05Z ("" for 0 is NOT used)
 bool parseIsoTime(const std::string& s, int64_t* ms);
-const char* fieldTypeName(domain::FieldType t);  // kintone names; ID/REVISION -> __ID__/__REVISION__
+const char* fieldTypeName(
+    domain::FieldType t);  // kintone names; ID/REVISION -> __ID__/__REVISION__
 bool parseFieldType(const std::string& s, domain::FieldType* out);
 
 // ---- records ---------------------------------------------------------------------------------

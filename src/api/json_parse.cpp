@@ -39,9 +39,12 @@ bool read(JsonReader& r, Json* out, int depth) {
       JsonReader::Number n;
       if (!r.readNumber(&n)) return false;
       using Type = JsonReader::Number::Type;
-      if (n.type == Type::int64) *out = n.i;
-      else if (n.type == Type::uint64) *out = n.u;
-      else *out = n.d;
+      if (n.type == Type::int64)
+        *out = n.i;
+      else if (n.type == Type::uint64)
+        *out = n.u;
+      else
+        *out = n.d;
       return true;
     }
     case Kind::boolean: {
@@ -54,7 +57,8 @@ bool read(JsonReader& r, Json* out, int depth) {
       if (!r.readNull()) return false;
       *out = nullptr;
       return true;
-    default: return r.fail();
+    default:
+      return r.fail();
   }
 }
 

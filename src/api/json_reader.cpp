@@ -52,14 +52,22 @@ const char* utf8End(const char* p, const char* end) {
   const auto c = static_cast<unsigned char>(*p);
   unsigned lo = 0x80, hi = 0xBF;
   int tail;
-  if (c >= 0xC2 && c <= 0xDF) tail = 1;
-  else if (c == 0xE0) tail = 2, lo = 0xA0;
-  else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) tail = 2;
-  else if (c == 0xED) tail = 2, hi = 0x9F;
-  else if (c == 0xF0) tail = 3, lo = 0x90;
-  else if (c >= 0xF1 && c <= 0xF3) tail = 3;
-  else if (c == 0xF4) tail = 3, hi = 0x8F;
-  else return nullptr;
+  if (c >= 0xC2 && c <= 0xDF)
+    tail = 1;
+  else if (c == 0xE0)
+    tail = 2, lo = 0xA0;
+  else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
+    tail = 2;
+  else if (c == 0xED)
+    tail = 2, hi = 0x9F;
+  else if (c == 0xF0)
+    tail = 3, lo = 0x90;
+  else if (c >= 0xF1 && c <= 0xF3)
+    tail = 3;
+  else if (c == 0xF4)
+    tail = 3, hi = 0x8F;
+  else
+    return nullptr;
   if (end - p <= tail) return nullptr;
   if (!inRange(p + 1, lo, hi)) return nullptr;  // the second byte has the narrowed range
   for (int i = 2; i <= tail; ++i)
@@ -117,13 +125,19 @@ JsonReader::Kind JsonReader::peek() {
   skipSpace();
   if (p_ == end_) return Kind::invalid;
   switch (*p_) {
-    case '{': return Kind::object;
-    case '[': return Kind::array;
-    case '"': return Kind::string;
+    case '{':
+      return Kind::object;
+    case '[':
+      return Kind::array;
+    case '"':
+      return Kind::string;
     case 't':
-    case 'f': return Kind::boolean;
-    case 'n': return Kind::null;
-    default: return *p_ == '-' || digit(*p_) ? Kind::number : Kind::invalid;
+    case 'f':
+      return Kind::boolean;
+    case 'n':
+      return Kind::null;
+    default:
+      return *p_ == '-' || digit(*p_) ? Kind::number : Kind::invalid;
   }
 }
 
@@ -203,10 +217,14 @@ bool JsonReader::scanString(std::string_view* out, std::string& scratch) {
     for (int i = 0; i < 4; ++i) {
       const char h = *p_++;
       x <<= 4;
-      if (digit(h)) x |= static_cast<uint32_t>(h - '0');
-      else if (h >= 'a' && h <= 'f') x |= static_cast<uint32_t>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') x |= static_cast<uint32_t>(h - 'A' + 10);
-      else return false;
+      if (digit(h))
+        x |= static_cast<uint32_t>(h - '0');
+      else if (h >= 'a' && h <= 'f')
+        x |= static_cast<uint32_t>(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F')
+        x |= static_cast<uint32_t>(h - 'A' + 10);
+      else
+        return false;
     }
     *v = x;
     return true;
@@ -222,14 +240,30 @@ bool JsonReader::scanString(std::string_view* out, std::string& scratch) {
     if (c == '\\') {
       if (++p_ == end_) return fail();
       switch (*p_++) {
-        case '"': scratch += '"'; break;
-        case '\\': scratch += '\\'; break;
-        case '/': scratch += '/'; break;
-        case 'b': scratch += '\b'; break;
-        case 'f': scratch += '\f'; break;
-        case 'n': scratch += '\n'; break;
-        case 'r': scratch += '\r'; break;
-        case 't': scratch += '\t'; break;
+        case '"':
+          scratch += '"';
+          break;
+        case '\\':
+          scratch += '\\';
+          break;
+        case '/':
+          scratch += '/';
+          break;
+        case 'b':
+          scratch += '\b';
+          break;
+        case 'f':
+          scratch += '\f';
+          break;
+        case 'n':
+          scratch += '\n';
+          break;
+        case 'r':
+          scratch += '\r';
+          break;
+        case 't':
+          scratch += '\t';
+          break;
         case 'u': {
           uint32_t cp;
           if (!hex4(&cp)) return fail();
@@ -245,7 +279,8 @@ bool JsonReader::scanString(std::string_view* out, std::string& scratch) {
           appendUtf8(scratch, cp);
           break;
         }
-        default: return fail();
+        default:
+          return fail();
       }
     } else if (c < 0x20) {
       return fail();
@@ -339,13 +374,16 @@ bool JsonReader::readInt64(int64_t* out) {
   Number n;
   if (!readNumber(&n)) return false;
   switch (n.type) {
-    case Number::Type::int64: *out = n.i; return true;
+    case Number::Type::int64:
+      *out = n.i;
+      return true;
     case Number::Type::uint64:  // toInt64 refuses uint64 above INT64_MAX
       if (n.u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return false;
       *out = static_cast<int64_t>(n.u);
       return true;
     case Number::Type::float64:  // taken when integral and within +-9e15, as toInt64 does
-      if (n.d < -9.0e15 || n.d > 9.0e15 || static_cast<double>(static_cast<int64_t>(n.d)) != n.d) return false;
+      if (n.d < -9.0e15 || n.d > 9.0e15 || static_cast<double>(static_cast<int64_t>(n.d)) != n.d)
+        return false;
       *out = static_cast<int64_t>(n.d);
       return true;
   }
@@ -353,7 +391,8 @@ bool JsonReader::readInt64(int64_t* out) {
 }
 
 bool JsonReader::literal(std::string_view word) {
-  if (static_cast<size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()) != 0)
+  if (static_cast<size_t>(end_ - p_) < word.size() ||
+      std::memcmp(p_, word.data(), word.size()) != 0)
     return fail();
   p_ += word.size();
   return true;
@@ -405,8 +444,10 @@ bool JsonReader::skipValue(int depth) {
       bool b;
       return readBool(&b);
     }
-    case Kind::null: return readNull();
-    default: return fail();
+    case Kind::null:
+      return readNull();
+    default:
+      return fail();
   }
 }
 

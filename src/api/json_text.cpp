@@ -20,10 +20,18 @@ void writeJson(JsonWriter& w, const Json& j) {
       for (const Json& v : j) writeJson(w, v);
       w.endArray();
       break;
-    case Json::value_t::string: w.value(j.get_ref<const std::string&>()); break;
-    case Json::value_t::boolean: w.value(j.get<bool>()); break;
-    case Json::value_t::number_integer: w.value(j.get<int64_t>()); break;
-    case Json::value_t::number_unsigned: w.value(j.get<uint64_t>()); break;
+    case Json::value_t::string:
+      w.value(j.get_ref<const std::string&>());
+      break;
+    case Json::value_t::boolean:
+      w.value(j.get<bool>());
+      break;
+    case Json::value_t::number_integer:
+      w.value(j.get<int64_t>());
+      break;
+    case Json::value_t::number_unsigned:
+      w.value(j.get<uint64_t>());
+      break;
     case Json::value_t::number_float: {
       const double x = j.get<double>();
       if (!std::isfinite(x)) {
@@ -36,7 +44,9 @@ void writeJson(JsonWriter& w, const Json& j) {
       w.raw(std::string_view(digits, static_cast<size_t>(end - digits)));
       break;
     }
-    default: w.null(); break;  // null, and the binary and discarded values JSON text never holds
+    default:
+      w.null();
+      break;  // null, and the binary and discarded values JSON text never holds
   }
 }
 

@@ -133,8 +133,10 @@ JsonWriter& JsonWriter::value(uint64_t n) { return integer(n); }
 
 JsonWriter& JsonWriter::value(bool b) {
   comma();
-  if (b) put("true", 4);
-  else put("false", 5);
+  if (b)
+    put("true", 4);
+  else
+    put("false", 5);
   return done();
 }
 
@@ -165,13 +167,27 @@ JsonWriter& JsonWriter::raw(std::string_view json) {
 void JsonWriter::escape(unsigned char c) {
   static const char hex[] = "0123456789abcdef";
   switch (c) {
-    case '"': put("\\\"", 2); break;
-    case '\\': put("\\\\", 2); break;
-    case '\b': put("\\b", 2); break;
-    case '\f': put("\\f", 2); break;
-    case '\n': put("\\n", 2); break;
-    case '\r': put("\\r", 2); break;
-    case '\t': put("\\t", 2); break;
+    case '"':
+      put("\\\"", 2);
+      break;
+    case '\\':
+      put("\\\\", 2);
+      break;
+    case '\b':
+      put("\\b", 2);
+      break;
+    case '\f':
+      put("\\f", 2);
+      break;
+    case '\n':
+      put("\\n", 2);
+      break;
+    case '\r':
+      put("\\r", 2);
+      break;
+    case '\t':
+      put("\\t", 2);
+      break;
     default: {
       const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
       put(esc, 6);
@@ -279,8 +295,10 @@ void JsonWriter::replacingString(std::string_view s) {
   for (size_t i = 0; i < n;) {
     const unsigned char c = p[i];
     if (c < 0x80) {
-      if (kByteClass[c] & kEscape) escape(c);
-      else put(static_cast<char>(c));
+      if (kByteClass[c] & kEscape)
+        escape(c);
+      else
+        put(static_cast<char>(c));
       ++i;
       continue;
     }

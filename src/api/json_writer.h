@@ -25,7 +25,8 @@ namespace ringi::api {
 class JsonWriter {
  public:
   enum class Ascii { no, yes };
-  explicit JsonWriter(std::string& out, Ascii ascii = Ascii::no) : out_(out), ascii_(ascii == Ascii::yes) {}
+  explicit JsonWriter(std::string& out, Ascii ascii = Ascii::no)
+      : out_(out), ascii_(ascii == Ascii::yes) {}
 
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
@@ -72,7 +73,7 @@ class JsonWriter {
   }
   void put(const char* p, size_t n);
   void string(std::string_view s);
-  void escape(unsigned char c);               // a character JSON strings cannot hold as is
+  void escape(unsigned char c);                        // a character JSON strings cannot hold as is
   void asciiString(std::string_view s, size_t plain);  // string() of an Ascii::yes writer
   void replacingString(std::string_view s);            // string() of invalid UTF-8
   template <class Integer>

@@ -149,7 +149,8 @@ constexpr FieldEntry kFieldMessages[] = {
     {"query_syntax",
      {"The query syntax is incorrect.", "クエリ記法が間違っています。", "查询语法错误。"}},
     {"query_depth",
-     {"Parentheses may nest at most {0} deep.", "括弧の入れ子は{0}階層までです。", "括号最多嵌套{0}层。"}},
+     {"Parentheses may nest at most {0} deep.", "括弧の入れ子は{0}階層までです。",
+      "括号最多嵌套{0}层。"}},
     {"index_too_large",
      {"An array index may be at most {0}.", "配列の添字は{0}までです。", "数组下标最大为{0}。"}},
     {"too_deep",
@@ -307,10 +308,12 @@ constexpr Text kReasons[] = {
     /* cancelled */ {"The batch was cancelled.", "一括承認が取り消されました。", "批量审批已取消"},
     /* engine_failure */
     {"The engine failed while running this task, so it was not applied. Handle the record by hand.",
-     "このタスクの実行中にエンジンが停止したため、適用されませんでした。レコードを個別に処理してください。",
+     "このタスクの実行中にエンジンが停止したため、適用されませんでした。レコードを個別に処理してく"
+     "ださい。",
      "执行此任务时引擎出错，任务未被执行。请手动处理该记录"},
 };
-static_assert(std::size(kReasons) == static_cast<std::size_t>(domain::CheckReason::engine_failure) + 1,
+static_assert(std::size(kReasons) ==
+                  static_cast<std::size_t>(domain::CheckReason::engine_failure) + 1,
               "kReasons: one entry per CheckReason, in order");
 
 std::string reasonText(domain::CheckReason r, Locale l) {

@@ -132,8 +132,10 @@ const Json* Params::array(const std::string& k, bool required, size_t max, const
     return nullptr;
   }
   if (j->size() > max) {
-    if (tooMany) v_.fail(key(k), tooMany, {std::to_string(max)});
-    else v_.fail(key(k), "size_between", {"0", std::to_string(max)});
+    if (tooMany)
+      v_.fail(key(k), tooMany, {std::to_string(max)});
+    else
+      v_.fail(key(k), "size_between", {"0", std::to_string(max)});
     return nullptr;
   }
   return j;
@@ -158,10 +160,14 @@ std::vector<int64_t> integerArray(Validation& v, const Json& arr, const std::str
   for (size_t i = 0; i < arr.size(); ++i) {
     int64_t n = 0;
     std::string k = name + "[" + std::to_string(i) + "]";
-    if (arr[i].is_null()) v.fail(k, "required");
-    else if (!toInt64(arr[i], &n)) v.fail(k, "not_integer");
-    else if (n < min) v.fail(k, "min", {std::to_string(min)});
-    else out.push_back(n);
+    if (arr[i].is_null())
+      v.fail(k, "required");
+    else if (!toInt64(arr[i], &n))
+      v.fail(k, "not_integer");
+    else if (n < min)
+      v.fail(k, "min", {std::to_string(min)});
+    else
+      out.push_back(n);
   }
   return out;
 }
@@ -170,8 +176,10 @@ std::vector<std::string> stringArray(Validation& v, const Json& arr, const std::
   std::vector<std::string> out;
   for (size_t i = 0; i < arr.size(); ++i) {
     std::string k = name + "[" + std::to_string(i) + "]";
-    if (arr[i].is_string()) out.push_back(arr[i].get<std::string>());
-    else v.fail(k, "not_string");
+    if (arr[i].is_string())
+      out.push_back(arr[i].get<std::string>());
+    else
+      v.fail(k, "not_string");
   }
   return out;
 }

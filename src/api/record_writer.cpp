@@ -22,7 +22,8 @@ RecordWriter::RecordWriter(const App& app, const Directory& dir,
       {FieldType::STATUS_ASSIGNEE, Sys::assignees}};
   const size_t count = app.process.enable ? 9 : 7;  // status and assignee only with a process
   systemCodes_.reserve(count);
-  for (size_t i = 0; i < count; ++i) systemCodes_.push_back(codec::systemFieldCode(app, system[i].first));
+  for (size_t i = 0; i < count; ++i)
+    systemCodes_.push_back(codec::systemFieldCode(app, system[i].first));
   for (size_t i = 0; i < count; ++i)
     if (wanted(systemCodes_[i])) system_.push_back(Column{&systemCodes_[i], system[i].second});
   columns_ = fixed_;
@@ -91,8 +92,10 @@ void RecordWriter::writeValue(JsonWriter& w, const Column& c, const Record& r) c
         const FieldValue& fv = *c.value;
         w.beginObject().key("type").value(fv.items.empty() ? "SINGLE_LINE_TEXT" : "MULTI_SELECT");
         w.key("value");
-        if (!fv.items.empty()) w.value(fv.items);
-        else w.value(fv.text);
+        if (!fv.items.empty())
+          w.value(fv.items);
+        else
+          w.value(fv.text);
       } else {
         static const FieldValue empty;
         auto it = r.values.find(c.def->code);
@@ -102,24 +105,38 @@ void RecordWriter::writeValue(JsonWriter& w, const Column& c, const Record& r) c
         if (t == FieldType::USER_SELECT || t == FieldType::ORGANIZATION_SELECT ||
             t == FieldType::GROUP_SELECT || t == FieldType::STATUS_ASSIGNEE)
           entities(fv.items, t);
-        else if (isMultiValued(t)) w.value(fv.items);
-        else w.value(fv.text);
+        else if (isMultiValued(t))
+          w.value(fv.items);
+        else
+          w.value(fv.text);
       }
       break;
-    case Sys::recordNumber: typed(FieldType::RECORD_NUMBER).value(std::to_string(r.id)); break;
-    case Sys::id: typed(FieldType::ID).value(std::to_string(r.id)); break;
-    case Sys::revision: typed(FieldType::REVISION).value(std::to_string(r.revision)); break;
+    case Sys::recordNumber:
+      typed(FieldType::RECORD_NUMBER).value(std::to_string(r.id));
+      break;
+    case Sys::id:
+      typed(FieldType::ID).value(std::to_string(r.id));
+      break;
+    case Sys::revision:
+      typed(FieldType::REVISION).value(std::to_string(r.revision));
+      break;
     case Sys::creator:
       typed(FieldType::CREATOR);
       writeEntity(w, r.creator, FieldType::CREATOR);
       break;
-    case Sys::createdTime: typed(FieldType::CREATED_TIME).value(codec::isoTime(r.createdAt)); break;
+    case Sys::createdTime:
+      typed(FieldType::CREATED_TIME).value(codec::isoTime(r.createdAt));
+      break;
     case Sys::modifier:
       typed(FieldType::MODIFIER);
       writeEntity(w, r.modifier.empty() ? r.creator : r.modifier, FieldType::MODIFIER);
       break;
-    case Sys::updatedTime: typed(FieldType::UPDATED_TIME).value(codec::isoTime(r.updatedAt)); break;
-    case Sys::status: typed(FieldType::STATUS).value(r.status); break;
+    case Sys::updatedTime:
+      typed(FieldType::UPDATED_TIME).value(codec::isoTime(r.updatedAt));
+      break;
+    case Sys::status:
+      typed(FieldType::STATUS).value(r.status);
+      break;
     case Sys::assignees:
       typed(FieldType::STATUS_ASSIGNEE);
       entities(r.assignees, FieldType::STATUS_ASSIGNEE);

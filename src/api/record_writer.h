@@ -23,8 +23,18 @@ class RecordWriter {
   void write(JsonWriter& w, const domain::Record& r) const;
 
  private:
-  enum class Sys { none, recordNumber, id, revision, creator, createdTime, modifier, updatedTime,
-                   status, assignees };
+  enum class Sys {
+    none,
+    recordNumber,
+    id,
+    revision,
+    creator,
+    createdTime,
+    modifier,
+    updatedTime,
+    status,
+    assignees
+  };
   struct Column {
     const std::string* code;
     Sys sys = Sys::none;
@@ -39,8 +49,8 @@ class RecordWriter {
   const domain::App& app_;
   const domain::Directory& dir_;
   const std::vector<std::string>& only_;
-  std::vector<Column> fixed_;   // form fields, in form order (wanted ones only)
-  std::vector<Column> system_;  // system fields, in kintone's order (wanted ones only)
+  std::vector<Column> fixed_;    // form fields, in form order (wanted ones only)
+  std::vector<Column> system_;   // system fields, in kintone's order (wanted ones only)
   std::vector<Column> columns_;  // fixed_ then system_, merged: a record without stray values
   std::vector<std::string> systemCodes_;
 };

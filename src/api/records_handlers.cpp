@@ -14,8 +14,10 @@ using domain::Error;
 namespace {
 // A handler's answer written as text: the response body as is, or parsed where a Json is wanted.
 void answer(Ctx& ctx, std::string text, Json& out) {
-  if (ctx.rawOut) *ctx.rawOut = std::move(text);
-  else out = parseJson(text);
+  if (ctx.rawOut)
+    *ctx.rawOut = std::move(text);
+  else
+    out = parseJson(text);
 }
 
 // id directly, or through updateKey {field, value}.
@@ -94,12 +96,14 @@ void getRecords(Ctx& ctx, const Json& params, Json& out) {
   auto totalCount = p.boolean("totalCount");
   std::vector<std::string> fields;
   if (const Json* f = p.get("fields")) {
-    if (f->is_array()) fields = stringArray(v, *f, "fields");
+    if (f->is_array())
+      fields = stringArray(v, *f, "fields");
     else if (f->is_object())  // qs with gaps: {"0": "a", "2": "b"}
       for (auto it = f->begin(); it != f->end(); ++it) {
         if (it->is_string()) fields.push_back(it->get<std::string>());
       }
-    else v.fail("fields", "not_array");
+    else
+      v.fail("fields", "not_array");
     if (fields.size() > 1000) v.fail("fields", "size_between", {"0", "1000"});
   }
   v.check();
@@ -114,8 +118,10 @@ void getRecords(Ctx& ctx, const Json& params, Json& out) {
   const RecordWriter records(a, ctx.engine.directory(), fields);
   for (const auto* r : recs) records.write(w, *r);
   w.endArray().key("totalCount");
-  if (totalCount.value_or(false)) w.value(std::to_string(total));
-  else w.null();
+  if (totalCount.value_or(false))
+    w.value(std::to_string(total));
+  else
+    w.null();
   w.endObject();
   answer(ctx, std::move(text), out);
 }
@@ -179,7 +185,8 @@ void updateRecords(Ctx& ctx, const Json& params, Json& out) {
     try {
       auto& it = items[i];
       int64_t rid = it.viaKey ? ctx.engine.findIdByKey(*app, it.keyField, it.keyValue) : *it.id;
-      int64_t rev = ctx.engine.updateRecord(ctx.user, *app, rid, std::move(it.values), noCheck(it.revision));
+      int64_t rev =
+          ctx.engine.updateRecord(ctx.user, *app, rid, std::move(it.values), noCheck(it.revision));
       results.push_back(Json{{"id", std::to_string(rid)}, {"revision", std::to_string(rev)}});
     } catch (const Error& e) {
       throw rekey(e, "records[" + std::to_string(i) + "].");

@@ -21,12 +21,13 @@ std::string decode(const std::string& s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') out += ' ';
-    else if (s[i] == '%' && i + 2 < s.size() &&
-             hexVal(s[i + 1]) >= 0 && hexVal(s[i + 2]) >= 0) {
+    if (s[i] == '+')
+      out += ' ';
+    else if (s[i] == '%' && i + 2 < s.size() && hexVal(s[i + 1]) >= 0 && hexVal(s[i + 2]) >= 0) {
       out += static_cast<char>(hexVal(s[i + 1]) * 16 + hexVal(s[i + 2]));
       i += 2;
-    } else out += s[i];
+    } else
+      out += s[i];
   }
   return out;
 }
@@ -42,11 +43,13 @@ bool isIndex(const std::string& s) {
 constexpr size_t kMaxIndex = 499;     // kintone's own lists stop at 500
 constexpr size_t kMaxLevels = 8;      // name[a][b]...: records[0][field][value][0] is 5
 constexpr size_t kMaxValues = 10000;  // values and array slots one query string may create
-static_assert(kMaxIndex == 499 && kMaxLevels == 8 && kMaxValues == 10000, "the refusals name the limits");
+static_assert(kMaxIndex == 499 && kMaxLevels == 8 && kMaxValues == 10000,
+              "the refusals name the limits");
 
 // CB_VA01 for parameter `name` past a limit (one place that builds the error: each inline
 // construction was ~0.5 KB of wasm).
-[[noreturn]] __attribute__((noinline)) void overLimit(const std::string& name, const char* message, const char* limit) {
+[[noreturn]] __attribute__((noinline)) void overLimit(const std::string& name, const char* message,
+                                                      const char* limit) {
   throw domain::invalidInput(name, message, {limit});
 }
 
@@ -138,7 +141,8 @@ bool parsePath(const std::string& full, ParsedPath* out) {
     size_t slash = path.find('/', scheme + 3);
     path = slash == std::string::npos ? "/" : path.substr(slash);
   }
-  if (path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0) path.resize(path.size() - 5);
+  if (path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0)
+    path.resize(path.size() - 5);
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   if (startsWith(path, "/k/v1/")) {
     out->api = "k/" + path.substr(6);
@@ -220,8 +224,9 @@ static_assert(sorted(kRoutes, std::size(kRoutes)), "kRoutes: keep it sorted by a
 
 RouteResult route(const std::string& api, const std::string& method, Handler* out) {
   const auto* end = std::end(kRoutes);
-  const auto* it = std::lower_bound(std::begin(kRoutes), end, api,
-                                    [](const Route& r, const std::string& a) { return a.compare(r.api) > 0; });
+  const auto* it =
+      std::lower_bound(std::begin(kRoutes), end, api,
+                       [](const Route& r, const std::string& a) { return a.compare(r.api) > 0; });
   if (it == end || api != it->api) return RouteResult::unknownPath;
   for (; it != end && api == it->api; ++it) {
     if (method == it->method) {
@@ -233,8 +238,8 @@ RouteResult route(const std::string& api, const std::string& method, Handler* ou
 }
 
 bool bulkAllowed(const std::string& api, const std::string& method) {
-  if (api == "k/record" || api == "k/records") return method == "POST" || method == "PUT" ||
-                                                      (api == "k/records" && method == "DELETE");
+  if (api == "k/record" || api == "k/records")
+    return method == "POST" || method == "PUT" || (api == "k/records" && method == "DELETE");
   return method == "PUT" &&
          (api == "k/record/status" || api == "k/records/status" || api == "k/record/assignees");
 }

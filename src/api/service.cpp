@@ -15,9 +15,9 @@
 #include "api/service.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
-#include <nlohmann/json.hpp>
 
 #include "api/errors.h"
 #include "api/fault_injection.h"
@@ -35,12 +35,13 @@ namespace ringi::api {
 using domain::Locale;
 
 struct Service::Impl {
-  explicit Impl(Service::ChangesText changes) : asciiChanges(changes == Service::ChangesText::ascii) {}
+  explicit Impl(Service::ChangesText changes)
+      : asciiChanges(changes == Service::ChangesText::ascii) {}
 
   domain::Engine engine;
   const bool asciiChanges;
   std::unique_ptr<storage::RowsPager> pager;  // between beginRows() and the next other call
-  std::optional<domain::Snapshot> pieces;        // restorePiece()s not yet restored
+  std::optional<domain::Snapshot> pieces;     // restorePiece()s not yet restored
 
   Response errorResponse(const domain::Error& e, Locale locale) {
     Response r;
@@ -61,7 +62,8 @@ struct Service::Impl {
     Locale locale = Locale::en;
     pager.reset();
     Response r = run(&locale, [&] {
-      if (needsPieces && !pieces) throw domain::Error("RINGI_WS01", {"no rows to bring up to date"});
+      if (needsPieces && !pieces)
+        throw domain::Error("RINGI_WS01", {"no rows to bring up to date"});
       domain::Snapshot rows = storage::decodeRowsText(rowsJson);
       std::string().swap(rowsJson);
       if (!pieces) pieces.emplace();
@@ -90,7 +92,8 @@ struct Service::Impl {
     } catch (...) {
       Response r;
       r.status = 500;
-      r.body = R"({"code":"RINGI_IE01","id":"00000000000000000000","message":"An unexpected error occurred."})";
+      r.body =
+          R"({"code":"RINGI_IE01","id":"00000000000000000000","message":"An unexpected error occurred."})";
       return r;
     }
   }
@@ -133,7 +136,8 @@ struct Service::Impl {
   std::string changesText(domain::ChangeSet cs, bool forceReset = false) {
     if (forceReset) cs.reset = true;
     if (cs.empty()) return "";
-    return storage::changesText(engine, cs, asciiChanges ? JsonWriter::Ascii::yes : JsonWriter::Ascii::no);
+    return storage::changesText(engine, cs,
+                                asciiChanges ? JsonWriter::Ascii::yes : JsonWriter::Ascii::no);
   }
 
   // `parsedBody`, when given, is req.body already parsed (handleJson has it as a value).
@@ -147,9 +151,12 @@ struct Service::Impl {
     if (!parsePath(req.path, &pp)) throw domain::Error("CB_NF01");
     Handler handler = nullptr;
     switch (route(pp.api, method, &handler)) {
-      case RouteResult::unknownPath: throw domain::Error("CB_NF01");
-      case RouteResult::wrongMethod: throw domain::Error("RINGI_MT01", {method});
-      case RouteResult::ok: break;
+      case RouteResult::unknownPath:
+        throw domain::Error("CB_NF01");
+      case RouteResult::wrongMethod:
+        throw domain::Error("RINGI_MT01", {method});
+      case RouteResult::ok:
+        break;
     }
     Json params = Json::object();
     parseQuery(pp.query, params);
@@ -173,7 +180,8 @@ struct Service::Impl {
         throw domain::Error("CB_IJ01");
       }
       if (body.is_object()) {
-        for (auto it = body.begin(); it != body.end(); ++it) params[it.key()] = std::move(it.value());
+        for (auto it = body.begin(); it != body.end(); ++it)
+          params[it.key()] = std::move(it.value());
       } else if (idListBody) {
         params["task_ids"] = std::move(body);
       } else if (!body.is_null()) {
@@ -241,9 +249,7 @@ Response Service::loadPaged(std::string workspaceJson) noexcept {
   return impl_->guarded(&locale, [&] { return impl_->load(workspaceJson, &workspaceJson); });
 }
 
-void Service::beginRows() {
-  impl_->pager = std::make_unique<storage::RowsPager>(impl_->engine);
-}
+void Service::beginRows() { impl_->pager = std::make_unique<storage::RowsPager>(impl_->engine); }
 
 std::string Service::nextRows(std::size_t minBytes) {
   if (!impl_->pager) return std::string();
@@ -351,7 +357,6 @@ std::string Service::snapshotRows() const {
   }
 }
 
-
 // runChunk and failNextBatchTask: one step of the oldest waiting batch in one transaction (its
 // next `maxTasks` tasks, or with failNext its next task ended as failed); body = its progress
 // (or null), plus changes. One function, not a template per step: each instance was ~3 KB of wasm.
@@ -361,7 +366,8 @@ Response Service::Impl::batchStep(std::size_t maxTasks, bool failNext) noexcept 
     const int64_t watched = failNext ? -1 : faults::watchedRevision(engine);
     engine.confirmLast();
     auto tx = engine.begin();
-    auto number = failNext ? engine.failNextTask(domain::CheckReason::engine_failure) : engine.runChunk(maxTasks);
+    auto number = failNext ? engine.failNextTask(domain::CheckReason::engine_failure)
+                           : engine.runChunk(maxTasks);
     faults::atBatchStep(engine, watched);
     Response r;
     r.changes = changesText(tx.commit());

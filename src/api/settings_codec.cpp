@@ -97,7 +97,8 @@ Json encodeField(const FieldDef& f) {
   return j;
 }
 
-FieldDef decodeField(const std::string& code, const Json& j, Validation& v, const std::string& key) {
+FieldDef decodeField(const std::string& code, const Json& j, Validation& v,
+                     const std::string& key) {
   FieldDef f;
   f.code = code;
   if (!j.is_object()) {
@@ -107,12 +108,14 @@ FieldDef decodeField(const std::string& code, const Json& j, Validation& v, cons
   std::string c = stringMember(j, "code");
   if (!c.empty()) f.code = c;
   auto t = j.find("type");
-  if (t == j.end() || t->is_null()) v.fail(key + ".type", "required");
+  if (t == j.end() || t->is_null())
+    v.fail(key + ".type", "required");
   else if (!t->is_string() || !parseFieldType(t->get<std::string>(), &f.type))
     v.fail(key + ".type", "enum");
   f.label = stringMember(j, "label", f.code);
   auto r = j.find("required");
-  if (r != j.end()) f.required = (r->is_boolean() && r->get<bool>()) || (r->is_string() && *r == "true");
+  if (r != j.end())
+    f.required = (r->is_boolean() && r->get<bool>()) || (r->is_string() && *r == "true");
   auto o = j.find("options");
   if (o != j.end() && o->is_object()) {
     std::vector<std::pair<int64_t, std::string>> opts;
@@ -133,12 +136,16 @@ FieldDef decodeField(const std::string& code, const Json& j, Validation& v, cons
   }
   auto d = j.find("defaultValue");
   if (d != j.end()) {
-    if (d->is_string()) f.defaultValue = d->get<std::string>();
-    else if (d->is_number()) f.defaultValue = toText(*d);
+    if (d->is_string())
+      f.defaultValue = d->get<std::string>();
+    else if (d->is_number())
+      f.defaultValue = toText(*d);
     else if (d->is_array()) {
       for (const auto& x : *d) {
-        if (x.is_string()) f.defaultValues.push_back(x.get<std::string>());
-        else if (x.is_object()) f.defaultValues.push_back(stringMember(x, "code"));
+        if (x.is_string())
+          f.defaultValues.push_back(x.get<std::string>());
+        else if (x.is_object())
+          f.defaultValues.push_back(stringMember(x, "code"));
       }
     }
   }
@@ -168,12 +175,18 @@ std::vector<FieldDef> decodeProperties(const Json& props, Validation& v, const s
 namespace {
 const char* entityTypeName(EntityType t) {
   switch (t) {
-    case EntityType::USER: return "USER";
-    case EntityType::GROUP: return "GROUP";
-    case EntityType::ORGANIZATION: return "ORGANIZATION";
-    case EntityType::FIELD_ENTITY: return "FIELD_ENTITY";
-    case EntityType::CREATOR: return "CREATOR";
-    case EntityType::CUSTOM_FIELD: return "CUSTOM_FIELD";
+    case EntityType::USER:
+      return "USER";
+    case EntityType::GROUP:
+      return "GROUP";
+    case EntityType::ORGANIZATION:
+      return "ORGANIZATION";
+    case EntityType::FIELD_ENTITY:
+      return "FIELD_ENTITY";
+    case EntityType::CREATOR:
+      return "CREATOR";
+    case EntityType::CUSTOM_FIELD:
+      return "CUSTOM_FIELD";
   }
   return "USER";
 }
@@ -244,7 +257,10 @@ Json encodeProcess(const ProcessSettings& p) {
                                             {"entities", encodeEntities(s.entities)}}}};
   Json actions = Json::array();
   for (const auto& a : p.actions) {
-    Json aj{{"name", a.name}, {"from", a.from}, {"to", a.to}, {"filterCond", a.filterCond},
+    Json aj{{"name", a.name},
+            {"from", a.from},
+            {"to", a.to},
+            {"filterCond", a.filterCond},
             {"type", a.type == ActionType::SECONDARY ? "SECONDARY" : "PRIMARY"}};
     if (a.type == ActionType::SECONDARY)
       aj["executableUser"] = Json{{"entities", encodeEntities(a.executableUser)}};
@@ -275,17 +291,24 @@ std::vector<State> decodeStates(const Json& states, Validation& v, const std::st
     auto idx = s.find("index");
     int64_t n = 0;
     if (idx != s.end() && !idx->is_null()) {
-      if (!toInt64(*idx, &n)) v.fail(k + ".index", "not_integer");
-      else if (n < 0) v.fail(k + ".index", "min", {"0"});
-      else st.index = static_cast<int>(n);
+      if (!toInt64(*idx, &n))
+        v.fail(k + ".index", "not_integer");
+      else if (n < 0)
+        v.fail(k + ".index", "min", {"0"});
+      else
+        st.index = static_cast<int>(n);
     }
     auto a = s.find("assignee");
     if (a != s.end() && a->is_object()) {
       std::string t = stringMember(*a, "type", "ONE");
-      if (t == "ONE") st.assigneeType = AssigneeType::ONE;
-      else if (t == "ANY") st.assigneeType = AssigneeType::ANY;
-      else if (t == "ALL") st.assigneeType = AssigneeType::ALL;
-      else v.fail(k + ".assignee.type", "enum");
+      if (t == "ONE")
+        st.assigneeType = AssigneeType::ONE;
+      else if (t == "ANY")
+        st.assigneeType = AssigneeType::ANY;
+      else if (t == "ALL")
+        st.assigneeType = AssigneeType::ALL;
+      else
+        v.fail(k + ".assignee.type", "enum");
       auto e = a->find("entities");
       if (e != a->end()) st.entities = decodeEntities(*e, v, k + ".assignee.entities");
     } else if (a != s.end() && !a->is_null()) {
@@ -320,12 +343,15 @@ std::vector<Action> decodeActions(const Json& actions, Validation& v, const std:
     if (act.to.empty()) v.fail(k + ".to", "required");
     act.filterCond = stringMember(a, "filterCond");
     std::string t = stringMember(a, "type", "PRIMARY");
-    if (t == "SECONDARY") act.type = ActionType::SECONDARY;
-    else if (t != "PRIMARY") v.fail(k + ".type", "enum");
+    if (t == "SECONDARY")
+      act.type = ActionType::SECONDARY;
+    else if (t != "PRIMARY")
+      v.fail(k + ".type", "enum");
     auto eu = a.find("executableUser");
     if (eu != a.end() && eu->is_object()) {
       auto e = eu->find("entities");
-      if (e != eu->end()) act.executableUser = decodeEntities(*e, v, k + ".executableUser.entities");
+      if (e != eu->end())
+        act.executableUser = decodeEntities(*e, v, k + ".executableUser.entities");
     }
     out.push_back(std::move(act));
   }
@@ -340,7 +366,8 @@ ProcessSettings decodeProcess(const Json& j, Validation& v, const std::string& k
     return p;
   }
   auto e = j.find("enable");
-  p.enable = e != j.end() && ((e->is_boolean() && e->get<bool>()) || (e->is_string() && *e == "true"));
+  p.enable =
+      e != j.end() && ((e->is_boolean() && e->get<bool>()) || (e->is_string() && *e == "true"));
   auto s = j.find("states");
   auto a = j.find("actions");
   if (s != j.end() && !s->is_null()) {
@@ -369,16 +396,21 @@ BatchApprovalSettings decodeBatchSettings(const Json& j, Validation& v, const st
   }
   auto e = j.find("enabled");
   if (e != j.end() && !e->is_null()) {
-    if (e->is_boolean()) s.enabled = e->get<bool>();
-    else v.fail(key + ".enabled", "not_boolean");
+    if (e->is_boolean())
+      s.enabled = e->get<bool>();
+    else
+      v.fail(key + ".enabled", "not_boolean");
   }
   auto a = j.find("actions");
   if (a != j.end() && !a->is_null()) {
-    if (!a->is_object()) v.fail(key + ".actions", "not_object");
+    if (!a->is_object())
+      v.fail(key + ".actions", "not_object");
     else
       for (auto it = a->begin(); it != a->end(); ++it) {
-        if (it->is_string()) s.actions.emplace_back(it.key(), it->get<std::string>());
-        else v.fail(key + ".actions." + it.key(), "not_string");
+        if (it->is_string())
+          s.actions.emplace_back(it.key(), it->get<std::string>());
+        else
+          v.fail(key + ".actions." + it.key(), "not_string");
       }
   }
   return s;

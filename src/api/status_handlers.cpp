@@ -53,7 +53,8 @@ void updateStatuses(Ctx& ctx, const Json& params, Json& out) {
   for (size_t i = 0; i < reqs.size(); ++i) {
     try {
       int64_t rev = ctx.engine.changeStatus(ctx.user, *app, reqs[i]);
-      results.push_back(Json{{"id", std::to_string(reqs[i].id)}, {"revision", std::to_string(rev)}});
+      results.push_back(
+          Json{{"id", std::to_string(reqs[i].id)}, {"revision", std::to_string(rev)}});
     } catch (const Error& e) {
       throw rekey(e, "records[" + std::to_string(i) + "].");
     }

@@ -67,13 +67,15 @@ void checkBatch(const Json& j, const Batch& b, const std::string& row) {
   const int64_t total = static_cast<int64_t>(b.taskIds.size());
   const std::string n = std::to_string(processed);
   if (processed < 0 || processed > total)
-    contradicts({row, " (batch ", b.number, ") says ", n, " tasks were processed, but it has ", std::to_string(total)});
+    contradicts({row, " (batch ", b.number, ") says ", n, " tasks were processed, but it has ",
+                 std::to_string(total)});
   if (succeeded < 0 || succeeded + static_cast<int64_t>(b.failures.size()) != processed)
     contradicts({row, " (batch ", b.number, ") says ", std::to_string(succeeded), " succeeded and ",
                  std::to_string(b.failures.size()), " failed, but ", n, " were processed"});
   const bool done = b.state == BatchState::completed || b.state == BatchState::partially_completed;
   if (done && processed != total)
-    contradicts({row, " (batch ", b.number, ") is ", batchStateName(b.state), " with ", n, " of ", std::to_string(total), " tasks processed"});
+    contradicts({row, " (batch ", b.number, ") is ", batchStateName(b.state), " with ", n, " of ",
+                 std::to_string(total), " tasks processed"});
 }
 
 // Decodes storage rows one at a time into a Snapshot.
@@ -88,105 +90,115 @@ struct RowDecoder {
     auto each = [&](const char* name, auto fn) {
       if (store == name) fn(j, k);
     };
-  each("users", [&](const Json& j, const std::string& k) { s.users.push_back(codec::decodeUser(j, v, k)); });
-  each("organizations", [&](const Json& j, const std::string& k) {
-    s.organizations.push_back(codec::decodeOrganization(j, v, k));
-  });
-  each("groups", [&](const Json& j, const std::string& k) { s.groups.push_back(codec::decodeGroup(j, v, k)); });
-  each("apps", [&](const Json& j, const std::string& k) {
-    App a;
-    a.id = num(j, "app");
-    a.name = text(j, "name");
-    a.description = text(j, "description");
-    parseLocale(text(j, "locale"), &a.locale);
-    if (sub(j, "space").is_number()) a.spaceId = num(j, "space");
-    a.guestSpace = sub(j, "guest").is_boolean() && sub(j, "guest").get<bool>();
-    a.creator = text(j, "creator");
-    a.createdAt = num(j, "createdAt");
-    a.modifiedAt = num(j, "modifiedAt");
-    a.fields = codec::decodeProperties(sub(j, "fields"), v, k + ".fields");
-    a.previewFields = codec::decodeProperties(sub(j, "previewFields"), v, k + ".previewFields");
-    a.process = codec::decodeProcess(sub(j, "process"), v, k + ".process");
-    a.previewProcess = codec::decodeProcess(sub(j, "previewProcess"), v, k + ".previewProcess");
-    a.revision = num(j, "revision", 1);
-    a.previewRevision = num(j, "previewRevision", 1);
-    a.batchApproval = codec::decodeBatchSettings(sub(j, "batchApproval"), v, k + ".batchApproval");
-    a.nextRecordId = num(j, "nextRecordId", 1);
-    s.apps.push_back(std::move(a));
-  });
-  each("records", [&](const Json& j, const std::string& k) {
-    Record r;
-    r.app = num(j, "app");
-    r.id = num(j, "id");
-    r.revision = num(j, "revision", 1);
-    const Json& values = sub(j, "values");
-    if (values.is_object())
-      for (auto it = values.begin(); it != values.end(); ++it) {
-        FieldValue fv;
-        if (it->is_string()) fv.text = it->get<std::string>();
-        else if (it->is_array()) {
-          for (const auto& x : *it)
-            if (x.is_string()) fv.items.push_back(x.get<std::string>());
-        } else if (it->is_object()) {
-          fv.text = text(*it, "text");
-          fv.items = strings(*it, "items");
+    each("users", [&](const Json& j, const std::string& k) {
+      s.users.push_back(codec::decodeUser(j, v, k));
+    });
+    each("organizations", [&](const Json& j, const std::string& k) {
+      s.organizations.push_back(codec::decodeOrganization(j, v, k));
+    });
+    each("groups", [&](const Json& j, const std::string& k) {
+      s.groups.push_back(codec::decodeGroup(j, v, k));
+    });
+    each("apps", [&](const Json& j, const std::string& k) {
+      App a;
+      a.id = num(j, "app");
+      a.name = text(j, "name");
+      a.description = text(j, "description");
+      parseLocale(text(j, "locale"), &a.locale);
+      if (sub(j, "space").is_number()) a.spaceId = num(j, "space");
+      a.guestSpace = sub(j, "guest").is_boolean() && sub(j, "guest").get<bool>();
+      a.creator = text(j, "creator");
+      a.createdAt = num(j, "createdAt");
+      a.modifiedAt = num(j, "modifiedAt");
+      a.fields = codec::decodeProperties(sub(j, "fields"), v, k + ".fields");
+      a.previewFields = codec::decodeProperties(sub(j, "previewFields"), v, k + ".previewFields");
+      a.process = codec::decodeProcess(sub(j, "process"), v, k + ".process");
+      a.previewProcess = codec::decodeProcess(sub(j, "previewProcess"), v, k + ".previewProcess");
+      a.revision = num(j, "revision", 1);
+      a.previewRevision = num(j, "previewRevision", 1);
+      a.batchApproval =
+          codec::decodeBatchSettings(sub(j, "batchApproval"), v, k + ".batchApproval");
+      a.nextRecordId = num(j, "nextRecordId", 1);
+      s.apps.push_back(std::move(a));
+    });
+    each("records", [&](const Json& j, const std::string& k) {
+      Record r;
+      r.app = num(j, "app");
+      r.id = num(j, "id");
+      r.revision = num(j, "revision", 1);
+      const Json& values = sub(j, "values");
+      if (values.is_object())
+        for (auto it = values.begin(); it != values.end(); ++it) {
+          FieldValue fv;
+          if (it->is_string())
+            fv.text = it->get<std::string>();
+          else if (it->is_array()) {
+            for (const auto& x : *it)
+              if (x.is_string()) fv.items.push_back(x.get<std::string>());
+          } else if (it->is_object()) {
+            fv.text = text(*it, "text");
+            fv.items = strings(*it, "items");
+          }
+          r.values[it.key()] = std::move(fv);
         }
-        r.values[it.key()] = std::move(fv);
+      r.status = text(j, "status");
+      r.assignees = strings(j, "assignees");
+      r.actedBy = strings(j, "actedBy");
+      r.creator = text(j, "creator");
+      r.modifier = text(j, "modifier");
+      r.createdAt = num(j, "createdAt");
+      r.updatedAt = num(j, "updatedAt");
+      r.archived = num(j, "historyFrom");
+      entries(sub(j, "history"), &r.history);
+      const Json& tasks = sub(j, "tasks");  // the record's tasks (storage_format.h)
+      if (tasks.is_array()) {
+        for (size_t i = 0; i < tasks.size(); ++i) {
+          if (!tasks[i].is_object())
+            return v.fail(k + ".tasks[" + std::to_string(i) + "]", "not_object");
+          task(tasks[i], r.app, r.id);
+        }
+      } else if (!tasks.is_null()) {
+        return v.fail(k + ".tasks", "not_array");
       }
-    r.status = text(j, "status");
-    r.assignees = strings(j, "assignees");
-    r.actedBy = strings(j, "actedBy");
-    r.creator = text(j, "creator");
-    r.modifier = text(j, "modifier");
-    r.createdAt = num(j, "createdAt");
-    r.updatedAt = num(j, "updatedAt");
-    r.archived = num(j, "historyFrom");
-    entries(sub(j, "history"), &r.history);
-    const Json& tasks = sub(j, "tasks");  // the record's tasks (storage_format.h)
-    if (tasks.is_array()) {
-      for (size_t i = 0; i < tasks.size(); ++i) {
-        if (!tasks[i].is_object()) return v.fail(k + ".tasks[" + std::to_string(i) + "]", "not_object");
-        task(tasks[i], r.app, r.id);
-      }
-    } else if (!tasks.is_null()) {
-      return v.fail(k + ".tasks", "not_array");
-    }
-    s.records.push_back(std::move(r));
-  });
-  each("history", [&](const Json& j, const std::string& k) {
-    HistoryChunk c;
-    c.app = num(j, "app");
-    c.record = num(j, "record");
-    c.from = num(j, "from");
-    entries(sub(j, "entries"), &c.entries);
-    const Json& tasks = sub(j, "tasks");
-    if (!tasks.is_array() && !tasks.is_null()) return v.fail(k + ".tasks", "not_array");
-    if (tasks.is_array())
-      for (size_t i = 0; i < tasks.size(); ++i) {
-        if (!tasks[i].is_object()) return v.fail(k + ".tasks[" + std::to_string(i) + "]", "not_object");
-        task(tasks[i], c.app, c.record);
-      }
-    s.history.push_back(std::move(c));
-  });
-  each("tasks", [&](const Json& j, const std::string&) { task(j, num(j, "app"), num(j, "record")); });
-  each("batches", [&](const Json& j, const std::string&) {
-    Batch b;
-    b.number = text(j, "batch_number");
-    b.user = text(j, "user");
-    b.taskIds = strings(j, "task_ids");
-    b.processed = static_cast<size_t>(num(j, "processed"));
-    b.succeeded = static_cast<size_t>(num(j, "succeeded"));
-    const Json& f = sub(j, "failures");
-    if (f.is_array())
-      for (const auto& x : f)
-        if (x.is_object()) b.failures.push_back({text(x, "task_id"), parseReason(text(x, "reason_code"))});
-    b.state = parseBatchState(text(j, "state"));
-    b.createdAt = num(j, "createdAt");
-    b.startedAt = num(j, "startedAt");
-    b.finishedAt = num(j, "finishedAt");
-    checkBatch(j, b, k);
-    s.batches.push_back(std::move(b));
-  });
+      s.records.push_back(std::move(r));
+    });
+    each("history", [&](const Json& j, const std::string& k) {
+      HistoryChunk c;
+      c.app = num(j, "app");
+      c.record = num(j, "record");
+      c.from = num(j, "from");
+      entries(sub(j, "entries"), &c.entries);
+      const Json& tasks = sub(j, "tasks");
+      if (!tasks.is_array() && !tasks.is_null()) return v.fail(k + ".tasks", "not_array");
+      if (tasks.is_array())
+        for (size_t i = 0; i < tasks.size(); ++i) {
+          if (!tasks[i].is_object())
+            return v.fail(k + ".tasks[" + std::to_string(i) + "]", "not_object");
+          task(tasks[i], c.app, c.record);
+        }
+      s.history.push_back(std::move(c));
+    });
+    each("tasks",
+         [&](const Json& j, const std::string&) { task(j, num(j, "app"), num(j, "record")); });
+    each("batches", [&](const Json& j, const std::string&) {
+      Batch b;
+      b.number = text(j, "batch_number");
+      b.user = text(j, "user");
+      b.taskIds = strings(j, "task_ids");
+      b.processed = static_cast<size_t>(num(j, "processed"));
+      b.succeeded = static_cast<size_t>(num(j, "succeeded"));
+      const Json& f = sub(j, "failures");
+      if (f.is_array())
+        for (const auto& x : f)
+          if (x.is_object())
+            b.failures.push_back({text(x, "task_id"), parseReason(text(x, "reason_code"))});
+      b.state = parseBatchState(text(j, "state"));
+      b.createdAt = num(j, "createdAt");
+      b.startedAt = num(j, "startedAt");
+      b.finishedAt = num(j, "finishedAt");
+      checkBatch(j, b, k);
+      s.batches.push_back(std::move(b));
+    });
     each("meta", [&](const Json& j, const std::string&) { meta.push_back(j); });
   }
 
@@ -209,8 +221,10 @@ struct RowDecoder {
   void task(const Json& j, int64_t app, int64_t record) {
     Task t;
     const std::string id = text(j, "id");
-    if (auto key = parseTaskKey(id)) t.key = *key;
-    else throw Error("RINGI_WS01", {"bad or duplicate task id " + id});
+    if (auto key = parseTaskKey(id))
+      t.key = *key;
+    else
+      throw Error("RINGI_WS01", {"bad or duplicate task id " + id});
     t.app = app;
     t.record = record;
     t.status = text(j, "status");
@@ -291,17 +305,23 @@ bool readStrings(JsonReader& r, std::vector<std::string>* out) {
 // "text" | ["items"] | {"text", "items"}
 bool readFieldValue(JsonReader& r, FieldValue* fv) {
   switch (r.peek()) {
-    case Kind::string: return r.readString(&fv->text);
-    case Kind::array: return readStrings(r, &fv->items);
+    case Kind::string:
+      return r.readString(&fv->text);
+    case Kind::array:
+      return readStrings(r, &fv->items);
     case Kind::object:
       r.beginObject();
       for (std::string_view k; r.nextKey(&k);) {
-        if (keyIs(k, "text")) r.readString(&fv->text);
-        else if (keyIs(k, "items")) readStrings(r, &fv->items);
-        else r.skipValue();
+        if (keyIs(k, "text"))
+          r.readString(&fv->text);
+        else if (keyIs(k, "items"))
+          readStrings(r, &fv->items);
+        else
+          r.skipValue();
       }
       return r.ok();
-    default: return r.fail();
+    default:
+      return r.fail();
   }
 }
 
@@ -331,12 +351,18 @@ bool readHistory(JsonReader& r, std::vector<StatusChange>* history) {
     StatusChange& c = history->emplace_back();
     r.beginObject();
     for (std::string_view k; r.nextKey(&k);) {
-      if (keyIs(k, "at")) readNum(r, &c.at, 0);
-      else if (keyIs(k, "status")) r.readString(&c.status);
-      else if (keyIs(k, "action")) r.readString(&c.action);
-      else if (keyIs(k, "actor")) r.readString(&c.actor);
-      else if (keyIs(k, "assignees")) readStrings(r, &c.assignees);
-      else r.skipValue();
+      if (keyIs(k, "at"))
+        readNum(r, &c.at, 0);
+      else if (keyIs(k, "status"))
+        r.readString(&c.status);
+      else if (keyIs(k, "action"))
+        r.readString(&c.action);
+      else if (keyIs(k, "actor"))
+        r.readString(&c.actor);
+      else if (keyIs(k, "assignees"))
+        readStrings(r, &c.assignees);
+      else
+        r.skipValue();
     }
   }
   return r.ok();
@@ -346,18 +372,28 @@ bool readTask(JsonReader& r, Task* t) {
   r.beginObject();
   std::string state, id;
   for (std::string_view k; r.nextKey(&k);) {
-    if (keyIs(k, "id")) r.readString(&id);
-    else if (keyIs(k, "app")) readNum(r, &t->app, 0);
-    else if (keyIs(k, "record")) readNum(r, &t->record, 0);
-    else if (keyIs(k, "status")) r.readString(&t->status);
-    else if (keyIs(k, "assignee")) r.readString(&t->assignee);
-    else if (keyIs(k, "entry")) readNum(r, &t->entry, 0);
+    if (keyIs(k, "id"))
+      r.readString(&id);
+    else if (keyIs(k, "app"))
+      readNum(r, &t->app, 0);
+    else if (keyIs(k, "record"))
+      readNum(r, &t->record, 0);
+    else if (keyIs(k, "status"))
+      r.readString(&t->status);
+    else if (keyIs(k, "assignee"))
+      r.readString(&t->assignee);
+    else if (keyIs(k, "entry"))
+      readNum(r, &t->entry, 0);
     else if (keyIs(k, "state")) {
       if (r.readString(&state)) t->state = parseTaskState(state);
-    } else if (keyIs(k, "openedAt")) readNum(r, &t->openedAt, 0);
-    else if (keyIs(k, "closedAt")) readNum(r, &t->closedAt, 0);
-    else if (keyIs(k, "closedBy")) r.readString(&t->closedBy);
-    else r.skipValue();
+    } else if (keyIs(k, "openedAt"))
+      readNum(r, &t->openedAt, 0);
+    else if (keyIs(k, "closedAt"))
+      readNum(r, &t->closedAt, 0);
+    else if (keyIs(k, "closedBy"))
+      r.readString(&t->closedBy);
+    else
+      r.skipValue();
   }
   auto key = parseTaskKey(id);  // after the loop: the last "id" wins, as in nlohmann's object
   if (!key) return false;       // missing or malformed: the checked decoder reports it
@@ -390,22 +426,36 @@ bool readRecord(JsonReader& r, Record* rec, std::deque<Task>* tasks) {
   const size_t firstTask = tasks->size();
   r.beginObject();
   for (std::string_view k; r.nextKey(&k);) {
-    if (keyIs(k, "app")) readNum(r, &rec->app, 0);
-    else if (keyIs(k, "id")) readNum(r, &rec->id, 0);
-    else if (keyIs(k, "revision")) readNum(r, &rec->revision, 1);
-    else if (keyIs(k, "values")) readValues(r, &rec->values);
-    else if (keyIs(k, "status")) r.readString(&rec->status);
-    else if (keyIs(k, "assignees")) readStrings(r, &rec->assignees);
-    else if (keyIs(k, "actedBy")) readStrings(r, &rec->actedBy);
-    else if (keyIs(k, "creator")) r.readString(&rec->creator);
-    else if (keyIs(k, "modifier")) r.readString(&rec->modifier);
-    else if (keyIs(k, "createdAt")) readNum(r, &rec->createdAt, 0);
-    else if (keyIs(k, "updatedAt")) readNum(r, &rec->updatedAt, 0);
-    else if (keyIs(k, "historyFrom")) readNum(r, &rec->archived, 0);
-    else if (keyIs(k, "history")) readHistory(r, &rec->history);
+    if (keyIs(k, "app"))
+      readNum(r, &rec->app, 0);
+    else if (keyIs(k, "id"))
+      readNum(r, &rec->id, 0);
+    else if (keyIs(k, "revision"))
+      readNum(r, &rec->revision, 1);
+    else if (keyIs(k, "values"))
+      readValues(r, &rec->values);
+    else if (keyIs(k, "status"))
+      r.readString(&rec->status);
+    else if (keyIs(k, "assignees"))
+      readStrings(r, &rec->assignees);
+    else if (keyIs(k, "actedBy"))
+      readStrings(r, &rec->actedBy);
+    else if (keyIs(k, "creator"))
+      r.readString(&rec->creator);
+    else if (keyIs(k, "modifier"))
+      r.readString(&rec->modifier);
+    else if (keyIs(k, "createdAt"))
+      readNum(r, &rec->createdAt, 0);
+    else if (keyIs(k, "updatedAt"))
+      readNum(r, &rec->updatedAt, 0);
+    else if (keyIs(k, "historyFrom"))
+      readNum(r, &rec->archived, 0);
+    else if (keyIs(k, "history"))
+      readHistory(r, &rec->history);
     else if (keyIs(k, "tasks")) {
       if (!readRowTasks(r, tasks, firstTask)) return false;
-    } else r.skipValue();
+    } else
+      r.skipValue();
   }
   ownTasks(tasks, firstTask, rec->app, rec->id);
   return r.ok();
@@ -416,13 +466,18 @@ bool readHistoryRow(JsonReader& r, HistoryChunk* c, std::deque<Task>* tasks) {
   const size_t firstTask = tasks->size();
   r.beginObject();
   for (std::string_view k; r.nextKey(&k);) {
-    if (keyIs(k, "app")) readNum(r, &c->app, 0);
-    else if (keyIs(k, "record")) readNum(r, &c->record, 0);
-    else if (keyIs(k, "from")) readNum(r, &c->from, 0);
-    else if (keyIs(k, "entries")) readHistory(r, &c->entries);
+    if (keyIs(k, "app"))
+      readNum(r, &c->app, 0);
+    else if (keyIs(k, "record"))
+      readNum(r, &c->record, 0);
+    else if (keyIs(k, "from"))
+      readNum(r, &c->from, 0);
+    else if (keyIs(k, "entries"))
+      readHistory(r, &c->entries);
     else if (keyIs(k, "tasks")) {
       if (!readRowTasks(r, tasks, firstTask)) return false;
-    } else r.skipValue();
+    } else
+      r.skipValue();
   }
   ownTasks(tasks, firstTask, c->app, c->record);
   return r.ok();
@@ -451,9 +506,11 @@ std::optional<Snapshot> decodeRowsFast(std::string_view text) {
       for (size_t index = 0; r.nextElement(); ++index) {
         if (r.peek() != Kind::object) return std::nullopt;  // the checked decoder names it
         if (keyIs(store, "records")) {
-          if (!readRecord(r, &decoder.s.records.emplace_back(), &decoder.s.tasks)) return std::nullopt;
+          if (!readRecord(r, &decoder.s.records.emplace_back(), &decoder.s.tasks))
+            return std::nullopt;
         } else if (keyIs(store, "history")) {
-          if (!readHistoryRow(r, &decoder.s.history.emplace_back(), &decoder.s.tasks)) return std::nullopt;
+          if (!readHistoryRow(r, &decoder.s.history.emplace_back(), &decoder.s.tasks))
+            return std::nullopt;
         } else if (keyIs(store, "tasks")) {
           if (!readTask(r, &decoder.s.tasks.emplace_back())) return std::nullopt;
         } else if (fewRows(store)) {

@@ -33,7 +33,9 @@ void writeTask(JsonWriter& w, const Task& t, bool owner) {
 }  // namespace
 
 Json encodeApp(const App& a) {
-  Json j{{"app", a.id}, {"name", a.name}, {"description", a.description},
+  Json j{{"app", a.id},
+         {"name", a.name},
+         {"description", a.description},
          {"locale", localeName(a.locale)}};
   j["space"] = a.spaceId ? Json(*a.spaceId) : Json(nullptr);
   j["guest"] = a.guestSpace;
@@ -119,7 +121,11 @@ void writeBatchRow(JsonWriter& w, const Batch& b) {
   }
   w.endArray().literalKey("state").value(batchStateName(b.state));
   w.literalKey("createdAt").value(b.createdAt);
-  w.literalKey("startedAt").value(b.startedAt).literalKey("finishedAt").value(b.finishedAt).endObject();
+  w.literalKey("startedAt")
+      .value(b.startedAt)
+      .literalKey("finishedAt")
+      .value(b.finishedAt)
+      .endObject();
 }
 
 namespace {
@@ -139,10 +145,13 @@ void writeMeta(JsonWriter& w, int64_t nextAppId) {
 }
 
 void writeDirectory(JsonWriter& w, const Directory& d) {
-  writeStore(w, "users", d.users(), [](JsonWriter& w, const User& u) { writeJson(w, codec::encodeUser(u)); });
-  writeStore(w, "organizations", d.organizations(),
-             [](JsonWriter& w, const Organization& o) { writeJson(w, codec::encodeOrganization(o)); });
-  writeStore(w, "groups", d.groups(), [](JsonWriter& w, const Group& g) { writeJson(w, codec::encodeGroup(g)); });
+  writeStore(w, "users", d.users(),
+             [](JsonWriter& w, const User& u) { writeJson(w, codec::encodeUser(u)); });
+  writeStore(w, "organizations", d.organizations(), [](JsonWriter& w, const Organization& o) {
+    writeJson(w, codec::encodeOrganization(o));
+  });
+  writeStore(w, "groups", d.groups(),
+             [](JsonWriter& w, const Group& g) { writeJson(w, codec::encodeGroup(g)); });
 }
 }  // namespace
 
@@ -160,11 +169,16 @@ RowsPager::RowsPager(const Engine& engine) : engine_(engine), batches_(engine.al
 
 const char* RowsPager::store() const {
   switch (phase_) {
-    case Phase::records: return "records";
-    case Phase::history: return "history";
-    case Phase::tasks: return "tasks";
-    case Phase::batches: return "batches";
-    default: return "";
+    case Phase::records:
+      return "records";
+    case Phase::history:
+      return "history";
+    case Phase::tasks:
+      return "tasks";
+    case Phase::batches:
+      return "batches";
+    default:
+      return "";
   }
 }
 
@@ -187,20 +201,28 @@ void RowsPager::step(JsonWriter& w) {
   switch (phase_) {
     case Phase::start:
       writeDirectory(w, engine_.directory());
-      writeStore(w, "apps", engine_.apps(), [](JsonWriter& w, const App* a) { writeJson(w, encodeApp(*a)); });
+      writeStore(w, "apps", engine_.apps(),
+                 [](JsonWriter& w, const App* a) { writeJson(w, encodeApp(*a)); });
       phase_ = Phase::records;
       break;
     case Phase::records:
-      rows(records_.size(), [&](size_t i) { writeStoredRecordRow(w, engine_, *records_[i]); }, Phase::history);
+      rows(
+          records_.size(), [&](size_t i) { writeStoredRecordRow(w, engine_, *records_[i]); },
+          Phase::history);
       break;
     case Phase::history:
-      rows(chunks_.size(), [&](size_t i) { writeHistoryRow(w, engine_, *chunks_[i].first, chunks_[i].second); }, Phase::tasks);
+      rows(
+          chunks_.size(),
+          [&](size_t i) { writeHistoryRow(w, engine_, *chunks_[i].first, chunks_[i].second); },
+          Phase::tasks);
       break;
     case Phase::tasks:
-      rows(tasks_.size(), [&](size_t i) { writeTaskRow(w, *tasks_[i]); }, Phase::batches);
+      rows(
+          tasks_.size(), [&](size_t i) { writeTaskRow(w, *tasks_[i]); }, Phase::batches);
       break;
     case Phase::batches:
-      rows(batches_.size(), [&](size_t i) { writeBatchRow(w, *batches_[i]); }, Phase::finish);
+      rows(
+          batches_.size(), [&](size_t i) { writeBatchRow(w, *batches_[i]); }, Phase::finish);
       break;
     case Phase::finish:
       writeMeta(w, engine_.nextAppId());
@@ -244,19 +266,22 @@ std::string changesText(const Engine& engine, const ChangeSet& cs, JsonWriter::A
   for (int64_t id : cs.apps)
     if (const App* a = engine.findApp(id)) apps.push_back(a);
   for (const auto& [app, id] : cs.records) {
-    if (const Record* r = engine.findRecord(app, id)) records.push_back(r);
-    else deleted.push_back({app, id});
+    if (const Record* r = engine.findRecord(app, id))
+      records.push_back(r);
+    else
+      deleted.push_back({app, id});
   }
   for (const auto& key : cs.deletedRecords) deleted.push_back(key);
   // A changed task is written with its record's row (cs.records has the record); only a task
   // whose record is gone has a row of its own.
   for (const auto& id : cs.tasks)
-    if (const Task* t = engine.findTask(id); t && !engine.findRecord(t->app, t->record)) tasks.push_back(t);
+    if (const Task* t = engine.findTask(id); t && !engine.findRecord(t->app, t->record))
+      tasks.push_back(t);
   for (const auto& n : cs.batches)
     if (const Batch* b = engine.findBatch(n)) batches.push_back(b);
   const Directory& d = engine.directory();
-  const bool directory = cs.directory && (!d.users().empty() || !d.organizations().empty() ||
-                                          !d.groups().empty());
+  const bool directory =
+      cs.directory && (!d.users().empty() || !d.organizations().empty() || !d.groups().empty());
   const bool meta = cs.meta || !cs.apps.empty();
   // The history chunks a record archived in this change (one every kHistoryChunk status changes;
   // all of an old record's history the first time it changes after it was stored whole).
@@ -268,14 +293,17 @@ std::string changesText(const Engine& engine, const ChangeSet& cs, JsonWriter::A
   std::string out;
   JsonWriter w(out, ascii);
   w.beginObject().key("reset").value(false);
-  if (directory || meta || !apps.empty() || !records.empty() || !tasks.empty() || !batches.empty()) {
+  if (directory || meta || !apps.empty() || !records.empty() || !tasks.empty() ||
+      !batches.empty()) {
     w.key("put").beginObject();
     if (cs.directory) writeDirectory(w, d);
     writeStore(w, "apps", apps, [](JsonWriter& w, const App* a) { writeJson(w, encodeApp(*a)); });
-    writeStore(w, "records", records, [&](JsonWriter& w, const Record* r) { writeStoredRecordRow(w, engine, *r); });
-    writeStore(w, "history", chunks, [&](JsonWriter& w, const std::pair<const Record*, int64_t>& c) {
-      writeHistoryRow(w, engine, *c.first, c.second);
-    });
+    writeStore(w, "records", records,
+               [&](JsonWriter& w, const Record* r) { writeStoredRecordRow(w, engine, *r); });
+    writeStore(w, "history", chunks,
+               [&](JsonWriter& w, const std::pair<const Record*, int64_t>& c) {
+                 writeHistoryRow(w, engine, *c.first, c.second);
+               });
     writeStore(w, "tasks", tasks, [](JsonWriter& w, const Task* t) { writeTaskRow(w, *t); });
     writeStore(w, "batches", batches, [](JsonWriter& w, const Batch* b) { writeBatchRow(w, *b); });
     if (meta) {

@@ -92,7 +92,8 @@ class RowsPager {
 
   const domain::Engine& engine_;
   std::vector<const domain::Record*> records_;
-  std::vector<std::pair<const domain::Record*, int64_t>> chunks_;  // (record, from) of each history row
+  std::vector<std::pair<const domain::Record*, int64_t>>
+      chunks_;  // (record, from) of each history row
   std::vector<const domain::Task*> tasks_;
   std::vector<const domain::Batch*> batches_;
   Phase phase_ = Phase::start;
@@ -115,13 +116,15 @@ domain::Snapshot decodeRowsTextChecked(const std::string& text);
 Json encodeApp(const domain::App& a);
 // The rows of the stores every commit writes, straight to text (no nlohmann values in between).
 // A record's row with `tasks` as its "tasks".
-void writeRecordRow(JsonWriter& w, const domain::Record& r, const std::vector<const domain::Task*>& tasks);
+void writeRecordRow(JsonWriter& w, const domain::Record& r,
+                    const std::vector<const domain::Task*>& tasks);
 // A record's row as stored: with every task the engine holds for it.
 void writeStoredRecordRow(JsonWriter& w, const domain::Engine& engine, const domain::Record& r);
 // A row of the "tasks" store.
 void writeTaskRow(JsonWriter& w, const domain::Task& t);
 // A row of the "history" store: the record's archived entries [from, from + kHistoryChunk).
-void writeHistoryRow(JsonWriter& w, const domain::Engine& engine, const domain::Record& r, int64_t from);
+void writeHistoryRow(JsonWriter& w, const domain::Engine& engine, const domain::Record& r,
+                     int64_t from);
 void writeBatchRow(JsonWriter& w, const domain::Batch& b);
 
 }  // namespace ringi::api::storage

@@ -10,7 +10,8 @@ namespace ringi::api::utf8 {
 
 // Length of the well-formed sequence at p (p < end) with its code point in *cp, or 0 (and *cp
 // untouched) when it is not one.
-[[gnu::always_inline]] inline size_t sequence(const unsigned char* p, const unsigned char* end, uint32_t* cp) {
+[[gnu::always_inline]] inline size_t sequence(const unsigned char* p, const unsigned char* end,
+                                              uint32_t* cp) {
   const size_t left = static_cast<size_t>(end - p);
   const unsigned char c = p[0];
   const auto cont = [&](size_t k) { return (p[k] & 0xC0) == 0x80; };  // k < left: checked first
@@ -40,18 +41,22 @@ namespace ringi::api::utf8 {
 // at least 1. "\xE3\x81A" -> 2 (then 'A'), "\xE0\x80" -> 1 (E0 needs A0..BF; then 80 -> 1).
 inline size_t replacedLength(const unsigned char* p, const unsigned char* end) {
   const unsigned char c = p[0];
-  size_t need;                      // continuation bytes of a sequence that starts with c
+  size_t need;                         // continuation bytes of a sequence that starts with c
   unsigned char lo = 0x80, hi = 0xBF;  // what the first continuation may be
   if (c >= 0xC2 && c <= 0xDF) {
     need = 1;
   } else if (c >= 0xE0 && c <= 0xEF) {
     need = 2;
-    if (c == 0xE0) lo = 0xA0;       // overlong
-    else if (c == 0xED) hi = 0x9F;  // surrogate
+    if (c == 0xE0)
+      lo = 0xA0;  // overlong
+    else if (c == 0xED)
+      hi = 0x9F;  // surrogate
   } else if (c >= 0xF0 && c <= 0xF4) {
     need = 3;
-    if (c == 0xF0) lo = 0x90;       // overlong
-    else if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+    if (c == 0xF0)
+      lo = 0x90;  // overlong
+    else if (c == 0xF4)
+      hi = 0x8F;  // above U+10FFFF
   } else {
     return 1;  // not a lead byte
   }

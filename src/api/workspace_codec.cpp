@@ -78,11 +78,23 @@ std::string exportWorkspace(const Snapshot& s) {
         w.endArray().endObject();
       }
       if (!r->creator.empty())
-        w.key(systemFieldCode(*a, FieldType::CREATOR)).beginObject().literalKey("value").beginObject()
-            .literalKey("code").value(r->creator).endObject().endObject();
+        w.key(systemFieldCode(*a, FieldType::CREATOR))
+            .beginObject()
+            .literalKey("value")
+            .beginObject()
+            .literalKey("code")
+            .value(r->creator)
+            .endObject()
+            .endObject();
       if (!r->modifier.empty())
-        w.key(systemFieldCode(*a, FieldType::MODIFIER)).beginObject().literalKey("value").beginObject()
-            .literalKey("code").value(r->modifier).endObject().endObject();
+        w.key(systemFieldCode(*a, FieldType::MODIFIER))
+            .beginObject()
+            .literalKey("value")
+            .beginObject()
+            .literalKey("code")
+            .value(r->modifier)
+            .endObject()
+            .endObject();
       writeValueObject(w, systemFieldCode(*a, FieldType::CREATED_TIME), isoTime(r->createdAt));
       writeValueObject(w, systemFieldCode(*a, FieldType::UPDATED_TIME), isoTime(r->updatedAt));
       w.endObject();
@@ -111,8 +123,8 @@ std::string userCodeOf(const Json& value) {
   return "";
 }
 
-void importRecords(const RecordSource& source, App& app, Snapshot& snap, int64_t now,
-                   Validation& v, const std::string& key) {
+void importRecords(const RecordSource& source, App& app, Snapshot& snap, int64_t now, Validation& v,
+                   const std::string& key) {
   if (source.array && !source.array->is_array()) {
     v.fail(key, "not_array");
     return;
@@ -126,7 +138,9 @@ void importRecords(const RecordSource& source, App& app, Snapshot& snap, int64_t
   const size_t first = snap.records.size();  // the records are added straight to the snapshot
   std::set<int64_t> ids;
   int64_t maxId = 0;
-  const size_t count = source.array ? source.array->size() : source.texts ? source.texts->size() : 0;
+  const size_t count = source.array   ? source.array->size()
+                       : source.texts ? source.texts->size()
+                                      : 0;
   for (size_t i = 0; i < count; ++i) {
     std::string k = key + "[" + std::to_string(i) + "]";
     Json parsed;  // a record captured as text is parsed on its own, one at a time
@@ -155,19 +169,27 @@ void importRecords(const RecordSource& source, App& app, Snapshot& snap, int64_t
       }
       if (code == "$id" || code == "$revision") {
         int64_t n = 0;
-        if (!val || !toInt64(*val, &n)) v.fail(fk, "not_integer");
-        else if (n < 1) v.fail(fk, "min", {"1"});
-        else if (code == "$id") r.id = n;
-        else r.revision = n;
+        if (!val || !toInt64(*val, &n))
+          v.fail(fk, "not_integer");
+        else if (n < 1)
+          v.fail(fk, "min", {"1"});
+        else if (code == "$id")
+          r.id = n;
+        else
+          r.revision = n;
       } else if (code == statusCode) {
-        if (val && val->is_string()) r.status = val->get<std::string>();
-        else if (val) v.fail(fk, "not_string");
+        if (val && val->is_string())
+          r.status = val->get<std::string>();
+        else if (val)
+          v.fail(fk, "not_string");
       } else if (code == assigneeCode) {
         if (val && val->is_array()) {
           for (const auto& u : *val) {
             std::string c = userCodeOf(u);
-            if (c.empty()) v.fail(fk, "invalid_value");
-            else r.assignees.push_back(c);
+            if (c.empty())
+              v.fail(fk, "invalid_value");
+            else
+              r.assignees.push_back(c);
           }
         } else if (val) {
           v.fail(fk, "not_array");
@@ -179,15 +201,19 @@ void importRecords(const RecordSource& source, App& app, Snapshot& snap, int64_t
         int64_t ms = 0;
         if (!val || !val->is_string() || !parseIsoTime(val->get<std::string>(), &ms))
           v.fail(fk, "invalid_datetime");
-        else if (code == createdCode) r.createdAt = ms;
-        else r.updatedAt = ms, hasUpdated = true;
+        else if (code == createdCode)
+          r.createdAt = ms;
+        else
+          r.updatedAt = ms, hasUpdated = true;
       } else if (code == numberCode) {
         // derived from the id
       } else {
         bool ok = true;
         FieldValue fv = decodeValue(val ? *val : Json(nullptr), &ok);
-        if (!ok) v.fail(fk, "invalid_value");
-        else r.values[code] = std::move(fv);
+        if (!ok)
+          v.fail(fk, "invalid_value");
+        else
+          r.values[code] = std::move(fv);
       }
     }
     if (!hasUpdated) r.updatedAt = r.createdAt;
@@ -241,7 +267,8 @@ Json parseWorkspace(const std::string& text, RecordTexts* recordTexts) {
   const Json discarded(Json::value_t::discarded);
   JsonReader r(text);
   Json doc;
-  if (r.peek() != JsonReader::Kind::object) return readJson(r, &doc) && r.finish() ? doc : discarded;
+  if (r.peek() != JsonReader::Kind::object)
+    return readJson(r, &doc) && r.finish() ? doc : discarded;
   doc = Json::object();
   r.beginObject();
   for (std::string_view key; r.nextKey(&key);) {
@@ -303,8 +330,10 @@ Snapshot importWorkspace(const Json& doc, int64_t now, RecordTexts* recordTexts)
       if (!parseLocale(loc, &app.locale)) v.fail(k + ".locale", "enum");
       if (const Json* sp = member(aj, "space")) {
         int64_t n = 0;
-        if (toInt64(*sp, &n)) app.spaceId = n;
-        else v.fail(k + ".space", "not_integer");
+        if (toInt64(*sp, &n))
+          app.spaceId = n;
+        else
+          v.fail(k + ".space", "not_integer");
       }
       if (const Json* g = member(aj, "guest")) app.guestSpace = g->is_boolean() && g->get<bool>();
       app.createdAt = app.modifiedAt = now;
@@ -314,8 +343,10 @@ Snapshot importWorkspace(const Json& doc, int64_t now, RecordTexts* recordTexts)
         if (st->is_object()) {
           if (const Json* rev = member(*st, "revision")) {
             int64_t n = 0;
-            if (toInt64(*rev, &n) && n >= 1) app.revision = n;
-            else v.fail(k + ".status.revision", "min", {"1"});
+            if (toInt64(*rev, &n) && n >= 1)
+              app.revision = n;
+            else
+              v.fail(k + ".status.revision", "min", {"1"});
           }
         }
       }

@@ -4,7 +4,8 @@
 #include <cstddef>
 
 #ifndef __wasm_bulk_memory__
-#error "bulk_memory.cpp needs -mbulk-memory (cmake/wasm-setup.cmake): without it the builtins call back here"
+#error \
+    "bulk_memory.cpp needs -mbulk-memory (cmake/wasm-setup.cmake): without it the builtins call back here"
 #endif
 
 extern "C" {

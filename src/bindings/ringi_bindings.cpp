@@ -122,14 +122,15 @@ std::string internalError(const char* what) {
       message += *p;
     }
   }
-  return "{\"status\":500,\"body\":{\"code\":\"RINGI_IE01\",\"id\":\"\",\"message\":\"" +
-         message + "\"},\"changes\":null}";
+  return "{\"status\":500,\"body\":{\"code\":\"RINGI_IE01\",\"id\":\"\",\"message\":\"" + message +
+         "\"},\"changes\":null}";
 }
 
 // {"status":N,"body":...,"changes":...} composed without copying the ChangeSet: after a load it
 // holds every row (tens of MB), and wasm memory keeps its peak for good.
 // As ASCII JSON (json_ascii.h): V8 decodes and parses it faster than UTF-8 with Japanese text in
-// it. The service writes the ChangeSet ASCII already (ChangesText::ascii); the body is made so here.
+// it. The service writes the ChangeSet ASCII already (ChangesText::ascii); the body is made so
+// here.
 std::string reply(ringi::api::Response r) {
   ringi::api::escapeNonAscii(r.body);
   std::string head;
@@ -137,8 +138,10 @@ std::string reply(ringi::api::Response r) {
   head += "{\"status\":";
   head += std::to_string(r.status);
   head += ",\"body\":";
-  if (r.body.empty()) head += "null";
-  else head += r.body;
+  if (r.body.empty())
+    head += "null";
+  else
+    head += r.body;
   std::string().swap(r.body);
   head += ",\"changes\":";
   if (r.changes.empty()) {
@@ -244,7 +247,9 @@ emscripten::val view(std::string reply) {
       kept.size(), reinterpret_cast<const unsigned char*>(kept.data())));
 }
 
-emscripten::val ringiCallView(const std::string& requestJson) { return view(ringiCall(requestJson)); }
+emscripten::val ringiCallView(const std::string& requestJson) {
+  return view(ringiCall(requestJson));
+}
 
 // The request buffer: engine-loader.js writes a request's UTF-8 straight into wasm memory with one
 // TextEncoder.encodeInto call. Passing a JS string as std::string runs embind's per-character
@@ -254,8 +259,8 @@ std::string& requestBuffer() {
   return buffer;
 }
 
-// A writable view of at least `bytes` bytes (the buffer never shrinks; the view is invalid after any call
-// that grows wasm memory, which detaches it: its byteLength becomes 0).
+// A writable view of at least `bytes` bytes (the buffer never shrinks; the view is invalid after
+// any call that grows wasm memory, which detaches it: its byteLength becomes 0).
 emscripten::val ringiRequestBuffer(double bytes) {
   std::string& buffer = requestBuffer();
   std::size_t n = 0;
@@ -301,7 +306,8 @@ void ringiRowsBegin() {
 // empty at the end, or when any other call came in between.
 emscripten::val ringiRowsNextView(double minBytes) {
   std::size_t n = 1;
-  if (std::isfinite(minBytes) && minBytes > 1) n = static_cast<std::size_t>(std::min(minBytes, 1e9));
+  if (std::isfinite(minBytes) && minBytes > 1)
+    n = static_cast<std::size_t>(std::min(minBytes, 1e9));
   try {
     view(std::string());  // the caller has copied the last piece: free it before the next one
     return view(service().nextRows(n));
@@ -322,9 +328,7 @@ bool ringiHasPendingBatches() {
   }
 }
 
-double ringiMemoryInUse() {
-  return static_cast<double>(mallinfo().uordblks);
-}
+double ringiMemoryInUse() { return static_cast<double>(mallinfo().uordblks); }
 
 void ringiRevertLast() {
   try {

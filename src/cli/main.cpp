@@ -6,7 +6,8 @@
 // After each request, queued batch approvals run to completion. A malformed line gets an error
 // line ({"status": 400, "body": {"code": "CB_IJ01", ...}}); blank lines are skipped.
 // --workspace loads a workspace document (DESIGN §2) first; --export writes the workspace at exit.
-// --seed N makes generated ids (tasks, batches) reproducible; --clock MS fixes the clock (epoch ms).
+// --seed N makes generated ids (tasks, batches) reproducible; --clock MS fixes the clock (epoch
+// ms).
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -34,9 +35,12 @@ int main(int argc, char** argv) {
   std::string workspace, exportPath, seed, clock;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if ((a == "--workspace" || a == "--export" || a == "--seed" || a == "--clock") && i + 1 < argc) {
-      (a == "--workspace" ? workspace : a == "--export" ? exportPath : a == "--seed" ? seed : clock) =
-          argv[++i];
+    if ((a == "--workspace" || a == "--export" || a == "--seed" || a == "--clock") &&
+        i + 1 < argc) {
+      (a == "--workspace" ? workspace
+       : a == "--export"  ? exportPath
+       : a == "--seed"    ? seed
+                          : clock) = argv[++i];
     } else if (a == "--help" || a == "-h") {
       usage();
       return 0;

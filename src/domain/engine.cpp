@@ -52,9 +52,12 @@ std::optional<TaskKey> parseTaskKey(const std::string& id) {
   for (size_t i = 0; i < 32; ++i) {
     const char c = id[i];
     uint64_t v;
-    if (c >= '0' && c <= '9') v = static_cast<uint64_t>(c - '0');
-    else if (c >= 'a' && c <= 'f') v = static_cast<uint64_t>(c - 'a' + 10);
-    else return std::nullopt;
+    if (c >= '0' && c <= '9')
+      v = static_cast<uint64_t>(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      v = static_cast<uint64_t>(c - 'a' + 10);
+    else
+      return std::nullopt;
     parts[i / 16] = (parts[i / 16] << 4) | v;
   }
   return TaskKey{parts[0], parts[1]};
@@ -130,8 +133,10 @@ void Engine::rollbackTo(UndoLog& log, size_t savepoint) {
         [this](auto& image) {
           using T = std::decay_t<decltype(image)>;
           if constexpr (std::is_same_v<T, UndoLog::AppImage>) {
-            if (image.before) s_->apps[image.id] = std::move(*image.before);
-            else s_->apps.erase(image.id);
+            if (image.before)
+              s_->apps[image.id] = std::move(*image.before);
+            else
+              s_->apps.erase(image.id);
           } else if constexpr (std::is_same_v<T, UndoLog::RecordImage>) {
             s_->setRecord(image.key, std::move(image.before));
           } else if constexpr (std::is_same_v<T, UndoLog::RecordTouch>) {
@@ -177,9 +182,12 @@ ChangeSet Engine::changesOf(const UndoLog& log) const {
   std::set<TaskKey> tasks;
   std::set<std::string> batches;
   for (const auto& entry : log.entries) {
-    if (auto* a = std::get_if<UndoLog::AppImage>(&entry)) apps.insert(a->id);
-    else if (auto* r = std::get_if<UndoLog::RecordImage>(&entry)) recordImage(r->key, r->before ? r->before->archived : 0);
-    else if (auto* rt = std::get_if<UndoLog::RecordTouch>(&entry)) recordImage(rt->key, rt->before.archived);
+    if (auto* a = std::get_if<UndoLog::AppImage>(&entry))
+      apps.insert(a->id);
+    else if (auto* r = std::get_if<UndoLog::RecordImage>(&entry))
+      recordImage(r->key, r->before ? r->before->archived : 0);
+    else if (auto* rt = std::get_if<UndoLog::RecordTouch>(&entry))
+      recordImage(rt->key, rt->before.archived);
     else if (auto* t = std::get_if<UndoLog::TaskImage>(&entry)) {
       tasks.insert(t->key);
       // A task is part of its record: a changed task changes the record (and its stored row).
@@ -187,10 +195,12 @@ ChangeSet Engine::changesOf(const UndoLog& log) const {
         records.insert({now->second.app, now->second.record});
       else if (t->before)
         records.insert({t->before->app, t->before->record});
-    }
-    else if (auto* b = std::get_if<UndoLog::BatchImage>(&entry)) batches.insert(b->number);
-    else if (std::holds_alternative<UndoLog::CounterImage>(entry)) c.meta = true;
-    else c.reset = true;
+    } else if (auto* b = std::get_if<UndoLog::BatchImage>(&entry))
+      batches.insert(b->number);
+    else if (std::holds_alternative<UndoLog::CounterImage>(entry))
+      c.meta = true;
+    else
+      c.reset = true;
   }
   if (c.reset) {
     ChangeSet all;
@@ -201,13 +211,17 @@ ChangeSet Engine::changesOf(const UndoLog& log) const {
   c.records.reserve(records.size());
   c.tasks.reserve(tasks.size());
   for (const auto& key : records) {
-    if (s_->findRecord(key.first, key.second)) c.records.push_back(key);
-    else c.deletedRecords.push_back(key);
+    if (s_->findRecord(key.first, key.second))
+      c.records.push_back(key);
+    else
+      c.deletedRecords.push_back(key);
   }
   // Chunks a live record archived are stored; a removed record's are removed.
   for (const HistoryRange& m : moved) {
-    if (m.to > m.from) c.archived.push_back(m);
-    else if (!s_->findRecord(m.key.first, m.key.second)) c.unarchived.push_back({m.key, 0, m.from});
+    if (m.to > m.from)
+      c.archived.push_back(m);
+    else if (!s_->findRecord(m.key.first, m.key.second))
+      c.unarchived.push_back({m.key, 0, m.from});
   }
   for (const TaskKey& key : tasks) c.tasks.push_back(formatTaskKey(key));
   c.batches.assign(batches.begin(), batches.end());
@@ -230,7 +244,8 @@ Record& Engine::touchRecord(int64_t app, int64_t id, Touch what) {
     history.swap(r->history);
     FieldValues values;
     if (!withValues) std::swap(values, r->values);
-    // Copied straight into its place in the log: a Record is large, and moving it in cost two moves.
+    // Copied straight into its place in the log: a Record is large, and moving it in cost two
+    // moves.
     undo_->entries.emplace_back(std::in_place_type<UndoLog::RecordTouch>, RecordKey{app, id}, *r,
                                 history, withValues);
     r->history.swap(history);
@@ -256,7 +271,9 @@ void Engine::eraseRecord(int64_t app, int64_t id) {
   s_->setRecord({app, id}, std::nullopt);
 }
 
-void Engine::putTask(const TaskKey& key, Task t) { putTaskAt(s_->tasks.find(key), key, std::move(t)); }
+void Engine::putTask(const TaskKey& key, Task t) {
+  putTaskAt(s_->tasks.find(key), key, std::move(t));
+}
 
 void Engine::putTaskAt(TaskIterator old, const TaskKey& key, Task t) {
   if (undo_)
@@ -304,7 +321,8 @@ namespace {
 constexpr int64_t kNotRestored = INT64_MIN;
 
 [[noreturn]] void badHistory(const Record& r, std::initializer_list<std::string_view> what) {
-  std::string text = joined({"record ", std::to_string(r.id), " of app ", std::to_string(r.app), " "});
+  std::string text =
+      joined({"record ", std::to_string(r.id), " of app ", std::to_string(r.app), " "});
   for (auto w : what) text.append(w.data(), w.size());
   throw invalidWorkspace(text);
 }
@@ -315,12 +333,14 @@ constexpr int64_t kNotRestored = INT64_MIN;
 void Engine::reserveArchived(Record& r) {
   if (r.archived == 0) return;
   if (r.archived < 0 || r.archived % kHistoryChunk != 0)
-    badHistory(r, {"says ", std::to_string(r.archived), " history entries are archived, not a multiple of 8"});
+    badHistory(r, {"says ", std::to_string(r.archived),
+                   " history entries are archived, not a multiple of 8"});
   if (r.history.empty()) badHistory(r, {"has archived history but no current status entry"});
   std::vector<StatusChange> own;
   own.swap(r.history);
   r.history.resize(static_cast<size_t>(r.archived) + own.size());
-  for (int64_t i = 0; i < r.archived; i += kHistoryChunk) r.history[static_cast<size_t>(i)].at = kNotRestored;
+  for (int64_t i = 0; i < r.archived; i += kHistoryChunk)
+    r.history[static_cast<size_t>(i)].at = kNotRestored;
   std::move(own.begin(), own.end(), r.history.begin() + r.archived);
 }
 
@@ -328,11 +348,14 @@ void Engine::restoreArchived(std::vector<HistoryChunk>& chunks) {
   for (HistoryChunk& c : chunks) {
     Record* r = s_->findRecord(c.app, c.record);
     if (!r)
-      throw invalidWorkspace(joined({"history rows of record ", std::to_string(c.record), " of app ", std::to_string(c.app), ", which is not stored"}));
-    if (c.from < 0 || c.from % kHistoryChunk != 0 || c.from >= r->archived || static_cast<int64_t>(c.entries.size()) != kHistoryChunk ||
+      throw invalidWorkspace(joined({"history rows of record ", std::to_string(c.record),
+                                     " of app ", std::to_string(c.app), ", which is not stored"}));
+    if (c.from < 0 || c.from % kHistoryChunk != 0 || c.from >= r->archived ||
+        static_cast<int64_t>(c.entries.size()) != kHistoryChunk ||
         r->history[static_cast<size_t>(c.from)].at != kNotRestored)
-      badHistory(*r, {"has a history row from entry ", std::to_string(c.from), " with ", std::to_string(c.entries.size()),
-                      " entries, not one of the ", std::to_string(r->archived / kHistoryChunk), " rows of 8 it archived"});
+      badHistory(*r, {"has a history row from entry ", std::to_string(c.from), " with ",
+                      std::to_string(c.entries.size()), " entries, not one of the ",
+                      std::to_string(r->archived / kHistoryChunk), " rows of 8 it archived"});
     std::move(c.entries.begin(), c.entries.end(), r->history.begin() + c.from);
   }
   chunks.clear();
@@ -340,7 +363,8 @@ void Engine::restoreArchived(std::vector<HistoryChunk>& chunks) {
     for (const Record* r : list)
       for (int64_t from = 0; from < r->archived; from += kHistoryChunk)
         if (r->history[static_cast<size_t>(from)].at == kNotRestored)
-          badHistory(*r, {"has no history row from entry ", std::to_string(from), " (", std::to_string(r->archived / kHistoryChunk), " expected)"});
+          badHistory(*r, {"has no history row from entry ", std::to_string(from), " (",
+                          std::to_string(r->archived / kHistoryChunk), " expected)"});
 }
 
 // A record's tasks in the order they opened, which is status-entry order: stored rows bring an
@@ -484,7 +508,8 @@ std::vector<const Task*> Engine::allTasks() const {
   tasks.reserve(s_->tasks.size());
   for (const auto& [key, t] : s_->tasks) tasks.push_back(&t);
   std::sort(tasks.begin(), tasks.end(), [](const Task* a, const Task* b) {
-    return std::tie(a->app, a->record, a->entry, a->key) < std::tie(b->app, b->record, b->entry, b->key);
+    return std::tie(a->app, a->record, a->entry, a->key) <
+           std::tie(b->app, b->record, b->entry, b->key);
   });
   return tasks;
 }
@@ -590,7 +615,8 @@ void Engine::checkFilterConds(App& app, const ProcessSettings& settings) {
     } catch (const Error& e) {
       if (e.code() != "CB_VA01" || e.fields().empty()) throw;
       const FieldError& f = e.fields().front();
-      throw invalidInput(joined({"actions[", std::to_string(i), "].filterCond"}), f.message, f.args);
+      throw invalidInput(joined({"actions[", std::to_string(i), "].filterCond"}), f.message,
+                         f.args);
     }
   }
 }
@@ -620,7 +646,8 @@ int64_t Engine::addPreviewFields(int64_t appId, std::vector<FieldDef> fields,
   for (auto& f : fields) {
     bool exists = false;
     for (const auto& existing : app.previewFields) exists = exists || existing.code == f.code;
-    if (exists || f.code.empty()) throw invalidInput("properties." + f.code + ".code", "invalid_value");
+    if (exists || f.code.empty())
+      throw invalidInput("properties." + f.code + ".code", "invalid_value");
     app.previewFields.push_back(std::move(f));
   }
   app.previewRevision++;
@@ -656,9 +683,9 @@ void Engine::deploy(const std::vector<std::pair<int64_t, std::optional<int64_t>>
         closeOpenTasks(rec, "", nullptr);
         rec.status.clear();
         auto cands = resolveEntities(initial.entities, rec);
-        enterStatus(rec, initial, "", wasConfigured ? app.creator : rec.creator,
-                    cands.empty() ? std::vector<std::string>{}
-                                  : std::vector<std::string>{cands.front()});
+        enterStatus(
+            rec, initial, "", wasConfigured ? app.creator : rec.creator,
+            cands.empty() ? std::vector<std::string>{} : std::vector<std::string>{cands.front()});
         openTasksFor(rec);
       }
     }

@@ -140,11 +140,10 @@ class Engine {
 
   // Adds a record; returns (id, revision=1). Unknown field codes are ignored as kintone does;
   // values of system fields -> GAIA_UN10 (STATUS) / CB_VA01.
-  std::pair<int64_t, int64_t> addRecord(const std::string& user, int64_t app,
-                                        FieldValues values);
+  std::pair<int64_t, int64_t> addRecord(const std::string& user, int64_t app, FieldValues values);
   // Updates the given fields; returns the new revision. revision mismatch -> GAIA_CO02.
-  int64_t updateRecord(const std::string& user, int64_t app, int64_t id,
-                       FieldValues values, std::optional<int64_t> revision);
+  int64_t updateRecord(const std::string& user, int64_t app, int64_t id, FieldValues values,
+                       std::optional<int64_t> revision);
   // Finds the record whose unique field `keyField` equals `keyValue` (GAIA_RE20 if none).
   int64_t findIdByKey(int64_t app, const std::string& keyField, const std::string& keyValue) const;
   void deleteRecords(const std::string& user, int64_t app, const std::vector<int64_t>& ids,
@@ -213,8 +212,7 @@ class Engine {
                              const std::string& user);
   void enterStatus(Record& record, const State& state, const std::string& action,
                    const std::string& actor, std::vector<std::string> assignees);
-  void closeOpenTasks(const Record& record, const std::string& actor,
-                      const std::string* onlyFor);
+  void closeOpenTasks(const Record& record, const std::string& actor, const std::string* onlyFor);
   void openTasksFor(const Record& record);
   CheckResult checkTask(const std::string& user, const std::string& taskId,
                         std::optional<std::string>* assignee, const Action** action) const;
@@ -230,8 +228,8 @@ class Engine {
   ChangeSet changesOf(const UndoLog& log) const;
 
   std::unique_ptr<Store> s_;
-  std::unique_ptr<UndoLog> undo_;      // the open transaction's before-images
-  std::unique_ptr<UndoLog> lastUndo_;  // the last committed transaction's, until confirmed
+  std::unique_ptr<UndoLog> undo_;       // the open transaction's before-images
+  std::unique_ptr<UndoLog> lastUndo_;   // the last committed transaction's, until confirmed
   std::unique_ptr<UndoLog> spareUndo_;  // a confirmed log, emptied, kept for its capacity
   int depth_ = 0;
   int64_t transactionNow_ = 0;  // now_() when the outermost open transaction began

@@ -7,9 +7,7 @@
 
 namespace ringi::domain {
 
-const Task* Engine::findTask(const std::string& id) const {
-  return s_->findTask(id);
-}
+const Task* Engine::findTask(const std::string& id) const { return s_->findTask(id); }
 
 std::vector<OpenTask> Engine::openTasks(const std::string& user, std::optional<int64_t> app) const {
   std::vector<OpenTask> out;
@@ -75,8 +73,10 @@ std::vector<CheckResult> Engine::check(const std::string& user,
   out.reserve(taskIds.size());
   std::unordered_set<std::string> seen;
   for (const auto& id : taskIds) {
-    if (!seen.insert(id).second) out.push_back(CheckResult{id, CheckReason::duplicate_task});
-    else out.push_back(checkTask(user, id, nullptr, nullptr));
+    if (!seen.insert(id).second)
+      out.push_back(CheckResult{id, CheckReason::duplicate_task});
+    else
+      out.push_back(checkTask(user, id, nullptr, nullptr));
   }
   return out;
 }
@@ -149,13 +149,15 @@ std::optional<std::string> Engine::runChunk(size_t maxTasks) {
         changeStatus(b.user, t.app, StatusRequest{t.record, action->name, assignee, std::nullopt});
         step.commit();
       } catch (const Error& e) {
-        result.reason = e.code() == "GAIA_SA01" ? CheckReason::assignee_required
+        result.reason = e.code() == "GAIA_SA01"   ? CheckReason::assignee_required
                         : e.code() == "GAIA_NT01" ? CheckReason::not_your_task
                                                   : CheckReason::condition_not_met;
       }
     }
-    if (result.supported()) ++b.succeeded;
-    else b.failures.push_back(BatchFailure{id, result.reason});
+    if (result.supported())
+      ++b.succeeded;
+    else
+      b.failures.push_back(BatchFailure{id, result.reason});
   }
   finishIfDone(b, at);
   std::string number = b.number;

@@ -58,7 +58,8 @@ std::vector<std::string> Engine::resolveEntities(const std::vector<Entity>& enti
         auto v = record.values.find(e.code);
         if (!f || v == record.values.end()) break;
         for (const auto& item : v->second.items) {
-          if (f->type == FieldType::USER_SELECT) addUser(item);
+          if (f->type == FieldType::USER_SELECT)
+            addUser(item);
           else if (f->type == FieldType::ORGANIZATION_SELECT)
             for (const auto& m : dir.organizationMembers(item, e.includeSubs)) addUser(m);
           else if (f->type == FieldType::GROUP_SELECT)
@@ -177,7 +178,8 @@ int64_t Engine::changeStatus(const std::string& user, int64_t appId, const Statu
   if (!allowed) throw Error("GAIA_NT01");
 
   const bool waitForOthers = waitsForOthers(*from, *action, *current, user);
-  Record& r = touchRecord(appId, req.id, Touch::process);  // `current` stays valid: records do not move
+  Record& r =
+      touchRecord(appId, req.id, Touch::process);  // `current` stays valid: records do not move
   if (waitForOthers) {
     closeOpenTasks(r, user, &user);
     r.assignees.erase(std::remove(r.assignees.begin(), r.assignees.end(), user), r.assignees.end());

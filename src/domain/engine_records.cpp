@@ -14,9 +14,12 @@ bool isNumber(const std::string& s) {
   size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
   bool digits = false, dot = false;
   for (; i < s.size(); ++i) {
-    if (std::isdigit(static_cast<unsigned char>(s[i]))) digits = true;
-    else if (s[i] == '.' && !dot) dot = true;
-    else return false;
+    if (std::isdigit(static_cast<unsigned char>(s[i])))
+      digits = true;
+    else if (s[i] == '.' && !dot)
+      dot = true;
+    else
+      return false;
   }
   return digits;
 }
@@ -146,8 +149,10 @@ std::pair<int64_t, int64_t> Engine::addRecord(const std::string& user, int64_t a
   for (const auto& f : a.fields) {  // defaults first, then the given values
     if (isSystemField(f.type) || f.type == FieldType::CALC) continue;
     FieldValue v;
-    if (isMultiValued(f.type)) v.items = f.defaultValues;
-    else v.text = f.defaultValue;
+    if (isMultiValued(f.type))
+      v.items = f.defaultValues;
+    else
+      v.text = f.defaultValue;
     r.values.insert_or_assign(f.code, std::move(v));
   }
   applyValues(a, s_->directory, r, std::move(values));
@@ -156,8 +161,9 @@ std::pair<int64_t, int64_t> Engine::addRecord(const std::string& user, int64_t a
   if (a.process.enable && !a.process.states.empty()) {
     const State& initial = *a.process.initialState();
     auto cands = resolveEntities(initial.entities, r);
-    enterStatus(r, initial, "", user,
-                cands.empty() ? std::vector<std::string>{} : std::vector<std::string>{cands.front()});
+    enterStatus(
+        r, initial, "", user,
+        cands.empty() ? std::vector<std::string>{} : std::vector<std::string>{cands.front()});
   }
   const RecordKey key{r.app, r.id};
   putRecord(std::move(r));
@@ -166,8 +172,8 @@ std::pair<int64_t, int64_t> Engine::addRecord(const std::string& user, int64_t a
   return {key.second, 1};
 }
 
-int64_t Engine::updateRecord(const std::string& user, int64_t appId, int64_t id,
-                             FieldValues values, std::optional<int64_t> revision) {
+int64_t Engine::updateRecord(const std::string& user, int64_t appId, int64_t id, FieldValues values,
+                             std::optional<int64_t> revision) {
   auto tx = begin();
   const App& a = app(appId);
   Record& r = touchRecord(appId, id);
@@ -206,8 +212,7 @@ void Engine::deleteRecords(const std::string&, int64_t appId, const std::vector<
     if (taskIds != s_->tasksByRecord.end()) {
       for (const auto& tid : taskIds->second) {
         auto found = s_->tasks.find(tid);
-        if (found->second.state == TaskState::open)
-          endTaskAt(found, TaskState::deleted, "", now());
+        if (found->second.state == TaskState::open) endTaskAt(found, TaskState::deleted, "", now());
       }
     }
     eraseRecord(appId, ids[i]);

@@ -36,7 +36,7 @@ struct Engine::Store {
 
   // Derived indexes, kept in step by setRecord / setTask / setBatch.
   std::unordered_map<int64_t, std::vector<const Record*>> recordsByApp;  // ascending id
-  using TaskSlot = std::tuple<int64_t, int64_t, TaskKey>;  // (app, record, task)
+  using TaskSlot = std::tuple<int64_t, int64_t, TaskKey>;                // (app, record, task)
   std::unordered_map<std::string, std::set<TaskSlot>> openTasksByUser;
   std::unordered_map<RecordKey, std::vector<TaskKey>, RecordKeyHash> tasksByRecord;
   std::set<std::pair<int64_t, std::string>> pendingBatches;  // (createdAt, number)
@@ -73,8 +73,10 @@ struct Engine::Store {
       value->values.shrink_to_fit();
       const Record* added = &records.emplace(key, std::move(*value)).first->second;
       // new ids are the largest, so this is an append except for imported or restored ids
-      if (ordered.empty() || ordered.back()->id < key.second) ordered.push_back(added);
-      else ordered.insert(std::lower_bound(ordered.begin(), ordered.end(), key.second, byId), added);
+      if (ordered.empty() || ordered.back()->id < key.second)
+        ordered.push_back(added);
+      else
+        ordered.insert(std::lower_bound(ordered.begin(), ordered.end(), key.second, byId), added);
     } else if (it != records.end()) {
       ordered.erase(std::lower_bound(ordered.begin(), ordered.end(), key.second, byId));
       records.erase(it);
@@ -113,7 +115,8 @@ struct Engine::Store {
       return;
     }
     const Task& t = old->second;
-    if (t.state == TaskState::open) openTasksByUser[t.assignee].insert(TaskSlot{t.app, t.record, key});
+    if (t.state == TaskState::open)
+      openTasksByUser[t.assignee].insert(TaskSlot{t.app, t.record, key});
   }
 
   void setBatch(const std::string& number, std::optional<Batch> value) {
@@ -135,14 +138,21 @@ struct Engine::Store {
 };
 
 struct Engine::UndoLog {
-  struct AppImage { int64_t id; std::optional<App> before; };
-  struct RecordImage { RecordKey key; std::optional<Record> before; };
+  struct AppImage {
+    int64_t id;
+    std::optional<App> before;
+  };
+  struct RecordImage {
+    RecordKey key;
+    std::optional<Record> before;
+  };
   // A touched record's image without its history, which only grows (or has its last entry's
   // assignees edited): copying it on every change would make long-lived records slow.
   // Touch::process leaves the values out too: they are the record's own on rollback.
   struct RecordTouch {
     // `image` with its history moved out into `history` (and its values too when !values).
-    RecordTouch(RecordKey k, const Record& image, const std::vector<StatusChange>& history, bool values)
+    RecordTouch(RecordKey k, const Record& image, const std::vector<StatusChange>& history,
+                bool values)
         : key(k), before(image), historySize(history.size()), withValues(values) {
       if (!history.empty()) lastEntry = history.back();
     }
@@ -160,10 +170,18 @@ struct Engine::UndoLog {
     TaskKey key;
     std::optional<Task> before;
   };
-  struct BatchImage { std::string number; std::optional<Batch> before; };
-  struct CounterImage { int64_t nextAppId; };
-  struct StateImage { std::unique_ptr<Store> before; };  // load / reset replace everything
-  using Entry = std::variant<AppImage, RecordImage, RecordTouch, TaskImage, BatchImage, CounterImage, StateImage>;
+  struct BatchImage {
+    std::string number;
+    std::optional<Batch> before;
+  };
+  struct CounterImage {
+    int64_t nextAppId;
+  };
+  struct StateImage {
+    std::unique_ptr<Store> before;
+  };  // load / reset replace everything
+  using Entry = std::variant<AppImage, RecordImage, RecordTouch, TaskImage, BatchImage,
+                             CounterImage, StateImage>;
   std::vector<Entry> entries;
 };
 

@@ -1,9 +1,11 @@
 #include "domain/entropy.h"
 
-#include <cstddef>  // before <sys/random.h>: emscripten's uses size_t without including it
-#include <ctime>
-
+// <stddef.h> before <sys/random.h> (clang-format keeps the order: alphabetical): emscripten's
+// <sys/random.h> uses size_t without including it.
+#include <stddef.h>
 #include <sys/random.h>
+
+#include <ctime>
 
 namespace ringi::domain {
 
@@ -15,7 +17,8 @@ int64_t systemNowMs() {
 
 uint64_t randomSeed() {
   uint64_t seed = 0;
-  if (getentropy(&seed, sizeof seed) != 0) seed = static_cast<uint64_t>(systemNowMs()) * 0x9e3779b97f4a7c15ULL;
+  if (getentropy(&seed, sizeof seed) != 0)
+    seed = static_cast<uint64_t>(systemNowMs()) * 0x9e3779b97f4a7c15ULL;
   return seed;
 }
 

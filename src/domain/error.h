@@ -40,7 +40,8 @@ class Error : public std::exception {
 std::string joined(std::initializer_list<std::string_view> parts);
 
 // Shorthand for CB_VA01 with one field error.
-inline Error invalidInput(std::string key, std::string message, std::vector<std::string> args = {}) {
+inline Error invalidInput(std::string key, std::string message,
+                          std::vector<std::string> args = {}) {
   return Error("CB_VA01", {}, {FieldError{std::move(key), std::move(message), std::move(args)}});
 }
 

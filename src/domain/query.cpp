@@ -190,7 +190,8 @@ bool parseDateTime(std::string_view s, int64_t& secs) {
 bool isTime(std::string_view s) {
   int64_t h, m, sec;
   if (s.size() != 5 && s.size() != 8) return false;
-  if (s[2] != ':' || !digitsAt(s, 0, 2, h) || !digitsAt(s, 3, 2, m) || h > 23 || m > 59) return false;
+  if (s[2] != ':' || !digitsAt(s, 0, 2, h) || !digitsAt(s, 3, 2, m) || h > 23 || m > 59)
+    return false;
   if (s.size() == 8 && (s[5] != ':' || !digitsAt(s, 6, 2, sec) || sec > 59)) return false;
   return true;
 }
@@ -200,7 +201,8 @@ std::string formatDate(int64_t day) {
   civilFromDays(day, y, m, d);
   y = std::clamp<int64_t>(y, 0, 9999);
   std::string out = "0000-00-00";
-  for (int i = 3; i >= 0; --i, y /= 10) out[static_cast<size_t>(i)] = static_cast<char>('0' + y % 10);
+  for (int i = 3; i >= 0; --i, y /= 10)
+    out[static_cast<size_t>(i)] = static_cast<char>('0' + y % 10);
   out[5] = static_cast<char>('0' + m / 10);
   out[6] = static_cast<char>('0' + m % 10);
   out[8] = static_cast<char>('0' + d / 10);
@@ -219,8 +221,20 @@ struct Token {
 
 bool isWordChar(char c) {
   switch (c) {
-    case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
-    case '(': case ')': case ',': case '"': case '=': case '!': case '<': case '>':
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+    case '\f':
+    case '\v':
+    case '(':
+    case ')':
+    case ',':
+    case '"':
+    case '=':
+    case '!':
+    case '<':
+    case '>':
       return false;
     default:
       return true;
@@ -313,7 +327,18 @@ constexpr unsigned kIn = (1u << 6) | (1u << 7);
 constexpr unsigned kLike = (1u << 8) | (1u << 9);
 
 // Where a record keeps a field's value.
-enum class Acc { Id, Revision, Status, Assignees, Creator, Modifier, Created, Updated, Text, Items };
+enum class Acc {
+  Id,
+  Revision,
+  Status,
+  Assignees,
+  Creator,
+  Modifier,
+  Created,
+  Updated,
+  Text,
+  Items
+};
 
 // How values are compared.
 enum class Cmp { Num, Str, Set, Date, Time, DateTime };
@@ -322,12 +347,12 @@ enum class Fn { None, LoginUser, PrimaryOrg, Now, Today };
 
 struct Operand {
   Fn fn = Fn::None;
-  std::string str;      // Str/Set/Date/Time literal (Date/Time normalised; lower-cased for like)
-  double num = 0;       // Num literal
-  int64_t secs = 0;     // DateTime literal
-  int64_t day = 0;      // DateTime literal given as a date
+  std::string str;   // Str/Set/Date/Time literal (Date/Time normalised; lower-cased for like)
+  double num = 0;    // Num literal
+  int64_t secs = 0;  // DateTime literal
+  int64_t day = 0;   // DateTime literal given as a date
   bool dateOnly = false;
-  bool empty = false;   // the literal ""
+  bool empty = false;  // the literal ""
 };
 
 struct Node {
@@ -355,17 +380,29 @@ struct FieldInfo {
 
 Cmp cmpFor(FieldType t) {
   switch (t) {
-    case FieldType::ID: case FieldType::RECORD_NUMBER: case FieldType::REVISION:
-    case FieldType::NUMBER: case FieldType::CALC:
+    case FieldType::ID:
+    case FieldType::RECORD_NUMBER:
+    case FieldType::REVISION:
+    case FieldType::NUMBER:
+    case FieldType::CALC:
       return Cmp::Num;
-    case FieldType::STATUS_ASSIGNEE: case FieldType::CREATOR: case FieldType::MODIFIER:
-    case FieldType::USER_SELECT: case FieldType::ORGANIZATION_SELECT:
-    case FieldType::GROUP_SELECT: case FieldType::CHECK_BOX: case FieldType::MULTI_SELECT:
+    case FieldType::STATUS_ASSIGNEE:
+    case FieldType::CREATOR:
+    case FieldType::MODIFIER:
+    case FieldType::USER_SELECT:
+    case FieldType::ORGANIZATION_SELECT:
+    case FieldType::GROUP_SELECT:
+    case FieldType::CHECK_BOX:
+    case FieldType::MULTI_SELECT:
     case FieldType::CATEGORY:
       return Cmp::Set;
-    case FieldType::DATE: return Cmp::Date;
-    case FieldType::TIME: return Cmp::Time;
-    case FieldType::DATETIME: case FieldType::CREATED_TIME: case FieldType::UPDATED_TIME:
+    case FieldType::DATE:
+      return Cmp::Date;
+    case FieldType::TIME:
+      return Cmp::Time;
+    case FieldType::DATETIME:
+    case FieldType::CREATED_TIME:
+    case FieldType::UPDATED_TIME:
       return Cmp::DateTime;
     default:
       return Cmp::Str;
@@ -374,29 +411,52 @@ Cmp cmpFor(FieldType t) {
 
 Acc accFor(FieldType t) {
   switch (t) {
-    case FieldType::ID: case FieldType::RECORD_NUMBER: return Acc::Id;
-    case FieldType::REVISION: return Acc::Revision;
-    case FieldType::STATUS: return Acc::Status;
-    case FieldType::STATUS_ASSIGNEE: return Acc::Assignees;
-    case FieldType::CREATOR: return Acc::Creator;
-    case FieldType::MODIFIER: return Acc::Modifier;
-    case FieldType::CREATED_TIME: return Acc::Created;
-    case FieldType::UPDATED_TIME: return Acc::Updated;
-    default: return isMultiValued(t) ? Acc::Items : Acc::Text;
+    case FieldType::ID:
+    case FieldType::RECORD_NUMBER:
+      return Acc::Id;
+    case FieldType::REVISION:
+      return Acc::Revision;
+    case FieldType::STATUS:
+      return Acc::Status;
+    case FieldType::STATUS_ASSIGNEE:
+      return Acc::Assignees;
+    case FieldType::CREATOR:
+      return Acc::Creator;
+    case FieldType::MODIFIER:
+      return Acc::Modifier;
+    case FieldType::CREATED_TIME:
+      return Acc::Created;
+    case FieldType::UPDATED_TIME:
+      return Acc::Updated;
+    default:
+      return isMultiValued(t) ? Acc::Items : Acc::Text;
   }
 }
 
 unsigned allowedOps(FieldType t) {
   switch (t) {
-    case FieldType::ID: case FieldType::RECORD_NUMBER: case FieldType::REVISION:
-    case FieldType::NUMBER: case FieldType::CALC:
+    case FieldType::ID:
+    case FieldType::RECORD_NUMBER:
+    case FieldType::REVISION:
+    case FieldType::NUMBER:
+    case FieldType::CALC:
       return kAllCmp | kIn;
-    case FieldType::STATUS: return kEqNe | kIn;
-    case FieldType::SINGLE_LINE_TEXT: case FieldType::LINK: return kEqNe | kIn | kLike;
-    case FieldType::MULTI_LINE_TEXT: case FieldType::RICH_TEXT: return kLike;
-    case FieldType::DROP_DOWN: case FieldType::RADIO_BUTTON: return kIn;
-    case FieldType::DATE: case FieldType::TIME: case FieldType::DATETIME:
-    case FieldType::CREATED_TIME: case FieldType::UPDATED_TIME:
+    case FieldType::STATUS:
+      return kEqNe | kIn;
+    case FieldType::SINGLE_LINE_TEXT:
+    case FieldType::LINK:
+      return kEqNe | kIn | kLike;
+    case FieldType::MULTI_LINE_TEXT:
+    case FieldType::RICH_TEXT:
+      return kLike;
+    case FieldType::DROP_DOWN:
+    case FieldType::RADIO_BUTTON:
+      return kIn;
+    case FieldType::DATE:
+    case FieldType::TIME:
+    case FieldType::DATETIME:
+    case FieldType::CREATED_TIME:
+    case FieldType::UPDATED_TIME:
       return kAllCmp;
     default:  // STATUS_ASSIGNEE, CREATOR, MODIFIER, *_SELECT, CHECK_BOX, MULTI_SELECT, CATEGORY
       return kIn;
@@ -405,12 +465,15 @@ unsigned allowedOps(FieldType t) {
 
 bool fnAllowed(FieldType t, Fn fn) {
   switch (fn) {
-    case Fn::None: return true;
+    case Fn::None:
+      return true;
     case Fn::LoginUser:
       return t == FieldType::STATUS_ASSIGNEE || t == FieldType::CREATOR ||
              t == FieldType::MODIFIER || t == FieldType::USER_SELECT;
-    case Fn::PrimaryOrg: return t == FieldType::ORGANIZATION_SELECT;
-    case Fn::Now: case Fn::Today:
+    case Fn::PrimaryOrg:
+      return t == FieldType::ORGANIZATION_SELECT;
+    case Fn::Now:
+    case Fn::Today:
       return t == FieldType::DATE || t == FieldType::DATETIME || t == FieldType::CREATED_TIME ||
              t == FieldType::UPDATED_TIME;
   }
@@ -419,9 +482,14 @@ bool fnAllowed(FieldType t, Fn fn) {
 
 bool sortable(FieldType t) {
   switch (t) {
-    case FieldType::RICH_TEXT: case FieldType::CHECK_BOX: case FieldType::MULTI_SELECT:
-    case FieldType::USER_SELECT: case FieldType::ORGANIZATION_SELECT:
-    case FieldType::GROUP_SELECT: case FieldType::STATUS_ASSIGNEE: case FieldType::CATEGORY:
+    case FieldType::RICH_TEXT:
+    case FieldType::CHECK_BOX:
+    case FieldType::MULTI_SELECT:
+    case FieldType::USER_SELECT:
+    case FieldType::ORGANIZATION_SELECT:
+    case FieldType::GROUP_SELECT:
+    case FieldType::STATUS_ASSIGNEE:
+    case FieldType::CATEGORY:
       return false;
     default:
       return true;
@@ -432,7 +500,11 @@ FieldType resolveField(const App& app, const std::string& code) {
   if (code == "$id") return FieldType::ID;
   if (const FieldDef* f = app.findField(code)) return f->type;
   const bool en = app.locale == Locale::en;
-  struct Def { FieldType type; const char* ja; const char* en; };
+  struct Def {
+    FieldType type;
+    const char* ja;
+    const char* en;
+  };
   static const Def defs[] = {
       {FieldType::RECORD_NUMBER, "レコード番号", "Record_number"},
       {FieldType::STATUS, "ステータス", "Status"},
@@ -481,9 +553,12 @@ const FieldValue* valueOf(const Record& r, const std::string& code) {
 
 RINGI_HOT_INLINE std::string_view textOf(const Record& r, Acc acc, const std::string& code) {
   switch (acc) {
-    case Acc::Status: return r.status;
-    case Acc::Creator: return r.creator;
-    case Acc::Modifier: return r.modifier;
+    case Acc::Status:
+      return r.status;
+    case Acc::Creator:
+      return r.creator;
+    case Acc::Modifier:
+      return r.modifier;
     default: {
       const FieldValue* v = valueOf(r, code);
       return v ? std::string_view(v->text) : std::string_view();
@@ -494,8 +569,12 @@ RINGI_HOT_INLINE std::string_view textOf(const Record& r, Acc acc, const std::st
 // Numeric value of a record's field; false when empty / not a number.
 bool numOf(const Record& r, Acc acc, const std::string& code, double& out) {
   switch (acc) {
-    case Acc::Id: out = static_cast<double>(r.id); return true;
-    case Acc::Revision: out = static_cast<double>(r.revision); return true;
+    case Acc::Id:
+      out = static_cast<double>(r.id);
+      return true;
+    case Acc::Revision:
+      out = static_cast<double>(r.revision);
+      return true;
     default: {
       const FieldValue* v = valueOf(r, code);
       if (!v || v->text.empty()) return false;
@@ -509,8 +588,12 @@ bool numOf(const Record& r, Acc acc, const std::string& code, double& out) {
 // Epoch seconds of a datetime field; false when empty.
 bool secsOf(const Record& r, Acc acc, const std::string& code, int64_t& out) {
   switch (acc) {
-    case Acc::Created: out = floorDiv(r.createdAt, 1000); return true;
-    case Acc::Updated: out = floorDiv(r.updatedAt, 1000); return true;
+    case Acc::Created:
+      out = floorDiv(r.createdAt, 1000);
+      return true;
+    case Acc::Updated:
+      out = floorDiv(r.updatedAt, 1000);
+      return true;
     default: {
       const FieldValue* v = valueOf(r, code);
       if (!v || v->text.empty()) return false;
@@ -522,13 +605,20 @@ bool secsOf(const Record& r, Acc acc, const std::string& code, int64_t& out) {
 template <typename T>
 bool ordered(Op op, const T& a, const T& b) {
   switch (op) {
-    case Op::EQ: return a == b;
-    case Op::NE: return !(a == b);
-    case Op::LT: return a < b;
-    case Op::GT: return b < a;
-    case Op::LE: return !(b < a);
-    case Op::GE: return !(a < b);
-    default: return false;
+    case Op::EQ:
+      return a == b;
+    case Op::NE:
+      return !(a == b);
+    case Op::LT:
+      return a < b;
+    case Op::GT:
+      return b < a;
+    case Op::LE:
+      return !(b < a);
+    case Op::GE:
+      return !(a < b);
+    default:
+      return false;
   }
 }
 
@@ -550,7 +640,10 @@ RINGI_HOT_INLINE bool evalCond(const Node& n, const Record& r, const Ctx& ctx) {
       }
       bool any = false;
       for (const Operand& o : n.operands) {
-        if (o.empty ? !has : (has && v == o.num)) { any = true; break; }
+        if (o.empty ? !has : (has && v == o.num)) {
+          any = true;
+          break;
+        }
       }
       return any != neg;
     }
@@ -559,7 +652,10 @@ RINGI_HOT_INLINE bool evalCond(const Node& n, const Record& r, const Ctx& ctx) {
       if (op == Op::LIKE || op == Op::NOT_LIKE) return containsCi(v, n.operands.front().str) != neg;
       bool any = false;
       for (const Operand& o : n.operands) {
-        if (sameText(v, o.str)) { any = true; break; }
+        if (sameText(v, o.str)) {
+          any = true;
+          break;
+        }
       }
       return any != neg;
     }
@@ -567,12 +663,24 @@ RINGI_HOT_INLINE bool evalCond(const Node& n, const Record& r, const Ctx& ctx) {
       const std::string* items = nullptr;
       size_t count = 0;
       switch (n.acc) {
-        case Acc::Assignees: items = r.assignees.data(); count = r.assignees.size(); break;
-        case Acc::Creator: items = &r.creator; count = r.creator.empty() ? 0 : 1; break;
-        case Acc::Modifier: items = &r.modifier; count = r.modifier.empty() ? 0 : 1; break;
+        case Acc::Assignees:
+          items = r.assignees.data();
+          count = r.assignees.size();
+          break;
+        case Acc::Creator:
+          items = &r.creator;
+          count = r.creator.empty() ? 0 : 1;
+          break;
+        case Acc::Modifier:
+          items = &r.modifier;
+          count = r.modifier.empty() ? 0 : 1;
+          break;
         default: {
           const FieldValue* v = valueOf(r, n.code);
-          if (v) { items = v->items.data(); count = v->items.size(); }
+          if (v) {
+            items = v->items.data();
+            count = v->items.size();
+          }
         }
       }
       bool any = false;
@@ -585,11 +693,17 @@ RINGI_HOT_INLINE bool evalCond(const Node& n, const Record& r, const Ctx& ctx) {
           if (!ctx.hasPrimaryOrg) continue;
           want = &ctx.primaryOrg;
         } else if (o.empty) {
-          if (count == 0) { any = true; break; }
+          if (count == 0) {
+            any = true;
+            break;
+          }
           continue;
         }
         for (size_t i = 0; i < count; ++i) {
-          if (sameText(items[i], *want)) { any = true; break; }
+          if (sameText(items[i], *want)) {
+            any = true;
+            break;
+          }
         }
         if (any) break;
       }
@@ -676,8 +790,7 @@ class Parser {
     if (atWord("order") && atWord("by", 1)) return true;
     // `limit` / `offset` start a clause unless they are a field code followed by an operator.
     if (atWord("limit") || atWord("offset")) {
-      return peek(1).type != Tok::Op && !atWord("in", 1) && !atWord("not", 1) &&
-             !atWord("like", 1);
+      return peek(1).type != Tok::Op && !atWord("in", 1) && !atWord("not", 1) && !atWord("like", 1);
     }
     return false;
   }
@@ -727,12 +840,18 @@ class Parser {
     Op op;
     const Token& t = peek();
     if (t.type == Tok::Op) {
-      if (t.text == "=") op = Op::EQ;
-      else if (t.text == "!=") op = Op::NE;
-      else if (t.text == "<") op = Op::LT;
-      else if (t.text == ">") op = Op::GT;
-      else if (t.text == "<=") op = Op::LE;
-      else op = Op::GE;
+      if (t.text == "=")
+        op = Op::EQ;
+      else if (t.text == "!=")
+        op = Op::NE;
+      else if (t.text == "<")
+        op = Op::LT;
+      else if (t.text == ">")
+        op = Op::GT;
+      else if (t.text == "<=")
+        op = Op::LE;
+      else
+        op = Op::GE;
       next();
     } else if (atWord("in")) {
       op = Op::IN;
@@ -795,11 +914,16 @@ class Parser {
     if (t.type != Tok::Word) syntaxError();
     if (peek(1).type == Tok::LParen) {
       Fn fn = Fn::None;
-      if (iequals(t.text, "LOGINUSER")) fn = Fn::LoginUser;
-      else if (iequals(t.text, "PRIMARY_ORGANIZATION")) fn = Fn::PrimaryOrg;
-      else if (iequals(t.text, "NOW")) fn = Fn::Now;
-      else if (iequals(t.text, "TODAY")) fn = Fn::Today;
-      else syntaxError();
+      if (iequals(t.text, "LOGINUSER"))
+        fn = Fn::LoginUser;
+      else if (iequals(t.text, "PRIMARY_ORGANIZATION"))
+        fn = Fn::PrimaryOrg;
+      else if (iequals(t.text, "NOW"))
+        fn = Fn::Now;
+      else if (iequals(t.text, "TODAY"))
+        fn = Fn::Today;
+      else
+        syntaxError();
       Token tok = next();
       next();  // (
       expect(Tok::RParen);

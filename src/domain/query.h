@@ -5,7 +5,8 @@
 // Conditions: = != < > <= >= in / not in (…) like / not like, parentheses, string literals in
 // double quotes (\" and \\ escapes), numbers, and the functions LOGINUSER(),
 // PRIMARY_ORGANIZATION(), NOW(), TODAY(). Field codes resolve against the app's fields and the
-// system fields ($id, the record number, status, assignee, creator, modifier, created/updated time).
+// system fields ($id, the record number, status, assignee, creator, modifier, created/updated
+// time).
 #pragma once
 
 #include <cstdint>

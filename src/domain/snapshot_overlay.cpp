@@ -35,7 +35,8 @@ std::string pairKey(int64_t a, int64_t b) { return std::to_string(a) + ':' + std
 
 void overlay(Snapshot& base, Snapshot&& newer) {
   replaceByKey(base.users, newer.users, [](const User& u) { return u.code; });
-  replaceByKey(base.organizations, newer.organizations, [](const Organization& o) { return o.code; });
+  replaceByKey(base.organizations, newer.organizations,
+               [](const Organization& o) { return o.code; });
   replaceByKey(base.groups, newer.groups, [](const Group& g) { return g.code; });
   replaceByKey(base.apps, newer.apps, [](const App& a) { return std::to_string(a.id); });
   replaceByKey(base.records, newer.records, [](const Record& r) { return pairKey(r.app, r.id); });

@@ -16,7 +16,9 @@ struct TaskKey {
   bool operator<(const TaskKey& o) const { return hi != o.hi ? hi < o.hi : lo < o.lo; }
 };
 struct TaskKeyHash {
-  size_t operator()(const TaskKey& k) const { return static_cast<size_t>(k.hi ^ (k.lo * 0x9e3779b97f4a7c15ULL)); }
+  size_t operator()(const TaskKey& k) const {
+    return static_cast<size_t>(k.hi ^ (k.lo * 0x9e3779b97f4a7c15ULL));
+  }
 };
 std::optional<TaskKey> parseTaskKey(const std::string& id);  // nullopt unless 32 lowercase hex
 std::string formatTaskKey(const TaskKey& key);

@@ -57,31 +57,50 @@ std::string App::assigneeFieldCode() const {
 
 const char* reasonCode(CheckReason r) {
   switch (r) {
-    case CheckReason::supported: return "supported";
-    case CheckReason::task_not_found: return "task_not_found";
-    case CheckReason::not_your_task: return "not_your_task";
-    case CheckReason::task_closed: return "task_closed";
-    case CheckReason::record_deleted: return "record_deleted";
-    case CheckReason::batch_approval_disabled: return "batch_approval_disabled";
-    case CheckReason::process_disabled: return "process_disabled";
-    case CheckReason::no_approve_action: return "no_approve_action";
-    case CheckReason::multiple_approve_actions: return "multiple_approve_actions";
-    case CheckReason::assignee_required: return "assignee_required";
-    case CheckReason::condition_not_met: return "condition_not_met";
-    case CheckReason::duplicate_task: return "duplicate_task";
-    case CheckReason::cancelled: return "cancelled";
-    case CheckReason::engine_failure: return "engine_failure";
+    case CheckReason::supported:
+      return "supported";
+    case CheckReason::task_not_found:
+      return "task_not_found";
+    case CheckReason::not_your_task:
+      return "not_your_task";
+    case CheckReason::task_closed:
+      return "task_closed";
+    case CheckReason::record_deleted:
+      return "record_deleted";
+    case CheckReason::batch_approval_disabled:
+      return "batch_approval_disabled";
+    case CheckReason::process_disabled:
+      return "process_disabled";
+    case CheckReason::no_approve_action:
+      return "no_approve_action";
+    case CheckReason::multiple_approve_actions:
+      return "multiple_approve_actions";
+    case CheckReason::assignee_required:
+      return "assignee_required";
+    case CheckReason::condition_not_met:
+      return "condition_not_met";
+    case CheckReason::duplicate_task:
+      return "duplicate_task";
+    case CheckReason::cancelled:
+      return "cancelled";
+    case CheckReason::engine_failure:
+      return "engine_failure";
   }
   return "unknown";
 }
 
 const char* batchStateName(BatchState s) {
   switch (s) {
-    case BatchState::queued: return "queued";
-    case BatchState::running: return "running";
-    case BatchState::completed: return "completed";
-    case BatchState::partially_completed: return "partially_completed";
-    case BatchState::cancelled: return "cancelled";
+    case BatchState::queued:
+      return "queued";
+    case BatchState::running:
+      return "running";
+    case BatchState::completed:
+      return "completed";
+    case BatchState::partially_completed:
+      return "partially_completed";
+    case BatchState::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }

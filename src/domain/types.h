@@ -41,12 +41,33 @@ struct Group {
 // ---------------------------------------------------------------------------------------------
 // Form fields
 enum class FieldType {
-  SINGLE_LINE_TEXT, MULTI_LINE_TEXT, RICH_TEXT, NUMBER, CALC, DATE, TIME, DATETIME, LINK,
-  DROP_DOWN, RADIO_BUTTON, CHECK_BOX, MULTI_SELECT, USER_SELECT, ORGANIZATION_SELECT,
+  SINGLE_LINE_TEXT,
+  MULTI_LINE_TEXT,
+  RICH_TEXT,
+  NUMBER,
+  CALC,
+  DATE,
+  TIME,
+  DATETIME,
+  LINK,
+  DROP_DOWN,
+  RADIO_BUTTON,
+  CHECK_BOX,
+  MULTI_SELECT,
+  USER_SELECT,
+  ORGANIZATION_SELECT,
   GROUP_SELECT,
   // system fields
-  RECORD_NUMBER, ID, REVISION, CREATOR, MODIFIER, CREATED_TIME, UPDATED_TIME, STATUS,
-  STATUS_ASSIGNEE, CATEGORY,
+  RECORD_NUMBER,
+  ID,
+  REVISION,
+  CREATOR,
+  MODIFIER,
+  CREATED_TIME,
+  UPDATED_TIME,
+  STATUS,
+  STATUS_ASSIGNEE,
+  CATEGORY,
 };
 
 struct FieldDef {
@@ -54,8 +75,8 @@ struct FieldDef {
   std::string label;
   FieldType type = FieldType::SINGLE_LINE_TEXT;
   bool required = false;
-  std::vector<std::string> options;  // DROP_DOWN / RADIO_BUTTON / CHECK_BOX / MULTI_SELECT
-  std::string defaultValue;          // for single-valued fields
+  std::vector<std::string> options;        // DROP_DOWN / RADIO_BUTTON / CHECK_BOX / MULTI_SELECT
+  std::string defaultValue;                // for single-valued fields
   std::vector<std::string> defaultValues;  // for multi-valued fields
   // The field's full properties object as the api layer received it, kept verbatim so the form
   // fields API and export return exactly what was imported. Opaque to the domain.
@@ -163,10 +184,10 @@ struct Record {
   int64_t app = 0;
   int64_t id = 0;
   int64_t revision = 1;
-  FieldValues values;  // user fields by code (no system fields)
-  std::string status;                        // empty when process management never enabled
-  std::vector<std::string> assignees;        // user codes, in resolution order
-  std::vector<std::string> actedBy;          // ALL status: assignees that have already acted
+  FieldValues values;                  // user fields by code (no system fields)
+  std::string status;                  // empty when process management never enabled
+  std::vector<std::string> assignees;  // user codes, in resolution order
+  std::vector<std::string> actedBy;    // ALL status: assignees that have already acted
   std::string creator;
   std::string modifier;
   int64_t createdAt = 0;
@@ -268,7 +289,7 @@ struct Snapshot {
   // Records and tasks are the bulk of a state; deques grow without copying and Engine::load frees
   // them block by block as it takes them, so a load never holds them twice.
   std::deque<Record> records;
-  std::deque<Task> tasks;      // when empty on import, open tasks are derived from records
+  std::deque<Task> tasks;  // when empty on import, open tasks are derived from records
   std::vector<Batch> batches;
   // Stored chunks of records' histories; Engine::load puts them back in front of each record's
   // own entries (Record::archived says how many there must be).

@@ -16,12 +16,20 @@ TEST_F(ApiTest, GetStatusIsTheImportedShape) {
 TEST_F(ApiTest, PutPreviewStatusRevisionAndDeploy) {
   auto cur = call("sato", "GET", "/k/v1/preview/app/status.json?app=1");
   std::string rev = cur.body["revision"];
-  expectError(call("smith", "PUT", "/k/v1/preview/app/status.json", json{{"app", 1}, {"enable", true}, {"revision", 99}}),
-              409, "GAIA_CO03", "The revision is not the latest. Someone may update the app settings (ID: 1).");
+  expectError(call("smith", "PUT", "/k/v1/preview/app/status.json",
+                   json{{"app", 1}, {"enable", true}, {"revision", 99}}),
+              409, "GAIA_CO03",
+              "The revision is not the latest. Someone may update the app settings (ID: 1).");
   json states = cur.body["states"];
-  states["却下"] = {{"name", "却下"}, {"index", "3"}, {"assignee", {{"type", "ONE"}, {"entities", json::array()}}}};
+  states["却下"] = {{"name", "却下"},
+                    {"index", "3"},
+                    {"assignee", {{"type", "ONE"}, {"entities", json::array()}}}};
   json actions = cur.body["actions"];
-  actions.push_back({{"name", "却下する"}, {"from", "承認待ち"}, {"to", "却下"}, {"filterCond", ""}, {"type", "PRIMARY"}});
+  actions.push_back({{"name", "却下する"},
+                     {"from", "承認待ち"},
+                     {"to", "却下"},
+                     {"filterCond", ""},
+                     {"type", "PRIMARY"}});
   auto c = call("smith", "PUT", "/k/v1/preview/app/status.json",
                 json{{"app", 1}, {"states", states}, {"actions", actions}, {"revision", rev}});
   ASSERT_EQ(c.status, 200) << c.body.dump();
@@ -35,7 +43,8 @@ TEST_F(ApiTest, PutPreviewStatusRevisionAndDeploy) {
   live = call("sato", "GET", "/k/v1/app/status.json?app=1");
   EXPECT_EQ(live.body["states"].size(), 4u);
   EXPECT_EQ(live.body["actions"][2]["name"], "却下する");
-  auto r = call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 2}, {"action", "却下する"}});
+  auto r = call("sato", "PUT", "/k/v1/record/status.json",
+                json{{"app", 1}, {"id", 2}, {"action", "却下する"}});
   EXPECT_EQ(r.status, 200) << r.body.dump();
   expectError(call("sato", "GET", "/k/v1/preview/app/deploy.json?apps[0]=9"), 404, "GAIA_AP01");
 }
@@ -55,8 +64,10 @@ TEST_F(ApiTest, AppsAndFields) {
   expectError(call("smith", "GET", "/k/v1/apps.json?limit=101"), 400, "CB_VA01");
   expectError(call("smith", "GET", "/k/v1/app.json?id=77"), 404, "GAIA_AP01");
 
-  auto f = call("smith", "POST", "/k/v1/preview/app/form/fields.json",
-                json{{"app", 2}, {"properties", {{"title", {{"type", "SINGLE_LINE_TEXT"}, {"label", "Title"}}}}}});
+  auto f =
+      call("smith", "POST", "/k/v1/preview/app/form/fields.json",
+           json{{"app", 2},
+                {"properties", {{"title", {{"type", "SINGLE_LINE_TEXT"}, {"label", "Title"}}}}}});
   ASSERT_EQ(f.status, 200) << f.body.dump();
   auto pf = call("smith", "GET", "/k/v1/preview/app/form/fields.json?app=2");
   EXPECT_EQ(pf.body["properties"]["title"]["type"], "SINGLE_LINE_TEXT");
@@ -65,7 +76,8 @@ TEST_F(ApiTest, AppsAndFields) {
   expectError(bad, 400, "CB_VA01");
   EXPECT_FALSE(messagesOf(bad, "properties.x.type").empty());
   auto lf = call("sato", "GET", "/k/v1/app/form/fields.json?app=1");
-  EXPECT_EQ(lf.body["properties"]["件名"], json::parse(kExpenseWorkspace)["apps"][0]["fields"]["件名"]);
+  EXPECT_EQ(lf.body["properties"]["件名"],
+            json::parse(kExpenseWorkspace)["apps"][0]["fields"]["件名"]);
   EXPECT_EQ(lf.body["properties"]["ステータス"]["type"], "STATUS");
 }
 
@@ -96,18 +108,23 @@ TEST_F(ApiTest, PutPreviewStatusRefusesAFilterCondThatCannotRun) {
   auto withCond = [&](const std::string& cond) {
     json actions = cur.body["actions"];
     actions[1]["filterCond"] = cond;
-    return call("smith", "PUT", "/k/v1/preview/app/status.json", json{{"app", 1}, {"actions", actions}});
+    return call("smith", "PUT", "/k/v1/preview/app/status.json",
+                json{{"app", 1}, {"actions", actions}});
   };
   std::string deep = "金額 < 1";
   for (int i = 0; i < 5000; ++i) deep = "(" + deep + ")";
   auto tooDeep = withCond(deep);
   expectError(tooDeep, 400, "CB_VA01");
-  EXPECT_EQ(tooDeep.body["errors"], json::parse(R"({"actions[1].filterCond":{"messages":["Parentheses may nest at most 32 deep."]}})"));
+  EXPECT_EQ(
+      tooDeep.body["errors"],
+      json::parse(
+          R"({"actions[1].filterCond":{"messages":["Parentheses may nest at most 32 deep."]}})"));
   auto syntax = withCond("金額 <");
   expectError(syntax, 400, "CB_VA01");
   EXPECT_TRUE(syntax.body["errors"].contains("actions[1].filterCond")) << syntax.body.dump();
   expectError(withCond("ない = 1"), 400, "GAIA_IQ11");
-  EXPECT_EQ(call("sato", "GET", "/k/v1/preview/app/status.json?app=1").body, cur.body) << "nothing was saved";
+  EXPECT_EQ(call("sato", "GET", "/k/v1/preview/app/status.json?app=1").body, cur.body)
+      << "nothing was saved";
   auto ok = withCond("金額 < 50000 and (ステータス in (\"承認待ち\"))");
   EXPECT_EQ(ok.status, 200) << ok.body.dump();
 }

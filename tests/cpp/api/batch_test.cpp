@@ -55,8 +55,8 @@ TEST_F(ApiTest, CheckSubmitProgress) {
 
   expectError(call("li", "GET", "/batch_approvals/_submit?user_id=li&batch_number=" + number), 404,
               "RINGI_BA01", "指定的批次（" + number + "）不存在。");
-  expectError(call("sato", "POST", "/batch_approvals/_cancel?user_id=sato&batch_number=" + number), 409,
-              "RINGI_BA02");
+  expectError(call("sato", "POST", "/batch_approvals/_cancel?user_id=sato&batch_number=" + number),
+              409, "RINGI_BA02");
   expectError(call("sato", "POST", "/batch_approvals/_cancel?user_id=sato&batch_number=nope"), 404,
               "RINGI_BA01");
 }
@@ -87,7 +87,8 @@ TEST_F(ApiTest, BatchInputValidationStoresNothing) {
                {"[1,2", "task_ids"}};
   for (const auto& k : cases) {
     for (const char* op : {"_check", "_submit"}) {
-      auto c = call("sato", "POST", std::string("/batch_approvals/") + op + "?user_id=sato", k.body);
+      auto c =
+          call("sato", "POST", std::string("/batch_approvals/") + op + "?user_id=sato", k.body);
       expectError(c, 400, "CB_VA01");
       EXPECT_FALSE(messagesOf(c, k.key).empty()) << op << " " << k.body << " " << c.body.dump();
     }
@@ -95,8 +96,8 @@ TEST_F(ApiTest, BatchInputValidationStoresNothing) {
   auto c = call("smith", "POST", "/batch_approvals/_submit?user_id=smith", many.dump());
   EXPECT_EQ(messagesOf(c, "task_ids"),
             std::vector<std::string>{"A maximum of 200 tasks can be specified at one time."});
-  expectError(call("sato", "POST", "/batch_approvals/_submit?user_id=ghost", json::array({"x"})), 401,
-              "CB_AU01");
+  expectError(call("sato", "POST", "/batch_approvals/_submit?user_id=ghost", json::array({"x"})),
+              401, "CB_AU01");
   EXPECT_FALSE(svc.hasPendingBatches());
   EXPECT_EQ(svc.exportWorkspace(), before);
   // {"task_ids": [...]} is accepted too
@@ -123,7 +124,8 @@ TEST_F(ApiTest, TasksAndSettings) {
   auto ids = openTaskIds("sato");
   auto c = call("sato", "POST", "/batch_approvals/_check?user_id=sato", json(ids));
   EXPECT_EQ(c.body[0]["reason_code"], "batch_approval_disabled");
-  expectError(call("sato", "PUT", "/batch_approvals/_settings", json{{"app", 1}, {"actions", {{"承認待ち", 5}}}}),
+  expectError(call("sato", "PUT", "/batch_approvals/_settings",
+                   json{{"app", 1}, {"actions", {{"承認待ち", 5}}}}),
               400, "CB_VA01");
 }
 
@@ -133,22 +135,29 @@ TEST_F(ApiTest, StatusHistoryNewestFirstWithPaging) {
   const size_t n = before.body["history"].size();
   ASSERT_GE(n, 1u);
   ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json",
-                 json{{"app", 1}, {"id", 1}, {"action", "承認する"}}).status, 200);
+                 json{{"app", 1}, {"id", 1}, {"action", "承認する"}})
+                .status,
+            200);
   auto after = call("sato", "GET", "/batch_approvals/_history?app=1&id=1");
   ASSERT_EQ(after.body["history"].size(), n + 1);
   const json& newest = after.body["history"][0];
   EXPECT_EQ(newest["action"], "承認する");
   EXPECT_EQ(newest["actor"]["code"], "sato");
-  EXPECT_EQ(newest["status"], call("sato", "GET", "/k/v1/record.json?app=1&id=1").body["record"]["ステータス"]["value"]);
+  EXPECT_EQ(
+      newest["status"],
+      call("sato", "GET", "/k/v1/record.json?app=1&id=1").body["record"]["ステータス"]["value"]);
   EXPECT_EQ(after.body["history"][1], before.body["history"][0]);
   auto page = call("sato", "GET", "/batch_approvals/_history?app=1&id=1&offset=1&limit=1");
   ASSERT_EQ(page.body["history"].size(), 1u);
   EXPECT_EQ(page.body["history"][0], before.body["history"][0]);
   EXPECT_TRUE(after.changes.empty());
 
-  EXPECT_EQ(call("sato", "GET", "/batch_approvals/_history?app=1").body["errors"].contains("id"), true);
-  EXPECT_EQ(call("sato", "GET", "/batch_approvals/_history?app=1&id=1&limit=101").body["code"], "CB_VA01");
-  EXPECT_EQ(call("sato", "GET", "/batch_approvals/_history?app=1&id=999").body["code"], "GAIA_RE01");
+  EXPECT_EQ(call("sato", "GET", "/batch_approvals/_history?app=1").body["errors"].contains("id"),
+            true);
+  EXPECT_EQ(call("sato", "GET", "/batch_approvals/_history?app=1&id=1&limit=101").body["code"],
+            "CB_VA01");
+  EXPECT_EQ(call("sato", "GET", "/batch_approvals/_history?app=1&id=999").body["code"],
+            "GAIA_RE01");
   EXPECT_EQ(call("sato", "POST", "/batch_approvals/_history?app=1&id=1").status, 405);
 }
 

@@ -4,25 +4,35 @@
 namespace ringi::apitest {
 
 TEST_F(Seed003Test, BulkRequestExample) {
-  json body = {{"requests",
-                {{{"method", "PUT"}, {"api", "/k/v1/record/status.json"},
-                  {"payload", {{"app", 1}, {"id", 1001}, {"action", "申请"}, {"assignee", "user2"}, {"revision", 1}}}},
-                 {{"method", "PUT"}, {"api", "/k/guest/3/v1/records/status"},
-                  {"payload", {{"app", 1}, {"records", {{{"id", 1002}, {"action", "批准"}}}}}}},
-                 {{"method", "PUT"}, {"api", "https://x.cybozu.cn/k/v1/record.json"},
-                  {"payload", {{"app", 1}, {"id", 1003}, {"record", {{"标题", {{"value", "晚餐"}}}}}}}}}}};
+  json body = {
+      {"requests",
+       {{{"method", "PUT"},
+         {"api", "/k/v1/record/status.json"},
+         {"payload",
+          {{"app", 1}, {"id", 1001}, {"action", "申请"}, {"assignee", "user2"}, {"revision", 1}}}},
+        {{"method", "PUT"},
+         {"api", "/k/guest/3/v1/records/status"},
+         {"payload", {{"app", 1}, {"records", {{{"id", 1002}, {"action", "批准"}}}}}}},
+        {{"method", "PUT"},
+         {"api", "https://x.cybozu.cn/k/v1/record.json"},
+         {"payload", {{"app", 1}, {"id", 1003}, {"record", {{"标题", {{"value", "晚餐"}}}}}}}}}}};
   auto c = call("Administrator", "POST", "/k/v1/bulkRequest.json", body);
   ASSERT_EQ(c.status, 200) << c.body.dump();
-  EXPECT_EQ(c.body, json::parse(R"({"results":[{"revision":"3"},{"records":[{"id":"1002","revision":"9"}]},{"revision":"6"}]})"));
+  EXPECT_EQ(
+      c.body,
+      json::parse(
+          R"({"results":[{"revision":"3"},{"records":[{"id":"1002","revision":"9"}]},{"revision":"6"}]})"));
   EXPECT_FALSE(c.changes.empty());
 }
 
 TEST_F(Seed003Test, BulkFailureRollsBackAndUsesFailingStatus) {
   std::string before = svc.exportWorkspace();
   json body = {{"requests",
-                {{{"method", "PUT"}, {"api", "/k/v1/record/status.json"},
+                {{{"method", "PUT"},
+                  {"api", "/k/v1/record/status.json"},
                   {"payload", {{"app", 1}, {"id", 1002}, {"action", "批准"}}}},
-                 {{"method", "PUT"}, {"api", "/k/v1/record/status.json"},
+                 {{"method", "PUT"},
+                  {"api", "/k/v1/record/status.json"},
                   {"payload", {{"app", 1}, {"id", 1003}, {"action", "拒绝"}, {"revision", 99}}}},
                  {{"method", "POST"}, {"api", "/k/v1/record.json"}, {"payload", {{"app", 1}}}}}}};
   auto c = call("Administrator", "POST", "/k/v1/bulkRequest.json", body);
@@ -45,16 +55,20 @@ TEST_F(Seed003Test, BulkFailureRollsBackAndUsesFailingStatus) {
 TEST_F(ApiTest, BulkRequestValidation) {
   json reqs = json::array();
   for (int i = 0; i < 21; ++i)
-    reqs.push_back({{"method", "PUT"}, {"api", "/k/v1/record.json"}, {"payload", {{"app", 1}, {"id", 1}}}});
+    reqs.push_back(
+        {{"method", "PUT"}, {"api", "/k/v1/record.json"}, {"payload", {{"app", 1}, {"id", 1}}}});
   auto c = call("smith", "POST", "/k/v1/bulkRequest.json", json{{"requests", reqs}});
   expectError(c, 400, "CB_VA01");
   EXPECT_EQ(messagesOf(c, "requests"),
             std::vector<std::string>{"A maximum of 20 requests can be sent at one time."});
-  c = call("smith", "POST", "/k/v1/bulkRequest.json",
-           json{{"requests", {{{"method", "GET"}, {"api", "/k/v1/record.json"}, {"payload", {{"app", 1}, {"id", 1}}}},
-                              {{"method", "PUT"}, {"api", "/k/v1/app/status.json"}, {"payload", json::object()}},
-                              {{"method", "FETCH"}, {"api", "/k/v1/record.json"}},
-                              {{"api", "/k/v1/record.json"}}}}});
+  c = call(
+      "smith", "POST", "/k/v1/bulkRequest.json",
+      json{
+          {"requests",
+           {{{"method", "GET"}, {"api", "/k/v1/record.json"}, {"payload", {{"app", 1}, {"id", 1}}}},
+            {{"method", "PUT"}, {"api", "/k/v1/app/status.json"}, {"payload", json::object()}},
+            {{"method", "FETCH"}, {"api", "/k/v1/record.json"}},
+            {{"api", "/k/v1/record.json"}}}}});
   expectError(c, 400, "CB_VA01");
   EXPECT_FALSE(messagesOf(c, "requests[0].api").empty());
   EXPECT_FALSE(messagesOf(c, "requests[1].api").empty());
@@ -63,7 +77,10 @@ TEST_F(ApiTest, BulkRequestValidation) {
   c = call("smith", "POST", "/k/v1/bulkRequest.json", json{{"requests", "x"}});
   expectError(c, 400, "CB_VA01");
   c = call("smith", "POST", "/k/v1/bulkRequest.json",
-           json{{"requests", {{{"method", "DELETE"}, {"api", "/k/v1/records.json"}, {"payload", {{"app", 1}, {"ids", {3}}}}}}}});
+           json{{"requests",
+                 {{{"method", "DELETE"},
+                   {"api", "/k/v1/records.json"},
+                   {"payload", {{"app", 1}, {"ids", {3}}}}}}}});
   EXPECT_EQ(c.status, 200) << c.body.dump();
   EXPECT_EQ(c.body, json({{"results", {json::object()}}}));
 }

@@ -1,6 +1,7 @@
 // Error catalogue, rendering and request-level failures (unknown path, wrong method, malformed
 // JSON, unknown user, wrong types, huge and odd input).
 #include "api/errors.h"
+
 #include "api/json_text.h"
 #include "api/messages.h"
 #include "api_fixture.h"
@@ -13,12 +14,12 @@ TEST(Messages, EveryDomainCodeHasStatusAndThreeLanguages) {
   struct Expect {
     const char* code;
     int status;
-  } table[] = {{"GAIA_AP01", 404}, {"GAIA_RE01", 404}, {"GAIA_RE20", 404}, {"GAIA_CO02", 409},
-               {"GAIA_CO03", 409}, {"GAIA_IL03", 400}, {"GAIA_ST02", 400}, {"GAIA_SA01", 400},
-               {"GAIA_SA04", 400}, {"GAIA_NT01", 403}, {"GAIA_IL26", 400}, {"GAIA_TO02", 400},
-               {"GAIA_UN10", 400}, {"GAIA_IQ03", 400}, {"GAIA_IQ11", 400}, {"GAIA_QU01", 400},
-               {"GAIA_QU02", 400}, {"CB_VA01", 400},   {"CB_IJ01", 400},   {"CB_AU01", 401},
-               {"CB_NF01", 404},   {"RINGI_MT01", 405}, {"RINGI_SA01", 400}, {"RINGI_BA01", 404},
+  } table[] = {{"GAIA_AP01", 404},  {"GAIA_RE01", 404},  {"GAIA_RE20", 404},  {"GAIA_CO02", 409},
+               {"GAIA_CO03", 409},  {"GAIA_IL03", 400},  {"GAIA_ST02", 400},  {"GAIA_SA01", 400},
+               {"GAIA_SA04", 400},  {"GAIA_NT01", 403},  {"GAIA_IL26", 400},  {"GAIA_TO02", 400},
+               {"GAIA_UN10", 400},  {"GAIA_IQ03", 400},  {"GAIA_IQ11", 400},  {"GAIA_QU01", 400},
+               {"GAIA_QU02", 400},  {"CB_VA01", 400},    {"CB_IJ01", 400},    {"CB_AU01", 401},
+               {"CB_NF01", 404},    {"RINGI_MT01", 405}, {"RINGI_SA01", 400}, {"RINGI_BA01", 404},
                {"RINGI_BA02", 409}, {"RINGI_WS01", 400}, {"RINGI_IE01", 500}, {"GAIA_IL23", 520}};
   for (const auto& e : table) {
     EXPECT_EQ(api::httpStatusOf(e.code), e.status) << e.code;
@@ -63,17 +64,18 @@ TEST(Messages, ReferenceTexts) {
 }
 
 TEST(Messages, DomainFieldMessageIdsAreTranslated) {
-  for (const char* id : {"required", "query_syntax", "invalid_option", "not_number", "invalid_date",
-                         "invalid_time", "invalid_datetime", "unique", "unknown_user",
-                         "invalid_value", "query_depth", "index_too_large", "too_deep",
-                         "too_many_items"}) {
+  for (const char* id :
+       {"required", "query_syntax", "invalid_option", "not_number", "invalid_date", "invalid_time",
+        "invalid_datetime", "unique", "unknown_user", "invalid_value", "query_depth",
+        "index_too_large", "too_deep", "too_many_items"}) {
     std::string en = api::fieldMessage(id, {"v"}, Locale::en);
     std::string ja = api::fieldMessage(id, {"v"}, Locale::ja);
     std::string zh = api::fieldMessage(id, {"v"}, Locale::zh);
     EXPECT_NE(en, ja) << id;
     EXPECT_NE(en, zh) << id;
     if (std::string(id) != "invalid_value") {
-      EXPECT_NE(en, api::fieldMessage("invalid_value", {}, Locale::en)) << id << " has its own text";
+      EXPECT_NE(en, api::fieldMessage("invalid_value", {}, Locale::en))
+          << id << " has its own text";
     }
   }
 }
@@ -106,9 +108,12 @@ TEST(Errors, RenderShape) {
 }
 
 TEST_F(ApiTest, UnknownPathIs404InUserLocale) {
-  expectError(call("sato", "GET", "/k/v1/nothing.json"), 404, "CB_NF01", "指定したAPIが見つかりません。");
-  expectError(call("smith", "GET", "/somewhere/else"), 404, "CB_NF01", "The specified API is not found.");
-  expectError(call("li", "GET", "/k/v1/RECORD.json?app=1&id=1"), 404, "CB_NF01", "找不到指定的API。");
+  expectError(call("sato", "GET", "/k/v1/nothing.json"), 404, "CB_NF01",
+              "指定したAPIが見つかりません。");
+  expectError(call("smith", "GET", "/somewhere/else"), 404, "CB_NF01",
+              "The specified API is not found.");
+  expectError(call("li", "GET", "/k/v1/RECORD.json?app=1&id=1"), 404, "CB_NF01",
+              "找不到指定的API。");
 }
 
 TEST_F(ApiTest, WrongMethodIs405) {
@@ -125,23 +130,28 @@ TEST_F(ApiTest, MethodMustBeExact) {
 TEST_F(ApiTest, MalformedJsonIsCBIJ01) {
   expectError(call("sato", "PUT", "/k/v1/record/status.json", std::string("{\"app\":1,")), 400,
               "CB_IJ01", "不正なJSON文字列です。");
-  expectError(call("smith", "PUT", "/k/v1/record/status.json", std::string("[1,2]")), 400, "CB_IJ01",
-              "Invalid JSON string.");
+  expectError(call("smith", "PUT", "/k/v1/record/status.json", std::string("[1,2]")), 400,
+              "CB_IJ01", "Invalid JSON string.");
   expectError(call("li", "POST", "/k/v1/record.json", std::string("\"\xff\xfe\"")), 400, "CB_IJ01");
   // Nesting past JsonReader::kMaxDepth (128) is refused like bad JSON, before anything runs.
-  const auto revision = [&] { return call("sato", "GET", "/k/v1/record.json?app=1&id=1").body["record"]["$revision"]; };
+  const auto revision = [&] {
+    return call("sato", "GET", "/k/v1/record.json?app=1&id=1").body["record"]["$revision"];
+  };
   const json before = revision();
-  const std::string deep = "{\"app\":1,\"id\":1,\"action\":" + std::string(200, '[') + std::string(200, ']') + "}";
+  const std::string deep =
+      "{\"app\":1,\"id\":1,\"action\":" + std::string(200, '[') + std::string(200, ']') + "}";
   expectError(call("sato", "PUT", "/k/v1/record/status.json", deep), 400, "CB_IJ01");
-  auto r = svc.handleJson("{\"user\":\"sato\",\"method\":\"GET\",\"path\":\"/k/v1/apps.json\",\"x\":" +
-                          std::string(129, '[') + std::string(129, ']') + "}");
+  auto r =
+      svc.handleJson("{\"user\":\"sato\",\"method\":\"GET\",\"path\":\"/k/v1/apps.json\",\"x\":" +
+                     std::string(129, '[') + std::string(129, ']') + "}");
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("CB_IJ01"), std::string::npos);
   EXPECT_EQ(revision(), before);
 }
 
 TEST_F(ApiTest, UnknownUserIs401) {
-  expectError(call("nobody", "GET", "/k/v1/record.json?app=1&id=1"), 401, "CB_AU01", "Please login.");
+  expectError(call("nobody", "GET", "/k/v1/record.json?app=1&id=1"), 401, "CB_AU01",
+              "Please login.");
   expectError(call("", "GET", "/k/v1/record.json?app=1&id=1"), 401, "CB_AU01");
 }
 
@@ -157,14 +167,19 @@ TEST_F(ApiTest, WrongTypesAreCBVA01WithKeys) {
   EXPECT_EQ(messagesOf(c, "action"), std::vector<std::string>{"必須です。"});
   c = call("smith", "PUT", "/k/v1/record/status.json",
            json{{"app", 1}, {"id", 1}, {"action", "承認する"}, {"revision", -2}});
-  EXPECT_EQ(messagesOf(c, "revision"), std::vector<std::string>{"must be greater than or equal to -1"});
+  EXPECT_EQ(messagesOf(c, "revision"),
+            std::vector<std::string>{"must be greater than or equal to -1"});
 }
 
 TEST_F(ApiTest, ExtraParamsAndRequestTokenAreIgnored) {
   auto c = call("sato", "GET", "/k/v1/record.json?app=1&id=1&foo=bar&__REQUEST_TOKEN__=x");
   EXPECT_EQ(c.status, 200) << c.body.dump();
   c = call("sato", "PUT", "/k/v1/record/status.json",
-           json{{"app", 1}, {"id", 1}, {"action", "承認する"}, {"__REQUEST_TOKEN__", "t"}, {"extra", {1, 2}}});
+           json{{"app", 1},
+                {"id", 1},
+                {"action", "承認する"},
+                {"__REQUEST_TOKEN__", "t"},
+                {"extra", {1, 2}}});
   EXPECT_EQ(c.status, 200) << c.body.dump();
   EXPECT_EQ(c.body, json({{"revision", "5"}}));
 }
@@ -191,12 +206,14 @@ TEST_F(ApiTest, HugeStringsAndUnicodeDoNotBreakAnything) {
 }
 
 TEST_F(ApiTest, HandleJsonEnvelope) {
-  auto r = svc.handleJson(R"({"user":"sato","method":"GET","path":"/k/v1/record.json?app=1&id=1"})");
+  auto r =
+      svc.handleJson(R"({"user":"sato","method":"GET","path":"/k/v1/record.json?app=1&id=1"})");
   EXPECT_EQ(r.status, 200);
   r = svc.handleJson("not json");
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("CB_IJ01"), std::string::npos);
-  r = svc.handleJson(R"({"user":"sato","method":"PUT","path":"/k/v1/record/status.json","body":{"app":1,"id":1,"action":"承認する"}})");
+  r = svc.handleJson(
+      R"({"user":"sato","method":"PUT","path":"/k/v1/record/status.json","body":{"app":1,"id":1,"action":"承認する"}})");
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_FALSE(r.changes.empty());
   r = svc.handleJson(R"({"user":5,"method":"GET","path":"/k/v1/app.json?id=1"})");

@@ -17,9 +17,18 @@ class HistoryRowsTest : public ApiTest {
     ApiTest::SetUp();
     auto cur = call("sato", "GET", "/k/v1/preview/app/status.json?app=1");
     json actions = cur.body["actions"];
-    actions.push_back({{"name", "差し戻す"}, {"from", "承認待ち"}, {"to", "未処理"}, {"filterCond", ""}, {"type", "PRIMARY"}});
-    ASSERT_EQ(call("smith", "PUT", "/k/v1/preview/app/status.json", json{{"app", 1}, {"actions", actions}}).status, 200);
-    ASSERT_EQ(call("smith", "POST", "/k/v1/preview/app/deploy.json", json{{"apps", {{{"app", 1}}}}}).status, 200);
+    actions.push_back({{"name", "差し戻す"},
+                       {"from", "承認待ち"},
+                       {"to", "未処理"},
+                       {"filterCond", ""},
+                       {"type", "PRIMARY"}});
+    ASSERT_EQ(call("smith", "PUT", "/k/v1/preview/app/status.json",
+                   json{{"app", 1}, {"actions", actions}})
+                  .status,
+              200);
+    ASSERT_EQ(call("smith", "POST", "/k/v1/preview/app/deploy.json", json{{"apps", {{{"app", 1}}}}})
+                  .status,
+              200);
   }
 
   // `n` status changes of record 1; the ChangeSet text of each.
@@ -28,7 +37,8 @@ class HistoryRowsTest : public ApiTest {
     for (int i = 0; i < n; ++i) {
       const domain::Record* r = s.engine().findRecord(1, 1);
       const char* action = r->status == "承認待ち" ? "差し戻す" : "申請する";
-      auto resp = s.handle(api::Request{"sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", action}}.dump()});
+      auto resp = s.handle(api::Request{"sato", "PUT", "/k/v1/record/status.json",
+                                        json{{"app", 1}, {"id", 1}, {"action", action}}.dump()});
       EXPECT_EQ(resp.status, 200) << resp.body;
       ++clock;
       out.push_back(resp.changes);
@@ -58,7 +68,8 @@ TEST_F(HistoryRowsTest, AStatusChangeWritesTheSameBytesAfter10Or1000EarlierActio
   const std::vector<std::string> early = act(svc, 64);
   act(svc, 1000);
   const std::vector<std::string> late = act(svc, 64);
-  const double ratio = static_cast<double>(totalBytes(late)) / static_cast<double>(totalBytes(early));
+  const double ratio =
+      static_cast<double>(totalBytes(late)) / static_cast<double>(totalBytes(early));
   // The same rows, the same shape; only numbers grow a digit or two (revision, entry, from).
   EXPECT_GT(ratio, 0.98);
   EXPECT_LT(ratio, 1.03) << totalBytes(early) << " vs " << totalBytes(late) << " bytes";
@@ -156,22 +167,29 @@ TEST_F(HistoryRowsTest, HistoryRowsThatDoNotMatchTheirRecordAreRefusedByName) {
   };
   json missing = rows;
   missing.erase("history");
-  EXPECT_EQ(refusal(missing), "400 Invalid workspace: record 1 of app 1 has no history row from entry 0 (1 expected)");
+  EXPECT_EQ(
+      refusal(missing),
+      "400 Invalid workspace: record 1 of app 1 has no history row from entry 0 (1 expected)");
   json orphan = rows;
   orphan["history"].push_back(rows["history"][0]);
   orphan["history"][1]["record"] = 9;
-  EXPECT_EQ(refusal(orphan), "400 Invalid workspace: history rows of record 9 of app 1, which is not stored");
+  EXPECT_EQ(refusal(orphan),
+            "400 Invalid workspace: history rows of record 9 of app 1, which is not stored");
   json odd = rows;
   odd["records"][0]["historyFrom"] = 5;
-  EXPECT_EQ(refusal(odd), "400 Invalid workspace: record 1 of app 1 says 5 history entries are archived, not a multiple of 8");
+  EXPECT_EQ(refusal(odd),
+            "400 Invalid workspace: record 1 of app 1 says 5 history entries are archived, not a "
+            "multiple of 8");
   json shortChunk = rows;
   shortChunk["history"][0]["entries"].erase(0);
   EXPECT_EQ(refusal(shortChunk),
-            "400 Invalid workspace: record 1 of app 1 has a history row from entry 0 with 7 entries, not one of the 1 rows of 8 it archived");
+            "400 Invalid workspace: record 1 of app 1 has a history row from entry 0 with 7 "
+            "entries, not one of the 1 rows of 8 it archived");
   json twice = rows;
   twice["history"].push_back(rows["history"][0]);
   EXPECT_EQ(refusal(twice),
-            "400 Invalid workspace: record 1 of app 1 has a history row from entry 0 with 8 entries, not one of the 1 rows of 8 it archived");
+            "400 Invalid workspace: record 1 of app 1 has a history row from entry 0 with 8 "
+            "entries, not one of the 1 rows of 8 it archived");
 }
 
 }  // namespace

@@ -57,8 +57,9 @@ TEST(JsonAscii, EscapesKeepTheValue) {
 }
 
 TEST(JsonAscii, InvalidUtf8BecomesReplacementCharacters) {
-  for (const std::string& bad : std::vector<std::string>{"\xff", "\x80", "\xC0\x80", "\xE3\x81", "\xED\xA0\x80",
-                                                         "\xF4\x90\x80\x80", "\xF0\x8F\xBF\xBF", "\xC3"}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"\xff", "\x80", "\xC0\x80", "\xE3\x81", "\xED\xA0\x80",
+                                "\xF4\x90\x80\x80", "\xF0\x8F\xBF\xBF", "\xC3"}) {
     std::string s = "[\"a" + bad + "b\"]";
     escapeNonAscii(s);
     EXPECT_TRUE(allAscii(s)) << s;
@@ -68,7 +69,8 @@ TEST(JsonAscii, InvalidUtf8BecomesReplacementCharacters) {
     EXPECT_EQ(got.substr(got.size() - 1), "b");
     std::string middle = got.substr(1, got.size() - 2);
     ASSERT_FALSE(middle.empty()) << s;
-    for (size_t i = 0; i < middle.size(); i += 3) EXPECT_EQ(middle.substr(i, 3), "\xEF\xBF\xBD") << s;
+    for (size_t i = 0; i < middle.size(); i += 3)
+      EXPECT_EQ(middle.substr(i, 3), "\xEF\xBF\xBD") << s;
     EXPECT_EQ(middle.size(), 3 * bad.size()) << s;  // one per byte
   }
 }
@@ -82,7 +84,8 @@ TEST(JsonAscii, NonAsciiIsFoundAtEveryOffset) {
       const std::string text = "\"" + pad.substr(0, at) + "あ" + pad.substr(at) + "é\"";
       std::string s = text;
       escapeNonAscii(s);
-      EXPECT_EQ(s, "\"" + pad.substr(0, at) + "\\u3042" + pad.substr(at) + "\\u00e9\"") << at << " " << len;
+      EXPECT_EQ(s, "\"" + pad.substr(0, at) + "\\u3042" + pad.substr(at) + "\\u00e9\"")
+          << at << " " << len;
     }
   }
 }

@@ -25,7 +25,8 @@ void expectSame(const Json& got, const Json& want, const std::string& where) {
     }
   } else if (want.is_array()) {
     ASSERT_EQ(got.size(), want.size()) << where;
-    for (size_t i = 0; i < want.size(); ++i) expectSame(got[i], want[i], where + "[" + std::to_string(i) + "]");
+    for (size_t i = 0; i < want.size(); ++i)
+      expectSame(got[i], want[i], where + "[" + std::to_string(i) + "]");
   } else {
     EXPECT_EQ(got.dump(), want.dump()) << where;
   }
@@ -33,11 +34,33 @@ void expectSame(const Json& got, const Json& want, const std::string& where) {
 
 TEST(JsonParse, BuildsWhatNlohmannBuilds) {
   for (const std::string& text : std::vector<std::string>{
-           "0", "-0", "7", "-42", "9223372036854775807", "-9223372036854775808",
-           "9223372036854775808", "-9223372036854775809", "18446744073709551615",
-           "18446744073709551616", "-18446744073709551616", "123456789012345678901234", "3.0", "-2.5e3",
-           "1E3", "1e-400", "0.1", "4503599627370496.5", R"("")", R"("a\"b\\\/\b\f\n\r\t\u00e9\ud83d\ude00")",
-           "\"raw 李 あ 😀\"", "true", "false", "null", "[]", "{}", " [1, \"x\", [true, null], {}] ",
+           "0",
+           "-0",
+           "7",
+           "-42",
+           "9223372036854775807",
+           "-9223372036854775808",
+           "9223372036854775808",
+           "-9223372036854775809",
+           "18446744073709551615",
+           "18446744073709551616",
+           "-18446744073709551616",
+           "123456789012345678901234",
+           "3.0",
+           "-2.5e3",
+           "1E3",
+           "1e-400",
+           "0.1",
+           "4503599627370496.5",
+           R"("")",
+           R"("a\"b\\\/\b\f\n\r\t\u00e9\ud83d\ude00")",
+           "\"raw 李 あ 😀\"",
+           "true",
+           "false",
+           "null",
+           "[]",
+           "{}",
+           " [1, \"x\", [true, null], {}] ",
            R"({"b":1,"a":{"c":[{"d":-1.5}]},"e":"f"})",
            R"({"k":1,"j":2,"k":3})",  // a repeated key: the last value, in the first one's place
            R"({"app":1,"id":"7","record":{"件名":{"value":"出張"},"金額":{"value":12.50}}})",
@@ -49,10 +72,14 @@ TEST(JsonParse, BuildsWhatNlohmannBuilds) {
 }
 
 TEST(JsonParse, RefusesWhatNlohmannRefuses) {
-  for (const std::string& text : std::vector<std::string>{
-           "", " ", "01", "-", "1.", ".5", "+1", "1e400", "-1e400", "NaN", "tru", "nul", "[1,]",
-           "[1 2]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "{\"a\":1", "[", "]", "\"\\x\"", "\"\\ud83d\"",
-           "\"\xff\"", std::string("\"a\x01z\""), "1 2", "{} {}", "[1]x", "\"unterminated"}) {
+  for (const std::string& text :
+       std::vector<std::string>{"",        " ",           "01",         "-",
+                                "1.",      ".5",          "+1",         "1e400",
+                                "-1e400",  "NaN",         "tru",        "nul",
+                                "[1,]",    "[1 2]",       "{\"a\":1,}", "{\"a\" 1}",
+                                "{a:1}",   "{\"a\":1",    "[",          "]",
+                                "\"\\x\"", "\"\\ud83d\"", "\"\xff\"",   std::string("\"a\x01z\""),
+                                "1 2",     "{} {}",       "[1]x",       "\"unterminated"}) {
     EXPECT_FALSE(Json::accept(text)) << text;
     EXPECT_TRUE(parseJson(text).is_discarded()) << text;
   }

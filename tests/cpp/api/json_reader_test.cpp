@@ -44,7 +44,9 @@ TEST(JsonReader, StringEscapesDecodeToUtf8) {
   ASSERT_TRUE(readString(R"("a\"b\\c\/d\be\ff\ng\rh\ti")", &s));
   EXPECT_EQ(s, "a\"b\\c/d\be\ff\ng\rh\ti");
   ASSERT_TRUE(readString(R"("\u00e9\u3042\u00C9\ud83d\ude00\u0041")", &s));
-  EXPECT_EQ(s, "\xC3\xA9\xE3\x81\x82\xC3\x89\xF0\x9F\x98\x80" "A");
+  EXPECT_EQ(s,
+            "\xC3\xA9\xE3\x81\x82\xC3\x89\xF0\x9F\x98\x80"
+            "A");
   ASSERT_TRUE(readString(R"("\u0000")", &s));
   EXPECT_EQ(s, std::string(1, '\0'));
   ASSERT_TRUE(readString("\"raw 李 あ 😀 \x7f\"", &s));
@@ -61,25 +63,45 @@ TEST(JsonReader, StringEscapesDecodeToUtf8) {
 }
 
 TEST(JsonReader, BadStringsFailLikeNlohmann) {
-  for (const std::string& text : std::vector<std::string>{
-           R"("\x")", R"("\u12")", R"("\u12G4")", R"("\U0041")", R"("\)", R"("\u)",
-           R"("\ud83d")",          // lone high surrogate
-           R"("\ud83d\u0041")",    // high surrogate + not a low one
-           R"("\ud83dx")", R"("\ud83d\")", R"("\ud83d\ud83d")",
-           R"("\ude00")",          // lone low surrogate
-           std::string("\"a\x01z\""), std::string("\"a\nb\""), std::string("\"tab\tin\""),
-           std::string("\"\x1f\""), std::string("\"a\0b\"", 5),
-           "\"\xff\"", "\"\xc0\x80\"", "\"\xc3\"", "\"\xe3\x81\"", "\"\xed\xa0\x80\"",
-           "\"\xf4\x90\x80\x80\"", "\"\xe0\x80\xaf\"", "\"\x80\"", "\"\xf0\x8f\xbf\xbf\"",
-           "\"unterminated", "\"", "\"abc\\\""}) {
+  for (const std::string& text :
+       std::vector<std::string>{R"("\x")",
+                                R"("\u12")",
+                                R"("\u12G4")",
+                                R"("\U0041")",
+                                R"("\)",
+                                R"("\u)",
+                                R"("\ud83d")",        // lone high surrogate
+                                R"("\ud83d\u0041")",  // high surrogate + not a low one
+                                R"("\ud83dx")",
+                                R"("\ud83d\")",
+                                R"("\ud83d\ud83d")",
+                                R"("\ude00")",  // lone low surrogate
+                                std::string("\"a\x01z\""),
+                                std::string("\"a\nb\""),
+                                std::string("\"tab\tin\""),
+                                std::string("\"\x1f\""),
+                                std::string("\"a\0b\"", 5),
+                                "\"\xff\"",
+                                "\"\xc0\x80\"",
+                                "\"\xc3\"",
+                                "\"\xe3\x81\"",
+                                "\"\xed\xa0\x80\"",
+                                "\"\xf4\x90\x80\x80\"",
+                                "\"\xe0\x80\xaf\"",
+                                "\"\x80\"",
+                                "\"\xf0\x8f\xbf\xbf\"",
+                                "\"unterminated",
+                                "\"",
+                                "\"abc\\\""}) {
     std::string s;
     EXPECT_FALSE(readString(text, &s)) << text;
     EXPECT_FALSE(accepts(text)) << text;
     EXPECT_FALSE(Ordered::accept(text)) << text;
   }
   // well-formed UTF-8 at the edges of the table
-  for (const std::string& text : std::vector<std::string>{"\"\xc2\x80\"", "\"\xdf\xbf\"", "\"\xe0\xa0\x80\"", "\"\xed\x9f\xbf\"",
-                                 "\"\xee\x80\x80\"", "\"\xf0\x90\x80\x80\"", "\"\xf4\x8f\xbf\xbf\""}) {
+  for (const std::string& text : std::vector<std::string>{
+           "\"\xc2\x80\"", "\"\xdf\xbf\"", "\"\xe0\xa0\x80\"", "\"\xed\x9f\xbf\"",
+           "\"\xee\x80\x80\"", "\"\xf0\x90\x80\x80\"", "\"\xf4\x8f\xbf\xbf\""}) {
     std::string s;
     EXPECT_TRUE(readString(text, &s)) << text;
     EXPECT_TRUE(Ordered::accept(text)) << text;
@@ -113,12 +135,39 @@ TEST(JsonReader, SpecialBytesAreFoundAtEveryOffset) {
 
 // readInt64 takes what toInt64 takes from the value nlohmann parses.
 TEST(JsonReader, IntegersMatchToInt64) {
-  for (const char* text : {"0", "-0", "7", "-42", "1795323424280", "9223372036854775807",
-                           "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
-                           "18446744073709551615", "18446744073709551616", "123456789012345678901234",
-                           "3.0", "-3.0", "1e3", "1E3", "1e+3", "2.5e1", "-2.5e1", "1.5", "0.1",
-                           "1e-1", "100e-2", "9e15", "-9e15", "9.000000000000001e15", "1e16",
-                           "1e400", "-1e400", "1e-400", "0e0", "-0.0", "4503599627370496.5"}) {
+  for (const char* text : {"0",
+                           "-0",
+                           "7",
+                           "-42",
+                           "1795323424280",
+                           "9223372036854775807",
+                           "-9223372036854775808",
+                           "9223372036854775808",
+                           "-9223372036854775809",
+                           "18446744073709551615",
+                           "18446744073709551616",
+                           "123456789012345678901234",
+                           "3.0",
+                           "-3.0",
+                           "1e3",
+                           "1E3",
+                           "1e+3",
+                           "2.5e1",
+                           "-2.5e1",
+                           "1.5",
+                           "0.1",
+                           "1e-1",
+                           "100e-2",
+                           "9e15",
+                           "-9e15",
+                           "9.000000000000001e15",
+                           "1e16",
+                           "1e400",
+                           "-1e400",
+                           "1e-400",
+                           "0e0",
+                           "-0.0",
+                           "4503599627370496.5"}) {
     Exact e(text);
     JsonReader r(e.view());
     int64_t got = -1;
@@ -162,8 +211,9 @@ TEST(JsonReader, BadNumbersFail) {
 }
 
 TEST(JsonReader, ObjectsArraysAndLiterals) {
-  const std::string text = " {\"a\" : [1, -2.5e3, \"x\", true, false, null, {}, []],\n\t\"b\":{\"c\":{\"d\":[[{}]]}},"
-                           "\"\\u0065\":\"e\"\r} ";
+  const std::string text =
+      " {\"a\" : [1, -2.5e3, \"x\", true, false, null, {}, []],\n\t\"b\":{\"c\":{\"d\":[[{}]]}},"
+      "\"\\u0065\":\"e\"\r} ";
   Exact e(text);
   JsonReader r(e.view());
   ASSERT_TRUE(r.beginObject());
@@ -230,15 +280,71 @@ TEST(JsonReader, TypeMismatchFailsAndStaysFailed) {
 // Documents the reader and nlohmann must agree on: valid, and malformed in every usual way.
 TEST(JsonReader, AcceptsExactlyWhatNlohmannAccepts) {
   const std::vector<std::string> docs = {
-      "{}", "[]", " {} ", "\n[\t]\r\n", "0", "\"s\"", "true", "false", "null", "-1.5e-7",
-      "{\"a\":1,\"a\":2}", "[1,[2,[3,[4]]]]", "{\"k\":{\"k\":{\"k\":{}}}}", "[{}, [], \"\", 0]",
-      "{", "}", "[", "]", "{\"a\"}", "{\"a\":}", "{\"a\" 1}", "{a:1}", "{\"a\":1,}", "{,\"a\":1}",
-      "[1,]", "[,1]", "[1 2]", "[1,,2]", "{\"a\":1 \"b\":2}", "{} {}", "{}x", "[]]", "{}}",
-      "tru", "truex", "nul", "nulll", "fals", "True", "NULL", "'s'", "{\"a\":'b'}", "// c\n{}",
-      "/* c */{}", "{\"a\":1}/", "[1]\x01", "\x0b{}", "\xc2\xa0{}", "{\"a\":[}]}", "{\"a\":{]}",
-      "[\"a\" , \"b\" ]", "{ \"a\" : { } , \"b\" : [ ] }", "", " ", "-", "[-]", "[1e]",
-      "1e400", "[-1e309]", "{\"a\":1.7976931348623157e308}", "1e-400", "[1.8e308]",
-      std::string(400, '9'), "-" + std::string(400, '9'), std::string(300, '9'),
+      "{}",
+      "[]",
+      " {} ",
+      "\n[\t]\r\n",
+      "0",
+      "\"s\"",
+      "true",
+      "false",
+      "null",
+      "-1.5e-7",
+      "{\"a\":1,\"a\":2}",
+      "[1,[2,[3,[4]]]]",
+      "{\"k\":{\"k\":{\"k\":{}}}}",
+      "[{}, [], \"\", 0]",
+      "{",
+      "}",
+      "[",
+      "]",
+      "{\"a\"}",
+      "{\"a\":}",
+      "{\"a\" 1}",
+      "{a:1}",
+      "{\"a\":1,}",
+      "{,\"a\":1}",
+      "[1,]",
+      "[,1]",
+      "[1 2]",
+      "[1,,2]",
+      "{\"a\":1 \"b\":2}",
+      "{} {}",
+      "{}x",
+      "[]]",
+      "{}}",
+      "tru",
+      "truex",
+      "nul",
+      "nulll",
+      "fals",
+      "True",
+      "NULL",
+      "'s'",
+      "{\"a\":'b'}",
+      "// c\n{}",
+      "/* c */{}",
+      "{\"a\":1}/",
+      "[1]\x01",
+      "\x0b{}",
+      "\xc2\xa0{}",
+      "{\"a\":[}]}",
+      "{\"a\":{]}",
+      "[\"a\" , \"b\" ]",
+      "{ \"a\" : { } , \"b\" : [ ] }",
+      "",
+      " ",
+      "-",
+      "[-]",
+      "[1e]",
+      "1e400",
+      "[-1e309]",
+      "{\"a\":1.7976931348623157e308}",
+      "1e-400",
+      "[1.8e308]",
+      std::string(400, '9'),
+      "-" + std::string(400, '9'),
+      std::string(300, '9'),
   };
   for (const auto& d : docs) EXPECT_EQ(accepts(d), Ordered::accept(d)) << d;
 }
@@ -246,7 +352,8 @@ TEST(JsonReader, AcceptsExactlyWhatNlohmannAccepts) {
 // Every prefix of a document is malformed: the reader must say so without reading past it.
 TEST(JsonReader, EveryTruncationFailsCleanly) {
   const std::string doc =
-      "{\"records\":[{\"app\":1,\"id\":-20,\"v\":{\"t\":\"a\\u00e9\\ud83d\\ude00\\n\",\"i\":[\"x\",\"李\"]},"
+      "{\"records\":[{\"app\":1,\"id\":-20,\"v\":{\"t\":\"a\\u00e9\\ud83d\\ude00\\n\",\"i\":[\"x\","
+      "\"李\"]},"
       "\"f\":1.5e3,\"b\":true,\"c\":false,\"n\":null}],\"e\":[],\"o\":{}}";
   ASSERT_TRUE(accepts(doc));
   for (size_t n = 0; n < doc.size(); ++n) {

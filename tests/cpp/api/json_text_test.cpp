@@ -39,11 +39,34 @@ void expectSame(const Json& j) {
 
 TEST(JsonText, ScalarsAreWrittenAsNlohmannDumpsThem) {
   const double inf = std::numeric_limits<double>::infinity();
-  for (const Json& j : std::vector<Json>{
-           nullptr, true, false, 0, -1, 42, std::numeric_limits<int64_t>::min(),
-           std::numeric_limits<int64_t>::max(), std::numeric_limits<uint64_t>::max(), 0.0, -0.0, 1.5,
-           -2.25, 2.0, 0.1, 1e20, 1e21, 1e-7, 123456789.125, 5e-324, 1.7976931348623157e308,
-           std::nan(""), inf, -inf, "", "text", "承認待ち", "q\"b\\n\n\x01\x7f"})
+  for (const Json& j : std::vector<Json>{nullptr,
+                                         true,
+                                         false,
+                                         0,
+                                         -1,
+                                         42,
+                                         std::numeric_limits<int64_t>::min(),
+                                         std::numeric_limits<int64_t>::max(),
+                                         std::numeric_limits<uint64_t>::max(),
+                                         0.0,
+                                         -0.0,
+                                         1.5,
+                                         -2.25,
+                                         2.0,
+                                         0.1,
+                                         1e20,
+                                         1e21,
+                                         1e-7,
+                                         123456789.125,
+                                         5e-324,
+                                         1.7976931348623157e308,
+                                         std::nan(""),
+                                         inf,
+                                         -inf,
+                                         "",
+                                         "text",
+                                         "承認待ち",
+                                         "q\"b\\n\n\x01\x7f"})
     expectSame(j);
   EXPECT_EQ(api::toText(Json(std::nan(""))), "null");
   EXPECT_EQ(api::toText(Json(1e20)), "1e+20");
@@ -75,8 +98,10 @@ TEST(JsonText, InvalidLongSequencesAreReplacedAsNlohmannReplacesThem) {
         ASSERT_EQ(written(s, true), dumped(s, true)) << lead << ' ' << int{b} << ' ' << int{c};
         for (unsigned char d : edges) {
           const std::string t = s + static_cast<char>(d) + "z";
-          ASSERT_EQ(written(t, false), dumped(t, false)) << lead << ' ' << int{b} << ' ' << int{c} << ' ' << int{d};
-          ASSERT_EQ(written(t, true), dumped(t, true)) << lead << ' ' << int{b} << ' ' << int{c} << ' ' << int{d};
+          ASSERT_EQ(written(t, false), dumped(t, false))
+              << lead << ' ' << int{b} << ' ' << int{c} << ' ' << int{d};
+          ASSERT_EQ(written(t, true), dumped(t, true))
+              << lead << ' ' << int{b} << ' ' << int{c} << ' ' << int{d};
         }
       }
 }
@@ -91,12 +116,19 @@ Json randomValue(std::mt19937& rng, int depth) {
     return s;
   };
   switch (kind(rng)) {
-    case 0: return nullptr;
-    case 1: return rng() % 2 == 0;
-    case 2: return static_cast<int64_t>(static_cast<uint64_t>(rng()) << 32 | rng());
-    case 3: return static_cast<uint64_t>(rng()) << 32 | rng();
-    case 4: return std::ldexp(static_cast<double>(rng()) - 2147483648.0, static_cast<int>(rng() % 200) - 100);
-    case 5: return bytes();
+    case 0:
+      return nullptr;
+    case 1:
+      return rng() % 2 == 0;
+    case 2:
+      return static_cast<int64_t>(static_cast<uint64_t>(rng()) << 32 | rng());
+    case 3:
+      return static_cast<uint64_t>(rng()) << 32 | rng();
+    case 4:
+      return std::ldexp(static_cast<double>(rng()) - 2147483648.0,
+                        static_cast<int>(rng() % 200) - 100);
+    case 5:
+      return bytes();
     case 6: {
       Json a = Json::array();
       for (unsigned i = rng() % 5; i > 0; --i) a.push_back(randomValue(rng, depth + 1));

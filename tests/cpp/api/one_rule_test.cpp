@@ -62,11 +62,16 @@ struct Case {
 };
 
 const Case kCases[] = {
-    {"ALL, a's PRIMARY action waits for b: no assignee is asked for", "a", 1, 1, "Approve", "", "", ""},
-    {"ALL, a SECONDARY action moves at once: the next status needs a choice", "a", 2, 1, "Escalate", "", "assignee_required", "GAIA_SA01"},
-    {"ALL, the last assignee's PRIMARY action moves: the next status needs a choice", "b", 1, 2, "Approve", "", "assignee_required", "GAIA_SA01"},
-    {"ALL, a waits for b; the one candidate is not asked for either", "a", 3, 1, "Approve", "", "", ""},
-    {"ALL, the last assignee moves to the one candidate, filled in", "b", 3, 2, "Approve", "c", "", ""},
+    {"ALL, a's PRIMARY action waits for b: no assignee is asked for", "a", 1, 1, "Approve", "", "",
+     ""},
+    {"ALL, a SECONDARY action moves at once: the next status needs a choice", "a", 2, 1, "Escalate",
+     "", "assignee_required", "GAIA_SA01"},
+    {"ALL, the last assignee's PRIMARY action moves: the next status needs a choice", "b", 1, 2,
+     "Approve", "", "assignee_required", "GAIA_SA01"},
+    {"ALL, a waits for b; the one candidate is not asked for either", "a", 3, 1, "Approve", "", "",
+     ""},
+    {"ALL, the last assignee moves to the one candidate, filled in", "b", 3, 2, "Approve", "c", "",
+     ""},
 };
 
 class OneRuleTest : public ApiTest {
@@ -74,7 +79,9 @@ class OneRuleTest : public ApiTest {
   const char* workspace() const override { return kAllWorkspace; }
 
   std::string taskOf(const Case& c) {
-    auto t = call(c.user, "GET", std::string("/batch_approvals/_tasks?user_id=") + c.user + "&app=" + std::to_string(c.app));
+    auto t = call(
+        c.user, "GET",
+        std::string("/batch_approvals/_tasks?user_id=") + c.user + "&app=" + std::to_string(c.app));
     for (const auto& task : t.body["tasks"])
       if (task["record_id"] == std::to_string(c.record)) return task["task_id"];
     ADD_FAILURE() << c.name << ": no open task";
@@ -88,17 +95,23 @@ TEST_F(OneRuleTest, CheckBatchAndStatusChangeGiveTheSameAnswer) {
     // _check
     SetUp();
     const std::string task = taskOf(c);
-    auto check = call(c.user, "POST", std::string("/batch_approvals/_check?user_id=") + c.user, json::array({task}));
+    auto check = call(c.user, "POST", std::string("/batch_approvals/_check?user_id=") + c.user,
+                      json::array({task}));
     ASSERT_EQ(check.status, 200) << check.body.dump();
-    const std::string checked = check.body[0]["supported"] == true ? "" : check.body[0]["reason_code"].get<std::string>();
+    const std::string checked =
+        check.body[0]["supported"] == true ? "" : check.body[0]["reason_code"].get<std::string>();
     // the batch
     SetUp();
-    auto submit = call(c.user, "POST", std::string("/batch_approvals/_submit?user_id=") + c.user, json::array({taskOf(c)}));
+    auto submit = call(c.user, "POST", std::string("/batch_approvals/_submit?user_id=") + c.user,
+                       json::array({taskOf(c)}));
     ASSERT_EQ(submit.status, 200) << submit.body.dump();
     while (svc.hasPendingBatches()) ASSERT_EQ(svc.runChunk(200).status, 200);
-    auto progress = call(c.user, "GET", std::string("/batch_approvals/_submit?user_id=") + c.user +
-                                            "&batch_number=" + submit.body["batch_number"].get<std::string>());
-    const std::string ran = progress.body["failures"].empty() ? "" : progress.body["failures"][0]["reason_code"].get<std::string>();
+    auto progress = call(c.user, "GET",
+                         std::string("/batch_approvals/_submit?user_id=") + c.user +
+                             "&batch_number=" + submit.body["batch_number"].get<std::string>());
+    const std::string ran = progress.body["failures"].empty()
+                                ? ""
+                                : progress.body["failures"][0]["reason_code"].get<std::string>();
     // a single status change
     SetUp();
     json body{{"app", c.app}, {"id", c.record}, {"action", c.action}};

@@ -65,8 +65,12 @@ struct RecordWriterTest : ::testing::Test {
 };
 
 TEST_F(RecordWriterTest, EveryFieldInKintoneOrderWithNames) {
-  auto typed = [](const char* t, Ordered v) { return Ordered{{"type", t}, {"value", std::move(v)}}; };
-  auto ref = [](const char* code, const char* name) { return Ordered{{"code", code}, {"name", name}}; };
+  auto typed = [](const char* t, Ordered v) {
+    return Ordered{{"type", t}, {"value", std::move(v)}};
+  };
+  auto ref = [](const char* code, const char* name) {
+    return Ordered{{"code", code}, {"name", name}};
+  };
   Ordered expected = {
       {"title", typed("SINGLE_LINE_TEXT", "a \"quoted\"\ntitle")},
       {"tags", typed("CHECK_BOX", {"x", "y"})},
@@ -89,9 +93,10 @@ TEST_F(RecordWriterTest, EveryFieldInKintoneOrderWithNames) {
 }
 
 TEST_F(RecordWriterTest, FieldsFilterAndNoProcess) {
-  EXPECT_EQ(written({"$id", "tags", "nosuch", "State"}),
-            R"({"tags":{"type":"CHECK_BOX","value":["x","y"]},"$id":{"type":"__ID__","value":"42"},)"
-            R"("State":{"type":"STATUS","value":"Waiting"}})");
+  EXPECT_EQ(
+      written({"$id", "tags", "nosuch", "State"}),
+      R"({"tags":{"type":"CHECK_BOX","value":["x","y"]},"$id":{"type":"__ID__","value":"42"},)"
+      R"("State":{"type":"STATUS","value":"Waiting"}})");
   app.process.enable = false;
   EXPECT_EQ(written({"State", "Assignee", "$revision"}),
             R"({"$revision":{"type":"__REVISION__","value":"5"}})");

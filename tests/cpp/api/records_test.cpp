@@ -41,8 +41,9 @@ TEST_F(ApiTest, GetRecordErrorsInThreeLanguages) {
 }
 
 TEST_F(ApiTest, AddAndUpdateRecord) {
-  auto c = call("smith", "POST", "/k/v1/record.json",
-                json{{"app", 1}, {"record", {{"件名", {{"value", "文具"}}}, {"金額", {{"value", 300}}}}}});
+  auto c = call(
+      "smith", "POST", "/k/v1/record.json",
+      json{{"app", 1}, {"record", {{"件名", {{"value", "文具"}}}, {"金額", {{"value", 300}}}}}});
   ASSERT_EQ(c.status, 200) << c.body.dump();
   EXPECT_EQ(c.body, json({{"id", "4"}, {"revision", "1"}}));
   EXPECT_FALSE(c.changes.empty());
@@ -52,14 +53,16 @@ TEST_F(ApiTest, AddAndUpdateRecord) {
   EXPECT_EQ(changes["put"]["records"][0]["id"], 4);
   EXPECT_EQ(changes["put"]["records"][0]["app"], 1);
 
-  c = call("smith", "PUT", "/k/v1/record.json",
-           json{{"app", 1}, {"id", 4}, {"revision", 1}, {"record", {{"件名", {{"value", "文房具"}}}}}});
+  c = call(
+      "smith", "PUT", "/k/v1/record.json",
+      json{{"app", 1}, {"id", 4}, {"revision", 1}, {"record", {{"件名", {{"value", "文房具"}}}}}});
   ASSERT_EQ(c.status, 200) << c.body.dump();
   EXPECT_EQ(c.body, json({{"revision", "2"}}));
-  expectError(call("sato", "PUT", "/k/v1/record.json",
-                   json{{"app", 1}, {"id", 4}, {"revision", 1}, {"record", json::object()}}),
-              409, "GAIA_CO02",
-              "指定したrevisionは最新ではありません。ほかのユーザーがレコードを更新した可能性があります。");
+  expectError(
+      call("sato", "PUT", "/k/v1/record.json",
+           json{{"app", 1}, {"id", 4}, {"revision", 1}, {"record", json::object()}}),
+      409, "GAIA_CO02",
+      "指定したrevisionは最新ではありません。ほかのユーザーがレコードを更新した可能性があります。");
   expectError(call("smith", "PUT", "/k/v1/record.json",
                    json{{"app", 1}, {"id", 4}, {"record", {{"ステータス", {{"value", "完了"}}}}}}),
               400, "GAIA_UN10");
@@ -70,9 +73,10 @@ TEST_F(ApiTest, AddAndUpdateRecord) {
 }
 
 TEST_F(ApiTest, GetRecordsQueryFieldsTotalCount) {
-  auto c = call("sato", "GET",
-                "/k/v1/records.json?app=1&query=%E9%87%91%E9%A1%8D%20%3E%201000%20order%20by%20%24id%20asc"
-                "&fields[0]=%24id&fields[1]=%E4%BB%B6%E5%90%8D&totalCount=true");
+  auto c = call(
+      "sato", "GET",
+      "/k/v1/records.json?app=1&query=%E9%87%91%E9%A1%8D%20%3E%201000%20order%20by%20%24id%20asc"
+      "&fields[0]=%24id&fields[1]=%E4%BB%B6%E5%90%8D&totalCount=true");
   ASSERT_EQ(c.status, 200) << c.body.dump();
   ASSERT_EQ(c.body["records"].size(), 3u);
   EXPECT_EQ(c.body["records"][0].size(), 2u);
@@ -100,8 +104,10 @@ TEST_F(ApiTest, RecordReadsAnswerTheSameAsJsonWithoutARawBody) {
     ASSERT_EQ(api::route(pp.api, "GET", &h), api::RouteResult::ok);
     api::Ctx ctx{svc.engine(), "sato", domain::Locale::ja, std::nullopt};  // rawOut: null
     api::Json out;
-    h(ctx, api::Json{{"app", 1}, {"id", 1}, {"query", "order by $id asc"}, {"totalCount", true}}, out);
-    auto c = call("sato", "GET", std::string(path) + "?app=1&id=1&query=order%20by%20%24id%20asc&totalCount=true");
+    h(ctx, api::Json{{"app", 1}, {"id", 1}, {"query", "order by $id asc"}, {"totalCount", true}},
+      out);
+    auto c = call("sato", "GET",
+                  std::string(path) + "?app=1&id=1&query=order%20by%20%24id%20asc&totalCount=true");
     ASSERT_EQ(c.status, 200);
     EXPECT_EQ(json::parse(out.dump()), c.body) << path;
   }
@@ -130,10 +136,14 @@ TEST_F(ApiTest, AddRecordsLimitAndAllOrNothing) {
 
 TEST_F(ApiTest, UpdateAndDeleteRecords) {
   auto c = call("smith", "PUT", "/k/v1/records.json",
-                json{{"app", 1}, {"records", {{{"id", 3}, {"record", {{"件名", {{"value", "A"}}}}}},
-                                              {{"id", "1"}, {"revision", 3}, {"record", json::object()}}}}});
+                json{{"app", 1},
+                     {"records",
+                      {{{"id", 3}, {"record", {{"件名", {{"value", "A"}}}}}},
+                       {{"id", "1"}, {"revision", 3}, {"record", json::object()}}}}});
   ASSERT_EQ(c.status, 200) << c.body.dump();
-  EXPECT_EQ(c.body, json({{"records", {{{"id", "3"}, {"revision", "2"}}, {{"id", "1"}, {"revision", "4"}}}}}));
+  EXPECT_EQ(
+      c.body,
+      json({{"records", {{{"id", "3"}, {"revision", "2"}}, {{"id", "1"}, {"revision", "4"}}}}}));
   std::string before = svc.exportWorkspace();
   c = call("smith", "PUT", "/k/v1/records.json",
            json{{"app", 1}, {"records", {{{"id", 3}, {"record", json::object()}}, {{"id", "x"}}}}});
@@ -141,7 +151,8 @@ TEST_F(ApiTest, UpdateAndDeleteRecords) {
   EXPECT_EQ(messagesOf(c, "records[1].id"), std::vector<std::string>{"Enter an integer value."});
   EXPECT_EQ(svc.exportWorkspace(), before);
 
-  c = call("smith", "DELETE", "/k/v1/records.json?app=1&ids[0]=3&ids[1]=2&revisions[0]=2&revisions[1]=3");
+  c = call("smith", "DELETE",
+           "/k/v1/records.json?app=1&ids[0]=3&ids[1]=2&revisions[0]=2&revisions[1]=3");
   ASSERT_EQ(c.status, 200) << c.body.dump();
   EXPECT_EQ(c.body, json::object());
   auto changes = json::parse(c.changes);
@@ -162,15 +173,20 @@ namespace ringi::apitest {
 
 TEST_F(ApiTest, MoreQueryAndKeyErrors) {
   auto c = call("smith", "PUT", "/k/v1/record.json",
-                json{{"app", 1}, {"updateKey", {{"field", "件名"}, {"value", "存在しない"}}}, {"record", json::object()}});
+                json{{"app", 1},
+                     {"updateKey", {{"field", "件名"}, {"value", "存在しない"}}},
+                     {"record", json::object()}});
   expectError(c, 404, "GAIA_RE20");
   EXPECT_TRUE(c.changes.empty());
   c = call("smith", "PUT", "/k/v1/record.json", json{{"app", 1}, {"updateKey", "x"}});
   expectError(c, 400, "CB_VA01");
   EXPECT_FALSE(messagesOf(c, "updateKey").empty());
-  expectError(call("smith", "GET", "/k/v1/records.json?app=1&query=offset%2010001"), 400, "GAIA_QU02",
-              "offset must be 10000 or less.");
-  auto q = call("li", "GET", "/k/v1/records.json?app=1&query=%E3%82%B9%E3%83%86%E3%83%BC%E3%82%BF%E3%82%B9%20like%20%22x%22");
+  expectError(call("smith", "GET", "/k/v1/records.json?app=1&query=offset%2010001"), 400,
+              "GAIA_QU02", "offset must be 10000 or less.");
+  auto q = call(
+      "li", "GET",
+      "/k/v1/"
+      "records.json?app=1&query=%E3%82%B9%E3%83%86%E3%83%BC%E3%82%BF%E3%82%B9%20like%20%22x%22");
   expectError(q, 400, "GAIA_IQ03");
   EXPECT_EQ(q.body["message"], "字段（ステータス）不能使用指定的运算符。");
 }

@@ -1,9 +1,9 @@
 // Path and query-string parsing.
+#include "api/router.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-
-#include "api/router.h"
 
 namespace ringi::apitest {
 
@@ -34,7 +34,8 @@ TEST(Router, PathShapes) {
 
 TEST(Router, QueryStringIsQsStyle) {
   Json out = Json::object();
-  api::parseQuery("app=1&fields[0]=a&fields[1]=b&ids%5B0%5D=5&ids%5B1%5D=6&q=%E6%89%BF+x&o[k]=v&flag", out);
+  api::parseQuery(
+      "app=1&fields[0]=a&fields[1]=b&ids%5B0%5D=5&ids%5B1%5D=6&q=%E6%89%BF+x&o[k]=v&flag", out);
   nlohmann::json j = nlohmann::json::parse(out.dump());
   EXPECT_EQ(j["app"], "1");
   EXPECT_EQ(j["fields"], nlohmann::json::array({"a", "b"}));

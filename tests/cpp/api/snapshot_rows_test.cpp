@@ -9,8 +9,13 @@
 namespace ringi::apitest {
 
 TEST_F(ApiTest, SnapshotRowsRestoreTheSameEngineAndReportCounts) {
-  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}}).status, 200);
-  ASSERT_EQ(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(openTaskIds("sato"))).status, 200);
+  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json",
+                 json{{"app", 1}, {"id", 1}, {"action", "承認する"}})
+                .status,
+            200);
+  ASSERT_EQ(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(openTaskIds("sato")))
+                .status,
+            200);
 
   std::string rows = svc.snapshotRows();
   ASSERT_FALSE(rows.empty());
@@ -62,7 +67,10 @@ TEST_F(ApiTest, ADeletedRecordsTasksGetRowsOfTheirOwnAndRestore) {
 
 TEST_F(ApiTest, RowsWithTasksInTheirOwnStoreRestoreTheSameState) {
   // Rows as written before tasks moved into their records' rows: the same state.
-  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}}).status, 200);
+  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json",
+                 json{{"app", 1}, {"id", 1}, {"action", "承認する"}})
+                .status,
+            200);
   const std::string rows = svc.snapshotRows();
   nlohmann::ordered_json legacy = nlohmann::ordered_json::parse(rows);
   for (auto& record : legacy["records"]) {
@@ -84,8 +92,13 @@ TEST_F(ApiTest, RestoreOfNothingReportsZeroCountsAndAFailedRestoreKeepsTheEngine
   api::Service fresh;
   auto r = fresh.restore("{}");
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(json::parse(r.body), (json{{"users", 0}, {"organizations", 0}, {"groups", 0}, {"apps", 0},
-                                        {"records", 0}, {"tasks", 0}, {"batches", 0}}));
+  EXPECT_EQ(json::parse(r.body), (json{{"users", 0},
+                                       {"organizations", 0},
+                                       {"groups", 0},
+                                       {"apps", 0},
+                                       {"records", 0},
+                                       {"tasks", 0},
+                                       {"batches", 0}}));
 
   std::string before = svc.snapshotRows();
   r = svc.restore("{\"records\": [{\"app\": 1, \"id\": 1");  // a torn snapshot
@@ -114,12 +127,16 @@ json merged(const std::vector<std::string>& pieces) {
 }
 
 TEST_F(ApiTest, PagedRowsAreRowsDocumentsThatAddUpToTheSnapshotRows) {
-  ASSERT_EQ(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(openTaskIds("sato"))).status, 200);
+  ASSERT_EQ(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(openTaskIds("sato")))
+                .status,
+            200);
   const std::string rows = svc.snapshotRows();
   const json doc = json::parse(rows);
   // A store with no rows is left out of the document (reading a missing key of a const json is
   // undefined behaviour: the sanitizer build's assertion caught it here).
-  const auto rowsOf = [&](const char* store) { return doc.contains(store) ? doc.at(store).size() : size_t{0}; };
+  const auto rowsOf = [&](const char* store) {
+    return doc.contains(store) ? doc.at(store).size() : size_t{0};
+  };
   const size_t rowCount = rowsOf("records") + rowsOf("tasks") + rowsOf("batches");
   for (size_t minBytes : {size_t{0}, size_t{1}, size_t{50}, size_t{700}, rows.size(), SIZE_MAX}) {
     auto pieces = pagedRows(svc, minBytes);
@@ -134,11 +151,14 @@ TEST_F(ApiTest, PagedRowsAreRowsDocumentsThatAddUpToTheSnapshotRows) {
   }
   api::Service empty;
   EXPECT_EQ(pagedRows(empty, 1), std::vector<std::string>{empty.snapshotRows()});
-  EXPECT_EQ(json::parse(empty.snapshotRows()), (json{{"meta", {{{"key", "engine"}, {"nextAppId", 1}}}}}));
+  EXPECT_EQ(json::parse(empty.snapshotRows()),
+            (json{{"meta", {{{"key", "engine"}, {"nextAppId", 1}}}}}));
 }
 
 TEST_F(ApiTest, ARestoreInPiecesRestoresWhatTheWholeRestores) {
-  ASSERT_EQ(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(openTaskIds("sato"))).status, 200);
+  ASSERT_EQ(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(openTaskIds("sato")))
+                .status,
+            200);
   const std::string rows = svc.snapshotRows();
   api::Service whole;
   auto w = whole.restore(rows);
@@ -148,7 +168,8 @@ TEST_F(ApiTest, ARestoreInPiecesRestoresWhatTheWholeRestores) {
     for (const auto& piece : pagedRows(svc, minBytes)) {
       auto p = fresh.restorePiece(piece);
       ASSERT_EQ(p.status, 200) << p.body;
-      EXPECT_EQ(fresh.exportWorkspace(), api::Service().exportWorkspace()) << "nothing restored yet";
+      EXPECT_EQ(fresh.exportWorkspace(), api::Service().exportWorkspace())
+          << "nothing restored yet";
     }
     auto r = fresh.restoreEnd();
     ASSERT_EQ(r.status, 200) << r.body;
@@ -172,7 +193,8 @@ TEST_F(ApiTest, ABadPieceDropsThePiecesAndARestoreEndWithoutPiecesChangesNothing
   EXPECT_EQ(fresh.snapshotRows(), before);
   // Another call between the pieces and the end drops them too.
   ASSERT_EQ(fresh.restorePiece(rows).status, 200);
-  EXPECT_EQ(fresh.handleJson(R"({"user":"sato","method":"GET","path":"/k/v1/apps.json"})").status, 401);
+  EXPECT_EQ(fresh.handleJson(R"({"user":"sato","method":"GET","path":"/k/v1/apps.json"})").status,
+            401);
   EXPECT_EQ(fresh.restoreEnd().status, 400);
   EXPECT_EQ(fresh.snapshotRows(), before);
   ASSERT_EQ(fresh.restorePiece(rows).status, 200);
@@ -195,12 +217,12 @@ nlohmann::ordered_json touchedRows(const std::vector<std::string>& changes) {
     ordered cs = ordered::parse(c);
     for (auto& [store, rows] : cs["put"].items())
       for (auto& row : rows) {
-        const std::string key = store == "records" ? row["app"].dump() + "/" + row["id"].dump()
-                              : store == "apps"    ? row["app"].dump()
-                              : store == "tasks"   ? row["id"].get<std::string>()
-                              : store == "batches" ? row["batch_number"].get<std::string>()
-                              : store == "meta"    ? row["key"].get<std::string>()
-                                                   : row["code"].get<std::string>();
+        const std::string key = store == "records"   ? row["app"].dump() + "/" + row["id"].dump()
+                                : store == "apps"    ? row["app"].dump()
+                                : store == "tasks"   ? row["id"].get<std::string>()
+                                : store == "batches" ? row["batch_number"].get<std::string>()
+                                : store == "meta"    ? row["key"].get<std::string>()
+                                                     : row["code"].get<std::string>();
         latest[store][key] = row;
       }
   }
@@ -217,14 +239,18 @@ TEST_F(ApiTest, AnOverlayOfTheRowsChangedSinceASnapshotRestoresTheCurrentState) 
     ASSERT_EQ(c.status, 200) << c.body.dump();
     changes.push_back(c.changes);
   };
-  step(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}}));
-  step(call("sato", "POST", "/k/v1/record.json", json{{"app", 1}, {"record", {{"件名", {{"value", "新しい"}}}}}}));
+  step(call("sato", "PUT", "/k/v1/record/status.json",
+            json{{"app", 1}, {"id", 1}, {"action", "承認する"}}));
+  step(call("sato", "POST", "/k/v1/record.json",
+            json{{"app", 1}, {"record", {{"件名", {{"value", "新しい"}}}}}}));
   step(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(openTaskIds("sato"))));
-  for (auto r = svc.runChunk(200); !r.changes.empty(); r = svc.runChunk(200)) changes.push_back(r.changes);
+  for (auto r = svc.runChunk(200); !r.changes.empty(); r = svc.runChunk(200))
+    changes.push_back(r.changes);
   const std::string now = svc.snapshotRows();
   ASSERT_NE(now, old);
   const auto overlay = touchedRows(changes);
-  ASSERT_TRUE(overlay.contains("apps") && overlay.contains("records") && overlay.contains("batches"))
+  ASSERT_TRUE(overlay.contains("apps") && overlay.contains("records") &&
+              overlay.contains("batches"))
       << overlay.dump();
   // The changed tasks came with their records' rows.
   EXPECT_FALSE(overlay.contains("tasks")) << overlay.dump();
@@ -234,7 +260,8 @@ TEST_F(ApiTest, AnOverlayOfTheRowsChangedSinceASnapshotRestoresTheCurrentState) 
     api::Service fresh;
     api::Service base;
     ASSERT_EQ(base.restore(old).status, 200);
-    for (const auto& piece : pagedRows(base, minBytes)) ASSERT_EQ(fresh.restorePiece(piece).status, 200);
+    for (const auto& piece : pagedRows(base, minBytes))
+      ASSERT_EQ(fresh.restorePiece(piece).status, 200);
     auto o = fresh.restoreOverlay(overlay.dump());
     ASSERT_EQ(o.status, 200) << o.body;
     auto r = fresh.restoreEnd();
@@ -259,7 +286,10 @@ TEST_F(ApiTest, AnOverlayWithoutPiecesOrABadOneDropsEverythingAndChangesNothing)
   // An overlay whose rows break the state as a whole (a record of an app that does not exist) is
   // refused at the end, as the same rows in a piece would be.
   ASSERT_EQ(fresh.restorePiece(rows).status, 200);
-  ASSERT_EQ(fresh.restoreOverlay(R"({"records": [{"app": 99, "id": 1, "revision": 1, "values": {}}]})").status, 200);
+  ASSERT_EQ(
+      fresh.restoreOverlay(R"({"records": [{"app": 99, "id": 1, "revision": 1, "values": {}}]})")
+          .status,
+      200);
   auto end = fresh.restoreEnd();
   EXPECT_EQ(end.status, 400) << end.body;
   EXPECT_EQ(json::parse(end.body)["code"], "RINGI_WS01");
@@ -269,7 +299,10 @@ TEST_F(ApiTest, AnOverlayWithoutPiecesOrABadOneDropsEverythingAndChangesNothing)
 TEST_F(ApiTest, PagingEndsAtTheNextCallSoAPieceNeverMixesTwoStates) {
   svc.beginRows();
   ASSERT_FALSE(svc.nextRows(1).empty());
-  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}}).status, 200);
+  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json",
+                 json{{"app", 1}, {"id", 1}, {"action", "承認する"}})
+                .status,
+            200);
   EXPECT_EQ(svc.nextRows(1), "");
   svc.beginRows();
   ASSERT_FALSE(svc.nextRows(1).empty());

@@ -6,8 +6,9 @@
 namespace ringi::apitest {
 
 TEST_F(Seed003Test, SingleStatusChangeGivesRevision3) {
-  auto c = call("Administrator", "PUT", "/k/v1/record/status.json",
-                json{{"app", 1}, {"id", 1001}, {"action", "申请"}, {"assignee", "user2"}, {"revision", 1}});
+  auto c = call(
+      "Administrator", "PUT", "/k/v1/record/status.json",
+      json{{"app", 1}, {"id", 1001}, {"action", "申请"}, {"assignee", "user2"}, {"revision", 1}});
   ASSERT_EQ(c.status, 200) << c.body.dump();
   EXPECT_EQ(c.body, json({{"revision", "3"}}));
   // One row: the record, with its tasks (the closed one and the one opened for user2).
@@ -24,22 +25,27 @@ TEST_F(Seed003Test, SingleStatusChangeGivesRevision3) {
 TEST_F(Seed003Test, BulkStatusExample) {
   auto c = call("Administrator", "PUT", "/k/guest/3/v1/records/status.json",
                 json{{"app", 1},
-                     {"records", {{{"id", 1001}, {"action", "申请"}, {"assignee", "user2"}, {"revision", 1}},
-                                  {{"id", 1002}, {"action", "批准"}},
-                                  {{"id", 1003}, {"action", "拒绝"}, {"revision", 5}}}}});
+                     {"records",
+                      {{{"id", 1001}, {"action", "申请"}, {"assignee", "user2"}, {"revision", 1}},
+                       {{"id", 1002}, {"action", "批准"}},
+                       {{"id", 1003}, {"action", "拒绝"}, {"revision", 5}}}}});
   ASSERT_EQ(c.status, 200) << c.body.dump();
-  EXPECT_EQ(c.body, json::parse(R"({"records":[{"id":"1001","revision":"3"},{"id":"1002","revision":"9"},{"id":"1003","revision":"7"}]})"));
+  EXPECT_EQ(
+      c.body,
+      json::parse(
+          R"({"records":[{"id":"1001","revision":"3"},{"id":"1002","revision":"9"},{"id":"1003","revision":"7"}]})"));
 }
 
 TEST_F(Seed003Test, BulkStatusIsAllOrNothing) {
   std::string before = svc.exportWorkspace();
   auto c = call("Administrator", "PUT", "/k/v1/records/status.json",
                 json{{"app", 1},
-                     {"records", {{{"id", 1002}, {"action", "批准"}}, {{"id", 1003}, {"action", "拒绝"}, {"revision", 4}}}}});
+                     {"records",
+                      {{{"id", 1002}, {"action", "批准"}},
+                       {{"id", 1003}, {"action", "拒绝"}, {"revision", 4}}}}});
   expectError(c, 409, "GAIA_CO02", "指定的revision不是最新的。其他用户可能已更新了记录。");
   EXPECT_EQ(svc.exportWorkspace(), before);
 }
-
 
 TEST_F(ApiTest, HundredAndOneStatusRecordsIsCBVA01InUserLocale) {
   json recs = json::array();
@@ -49,7 +55,8 @@ TEST_F(ApiTest, HundredAndOneStatusRecordsIsCBVA01InUserLocale) {
   EXPECT_EQ(messagesOf(c, "records"),
             std::vector<std::string>{"A maximum of 100 records can be updated at one time."});
   c = call("sato", "PUT", "/k/v1/records/status.json", json{{"app", 1}, {"records", recs}});
-  EXPECT_EQ(messagesOf(c, "records"), std::vector<std::string>{"一度に100件までのレコードを更新できます。"});
+  EXPECT_EQ(messagesOf(c, "records"),
+            std::vector<std::string>{"一度に100件までのレコードを更新できます。"});
   c = call("li", "PUT", "/k/v1/records/status.json", json{{"app", 1}, {"records", recs}});
   EXPECT_EQ(messagesOf(c, "records"), std::vector<std::string>{"一次最多可更新100条记录。"});
   c = call("smith", "PUT", "/k/v1/records/status.json",
@@ -59,15 +66,20 @@ TEST_F(ApiTest, HundredAndOneStatusRecordsIsCBVA01InUserLocale) {
 
 TEST_F(ApiTest, StatusErrors) {
   std::string before = svc.exportWorkspace();
-  expectError(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "申請する"}}),
+  expectError(call("sato", "PUT", "/k/v1/record/status.json",
+                   json{{"app", 1}, {"id", 1}, {"action", "申請する"}}),
               400, "GAIA_IL03",
-              "ステータスの変更に失敗しました。ほかのユーザーがステータス、またはステータスの設定を変更した可能性があります。");
-  expectError(call("li", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}}),
+              "ステータスの変更に失敗しました。ほかのユーザーがステータス、またはステータスの設定を"
+              "変更した可能性があります。");
+  expectError(call("li", "PUT", "/k/v1/record/status.json",
+                   json{{"app", 1}, {"id", 1}, {"action", "承認する"}}),
               403, "GAIA_NT01", "只有执行者可以更改状态。");
-  expectError(call("smith", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}}),
+  expectError(call("smith", "PUT", "/k/v1/record/status.json",
+                   json{{"app", 1}, {"id", 1}, {"action", "承認する"}}),
               403, "GAIA_NT01", "Only Assignee can change the status.");
   // filterCond 金額 < 100000 does not hold for record 2
-  expectError(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 2}, {"action", "承認する"}}),
+  expectError(call("sato", "PUT", "/k/v1/record/status.json",
+                   json{{"app", 1}, {"id", 2}, {"action", "承認する"}}),
               400, "GAIA_IL03");
   expectError(call("sato", "PUT", "/k/v1/record/status.json",
                    json{{"app", 1}, {"id", 1}, {"action", "承認する"}, {"assignee", "sato"}}),
@@ -75,7 +87,8 @@ TEST_F(ApiTest, StatusErrors) {
   expectError(call("sato", "PUT", "/k/v1/record/status.json",
                    json{{"app", 1}, {"id", 1}, {"action", "承認する"}, {"revision", 2}}),
               409, "GAIA_CO02");
-  expectError(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 77}, {"action", "承認する"}}),
+  expectError(call("sato", "PUT", "/k/v1/record/status.json",
+                   json{{"app", 1}, {"id", 77}, {"action", "承認する"}}),
               404, "GAIA_RE01");
   EXPECT_EQ(svc.exportWorkspace(), before);
   auto c = call("sato", "PUT", "/k/v1/record/status.json",
@@ -85,10 +98,14 @@ TEST_F(ApiTest, StatusErrors) {
 }
 
 TEST_F(ApiTest, ProcessDisabledIsGAIA_ST02) {
-  auto c = call("smith", "PUT", "/k/v1/preview/app/status.json", json{{"app", 1}, {"enable", false}});
+  auto c =
+      call("smith", "PUT", "/k/v1/preview/app/status.json", json{{"app", 1}, {"enable", false}});
   ASSERT_EQ(c.status, 200) << c.body.dump();
-  ASSERT_EQ(call("smith", "POST", "/k/v1/preview/app/deploy.json", json{{"apps", {{{"app", 1}}}}}).status, 200);
-  expectError(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}}),
+  ASSERT_EQ(
+      call("smith", "POST", "/k/v1/preview/app/deploy.json", json{{"apps", {{{"app", 1}}}}}).status,
+      200);
+  expectError(call("sato", "PUT", "/k/v1/record/status.json",
+                   json{{"app", 1}, {"id", 1}, {"action", "承認する"}}),
               400, "GAIA_ST02", "操作に失敗しました。プロセス管理機能が無効化されています。");
   auto r = call("sato", "GET", "/k/v1/record.json?app=1&id=1");
   EXPECT_FALSE(r.body["record"].contains("ステータス"));
@@ -118,7 +135,8 @@ TEST_F(ApiTest, AssigneesDuplicatesCollapseAndLimits) {
   EXPECT_EQ(r.body["record"]["作業者"]["value"].size(), 1u);
   json many = json::array();
   for (int i = 0; i < 101; ++i) many.push_back("u" + std::to_string(i));
-  c = call("smith", "PUT", "/k/v1/record/assignees.json", json{{"app", 1}, {"id", 1}, {"assignees", many}});
+  c = call("smith", "PUT", "/k/v1/record/assignees.json",
+           json{{"app", 1}, {"id", 1}, {"assignees", many}});
   expectError(c, 400, "CB_VA01");
   EXPECT_EQ(messagesOf(c, "assignees"), std::vector<std::string>{"size must be between 0 and 100"});
   c = call("smith", "PUT", "/k/v1/record/assignees.json",
@@ -129,13 +147,15 @@ TEST_F(ApiTest, AssigneesDuplicatesCollapseAndLimits) {
 }
 
 TEST_F(ApiTest, SeveralAssigneesForAOneStatusIsRefused) {
-  auto added = call("smith", "POST", "/k/v1/record.json", json{{"app", 1}});  // starts in 未処理 (ONE)
+  auto added =
+      call("smith", "POST", "/k/v1/record.json", json{{"app", 1}});  // starts in 未処理 (ONE)
   ASSERT_EQ(added.status, 200) << added.body.dump();
   std::string before = svc.exportWorkspace();
   auto c = call("smith", "PUT", "/k/v1/record/assignees.json",
                 json{{"app", 1}, {"id", added.body["id"]}, {"assignees", {"sato", "smith"}}});
   expectError(c, 400, "GAIA_TO02");
-  EXPECT_NE(c.body["message"].get<std::string>().find("未処理"), std::string::npos) << c.body.dump();
+  EXPECT_NE(c.body["message"].get<std::string>().find("未処理"), std::string::npos)
+      << c.body.dump();
   EXPECT_TRUE(c.changes.empty());
   EXPECT_EQ(svc.exportWorkspace(), before);
 }
@@ -153,7 +173,8 @@ TEST_F(ApiTest, AsciiChangesAreTheSameRows) {
   ASSERT_EQ(utf8.status, 200) << utf8.body;
   ASSERT_EQ(asc.status, 200) << asc.body;
   auto nonAscii = [](const std::string& s) {
-    return std::count_if(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    return std::count_if(s.begin(), s.end(),
+                         [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
   };
   EXPECT_GT(nonAscii(utf8.changes), 0);  // the record's Japanese status and values
   EXPECT_EQ(nonAscii(asc.changes), 0);

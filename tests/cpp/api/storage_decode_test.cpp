@@ -37,7 +37,9 @@ std::string describe(const Snapshot& s) {
     out += ' ' + text + '\n';
   };
   for (const auto& r : s.records)
-    row("record", [](api::JsonWriter& w, const domain::Record& r) { storage::writeRecordRow(w, r, {}); }, r);
+    row(
+        "record",
+        [](api::JsonWriter& w, const domain::Record& r) { storage::writeRecordRow(w, r, {}); }, r);
   for (const auto& t : s.tasks) row("task", storage::writeTaskRow, t);
   for (const auto& b : s.batches) row("batch", storage::writeBatchRow, b);
   out += "nextAppId " + std::to_string(s.nextAppId) + "\n";
@@ -72,7 +74,8 @@ void expectFallbackAndSame(const std::string& text) {
       << text;
 }
 
-const char* kApp = R"({"app":3,"name":"A","description":"d","locale":"ja","space":null,"guest":false,
+const char* kApp =
+    R"({"app":3,"name":"A","description":"d","locale":"ja","space":null,"guest":false,
   "creator":"u1","createdAt":1,"modifiedAt":2,
   "fields":{"t":{"type":"SINGLE_LINE_TEXT","code":"t","label":"T"}},
   "previewFields":{"t":{"type":"SINGLE_LINE_TEXT","code":"t","label":"T"}},
@@ -90,7 +93,8 @@ TEST(StorageDecode, HandMadeRowsDecodeTheSameOnTheFastPath) {
       R"({"users":[{"code":"u1","name":"ユーザー","locale":"ja"},{"code":"u2","name":"Two","locale":"en"}],
           "organizations":[{"code":"o","name":"O","parent":null,"members":["u1"]}],
           "groups":[{"code":"g","name":"G","members":["u2"]}],
-          "apps":[)" + app + R"(],
+          "apps":[)" +
+          app + R"(],
           "records":[{"app":3,"id":1,"revision":2,
              "values":{"t":"plain","m":["a","b"],"both":{"text":"x","items":["y","z"]},"empty":"",
                        "none":[],"obj":{},"esc":"q\"\\\/\b\f\n\r\t\u00e9\u3042\ud83d\ude00 李 😀",
@@ -125,10 +129,13 @@ TEST(StorageDecode, HandMadeRowsDecodeTheSameOnTheFastPath) {
                      {}],
           "unknownStore":[{"a":1},{"b":[2]}],"meta":[{"key":"other","nextAppId":99}]})",
       // whitespace between every token, and integral numbers written as floats
-      "{ \"records\" :\n[ { \"app\" : 3 ,\r\n\t\"id\" : 3.0 , \"revision\" : 1e0 , \"createdAt\" : 1.5 ,"
-      " \"updatedAt\" : -0 , \"values\" : { \"t\" : [ \"a\" , \"b\" ] , \"u\" : { \"items\" : [ ] , "
+      "{ \"records\" :\n[ { \"app\" : 3 ,\r\n\t\"id\" : 3.0 , \"revision\" : 1e0 , \"createdAt\" : "
+      "1.5 ,"
+      " \"updatedAt\" : -0 , \"values\" : { \"t\" : [ \"a\" , \"b\" ] , \"u\" : { \"items\" : [ ] "
+      ", "
       "\"text\" : \"v\" , \"other\" : 1 } } , \"history\" : [ { \"at\" : 2E3 } ] } ] ,"
-      " \"tasks\" : [ { \"id\" : \"0000000000000000000000000000000f\" , \"entry\" : 9223372036854775807 ,"
+      " \"tasks\" : [ { \"id\" : \"0000000000000000000000000000000f\" , \"entry\" : "
+      "9223372036854775807 ,"
       " \"openedAt\" : 9223372036854775808 , \"closedAt\" : -9223372036854775808 } ] }\n",
       // repeated keys: the last one wins, as in nlohmann's object
       R"({"records":[{"app":3,"id":9,"id":10,"status":"a","status":"b","assignees":["x","y"],
@@ -141,10 +148,17 @@ TEST(StorageDecode, HandMadeRowsDecodeTheSameOnTheFastPath) {
 }
 
 TEST_F(ApiTest, EngineRowsDecodeTheSameOnTheFastPath) {
-  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}}).status, 200);
-  ASSERT_EQ(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(openTaskIds("sato"))).status, 200);
+  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json",
+                 json{{"app", 1}, {"id", 1}, {"action", "承認する"}})
+                .status,
+            200);
+  ASSERT_EQ(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(openTaskIds("sato")))
+                .status,
+            200);
   ASSERT_EQ(call("smith", "POST", "/k/v1/record.json",
-                 json{{"app", 1}, {"record", {{"件名", {{"value", "改行\n\"引用\" \\ タブ\t😀"}}}}}}).status, 200);
+                 json{{"app", 1}, {"record", {{"件名", {{"value", "改行\n\"引用\" \\ タブ\t😀"}}}}}})
+                .status,
+            200);
   const std::string rows = storage::snapshotRowsText(svc.engine());
   expectFastAndSame(rows);
   api::Service fresh;
@@ -202,12 +216,15 @@ TEST(StorageDecode, MalformedRowsGiveTheCheckedDecodersError) {
       {"5", "RINGI_WS01"},
       {"\"rows\"", "RINGI_WS01"},
       {"[" + std::string(200, '[') + std::string(200, ']') + "]", "CB_IJ01"},  // past kMaxDepth
-      {"{\"records\":[{\"app\":1,\"x\":" + std::string(200, '[') + std::string(200, ']') + "}]}", "CB_IJ01"},
+      {"{\"records\":[{\"app\":1,\"x\":" + std::string(200, '[') + std::string(200, ']') + "}]}",
+       "CB_IJ01"},
       {"{\"records\": 5}", "CB_VA01"},
-      {"{\"records\": {\"a\": {\"app\":3,\"id\":1}}}", "CB_VA01"},  // an object is not an array of rows
+      {"{\"records\": {\"a\": {\"app\":3,\"id\":1}}}",
+       "CB_VA01"},  // an object is not an array of rows
       {"{\"records\": [1]}", "CB_VA01"},
       {"{\"records\": [{\"app\":1}, [], null, \"x\"]}", "CB_VA01"},
-      {"{\"users\": [{\"code\":\"u\",\"name\":\"U\",\"locale\":\"en\"}, 7], \"tasks\": true}", "CB_VA01"},
+      {"{\"users\": [{\"code\":\"u\",\"name\":\"U\",\"locale\":\"en\"}, 7], \"tasks\": true}",
+       "CB_VA01"},
       {"{\"apps\":[{\"app\":1,\"fields\":{\"x\":{\"type\":\"WHAT\"}}}]}", "CB_VA01"},
       {"{\"records\":[{\"app\":1,\"id\":1}],\"records\":[{}, 5]}", "CB_VA01"},
       // a task id is 32 lowercase hex characters (Task holds it as two integers)
@@ -248,31 +265,40 @@ namespace ringi::apitest {
 // A batch row that contradicts itself is refused on both paths with the store, the row and what
 // is wrong: a batch whose counter was past its tasks once made `serve` run chunks forever.
 TEST(StorageDecode, RowsThatContradictThemselvesAreRefusedByName) {
-  const std::string ids = R"(["0000000000000000000000000000000a","0000000000000000000000000000000b"])";
+  const std::string ids =
+      R"(["0000000000000000000000000000000a","0000000000000000000000000000000b"])";
   auto batch = [&](const std::string& fields) {
-    return R"({"batches":[{"batch_number":"00000000000000000000000000000001","user":"u","task_ids":)" + ids +
-           "," + fields + "}]}";
+    return R"({"batches":[{"batch_number":"00000000000000000000000000000001","user":"u","task_ids":)" +
+           ids + "," + fields + "}]}";
   };
   const std::pair<std::string, std::string> docs[] = {
       {batch(R"("processed":7,"succeeded":7,"state":"running")"),
-       "the stored row batches[0] (batch 00000000000000000000000000000001) says 7 tasks were processed, but it has 2"},
+       "the stored row batches[0] (batch 00000000000000000000000000000001) says 7 tasks were "
+       "processed, but it has 2"},
       {batch(R"("processed":-1,"succeeded":0,"state":"running")"),
-       "the stored row batches[0] (batch 00000000000000000000000000000001) says -1 tasks were processed, but it has 2"},
+       "the stored row batches[0] (batch 00000000000000000000000000000001) says -1 tasks were "
+       "processed, but it has 2"},
       {batch(R"("processed":2,"succeeded":1,"state":"completed")"),
-       "the stored row batches[0] (batch 00000000000000000000000000000001) says 1 succeeded and 0 failed, but 2 were processed"},
+       "the stored row batches[0] (batch 00000000000000000000000000000001) says 1 succeeded and 0 "
+       "failed, but 2 were processed"},
       {batch(R"("processed":1,"succeeded":1,"state":"completed")"),
-       "the stored row batches[0] (batch 00000000000000000000000000000001) is completed with 1 of 2 tasks processed"},
+       "the stored row batches[0] (batch 00000000000000000000000000000001) is completed with 1 of "
+       "2 tasks processed"},
   };
   for (const auto& [doc, what] : docs) {
     EXPECT_EQ(outcome(storage::decodeRowsText, doc), "error RINGI_WS01 [" + what + "]") << doc;
-    EXPECT_EQ(outcome(storage::decodeRowsTextChecked, doc), "error RINGI_WS01 [" + what + "]") << doc;
+    EXPECT_EQ(outcome(storage::decodeRowsTextChecked, doc), "error RINGI_WS01 [" + what + "]")
+        << doc;
   }
   // What commits write decodes: queued, half-run, cancelled half-way, and done with a failure.
-  for (const char* fields : {R"("processed":0,"succeeded":0,"state":"queued")",
-                             R"("processed":1,"succeeded":1,"state":"running")",
-                             R"("processed":1,"succeeded":0,"failures":[{"task_id":"x","reason_code":"task_closed"}],"state":"cancelled")",
-                             R"("processed":2,"succeeded":1,"failures":[{"task_id":"x","reason_code":"engine_failure"}],"state":"partially_completed")"}) {
-    EXPECT_EQ(outcome(storage::decodeRowsText, batch(fields)).rfind("error", 0), std::string::npos) << fields;
+  for (
+      const char* fields :
+      {R"("processed":0,"succeeded":0,"state":"queued")",
+       R"("processed":1,"succeeded":1,"state":"running")",
+       R"("processed":1,"succeeded":0,"failures":[{"task_id":"x","reason_code":"task_closed"}],"state":"cancelled")",
+       R"("processed":2,"succeeded":1,"failures":[{"task_id":"x","reason_code":"engine_failure"}],"state":"partially_completed")"}) {
+    EXPECT_EQ(outcome(storage::decodeRowsText, batch(fields)).rfind("error", 0), std::string::npos)
+        << fields;
   }
 }
 

@@ -18,15 +18,24 @@ TEST_F(ApiTest, ImportExportIsIdentity) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(other.exportWorkspace(), first);
   // after some changes too
-  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}}).status, 200);
-  ASSERT_EQ(call("smith", "POST", "/k/v1/record.json", json{{"app", 1}, {"record", {{"件名", {{"value", "新"}}}}}}).status, 200);
+  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json",
+                 json{{"app", 1}, {"id", 1}, {"action", "承認する"}})
+                .status,
+            200);
+  ASSERT_EQ(call("smith", "POST", "/k/v1/record.json",
+                 json{{"app", 1}, {"record", {{"件名", {{"value", "新"}}}}}})
+                .status,
+            200);
   std::string second = svc.exportWorkspace();
   ASSERT_EQ(other.load(second).status, 200);
   EXPECT_EQ(other.exportWorkspace(), second);
 }
 
 TEST_F(ApiTest, LoadReportsResetChangesAndRestoreRoundTrips) {
-  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}}).status, 200);
+  ASSERT_EQ(call("sato", "PUT", "/k/v1/record/status.json",
+                 json{{"app", 1}, {"id", 1}, {"action", "承認する"}})
+                .status,
+            200);
   auto ids = openTaskIds("sato");
   ASSERT_EQ(call("sato", "POST", "/batch_approvals/_submit?user_id=sato", json(ids)).status, 200);
   // a full snapshot of the current state: load(export) gives reset changes; use the engine rows
@@ -95,9 +104,11 @@ TEST_F(ApiTest, BadWorkspacesAreRejectedAndChangeNothing) {
 // A repeated key counts once, with its last value, as any JSON object read here does.
 TEST_F(ApiTest, RepeatedAppsOrRecordsKeysKeepTheLastValue) {
   api::Service s2;
-  const std::string app = R"("app":1,"locale":"en","fields":{"t":{"type":"SINGLE_LINE_TEXT","code":"t","label":"T"}})";
-  auto r = s2.load(R"({"apps":[{)" + app + R"(,"records":[{"t":{"value":"first"}}]}],"apps":[{)" + app +
-                   R"(,"records":[{"t":{"value":"a"}}],"records":[{"t":{"value":"b"}},{"t":{"value":"c"}}]}]})");
+  const std::string app =
+      R"("app":1,"locale":"en","fields":{"t":{"type":"SINGLE_LINE_TEXT","code":"t","label":"T"}})";
+  auto r = s2.load(
+      R"({"apps":[{)" + app + R"(,"records":[{"t":{"value":"first"}}]}],"apps":[{)" + app +
+      R"(,"records":[{"t":{"value":"a"}}],"records":[{"t":{"value":"b"}},{"t":{"value":"c"}}]}]})");
   ASSERT_EQ(r.status, 200) << r.body;
   json exported = json::parse(s2.exportWorkspace());
   ASSERT_EQ(exported["apps"].size(), 1u);
@@ -133,7 +144,8 @@ TEST_F(ApiTest, RecordsWithoutIdGetNextIdAndInitialStatus) {
 
 TEST_F(ApiTest, RevertLastUndoesTheLastChange) {
   std::string before = svc.exportWorkspace();
-  auto c = call("sato", "PUT", "/k/v1/record/status.json", json{{"app", 1}, {"id", 1}, {"action", "承認する"}});
+  auto c = call("sato", "PUT", "/k/v1/record/status.json",
+                json{{"app", 1}, {"id", 1}, {"action", "承認する"}});
   ASSERT_EQ(c.status, 200);
   EXPECT_NE(svc.exportWorkspace(), before);
   svc.revertLast();
@@ -155,16 +167,18 @@ TEST_F(ApiTest, RestoreRejectsMalformedRowsAndChangesNothing) {
 // and every 4-digit year reads back through parseIsoTime.
 TEST(IsoTime, MatchesThePrintfFormat) {
   const int64_t day = 86400000;
-  for (int64_t ms : {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{999}, int64_t{-1000},
-                     int64_t{1795323424280}, int64_t{951782400000} /* 2000-02-29 */,
-                     int64_t{-62135596800000} /* 0001-01-01 */, int64_t{-62135596800000} - day,
-                     int64_t{-62198755200000} /* year -1 */, int64_t{-30610224000000} /* 1000 */,
-                     int64_t{253402300799999} /* 9999-12-31T23:59:59 */, int64_t{253402300800000},
-                     int64_t{3250368000000000}}) {
+  for (int64_t ms :
+       {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{999}, int64_t{-1000}, int64_t{1795323424280},
+        int64_t{951782400000} /* 2000-02-29 */, int64_t{-62135596800000} /* 0001-01-01 */,
+        int64_t{-62135596800000} - day, int64_t{-62198755200000} /* year -1 */,
+        int64_t{-30610224000000} /* 1000 */, int64_t{253402300799999} /* 9999-12-31T23:59:59 */,
+        int64_t{253402300800000}, int64_t{3250368000000000}}) {
     const std::string got = api::codec::isoTime(ms);
     int64_t back = 0;
     if (ms >= -62135596800000 && ms < 253402300800000) {  // 4-digit years read back (to the second)
-      EXPECT_TRUE(api::codec::parseIsoTime(got, &back) && back == (ms >= 0 ? ms / 1000 : (ms - 999) / 1000) * 1000) << got;
+      EXPECT_TRUE(api::codec::parseIsoTime(got, &back) &&
+                  back == (ms >= 0 ? ms / 1000 : (ms - 999) / 1000) * 1000)
+          << got;
     }
     // The reference: the same fields through snprintf, as isoTime did.
     int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;

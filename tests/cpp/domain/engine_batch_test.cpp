@@ -167,8 +167,7 @@ TEST(Batch, CancelStopsAtTheNextChunkAndOnlyTheSubmitterSeesIt) {
 TEST(Batch, ChunkIsOneTransactionThatCanBeReverted) {
   BatchFixture f;
   int64_t a = f.pending(), b = f.pending();
-  std::string number =
-      f.engine.submit("sato", {f.openTaskOf("sato", a), f.openTaskOf("sato", b)});
+  std::string number = f.engine.submit("sato", {f.openTaskOf("sato", a), f.openTaskOf("sato", b)});
   f.engine.confirmLast();
   auto tx = f.engine.begin();
   f.engine.runChunk(10);
@@ -199,8 +198,9 @@ namespace {
 TEST(Batch, FailNextTaskEndsATaskWithoutRunningItAndTheBatchGoesOn) {
   BatchFixture f;
   int64_t a = f.pending(), b = f.pending(), c = f.pending();
-  const std::string number = f.engine.submit("sato", {f.openTaskOf("sato", a), f.openTaskOf("sato", b), f.openTaskOf("sato", c)});
-  ASSERT_TRUE(f.engine.runChunk(1));  // a
+  const std::string number = f.engine.submit(
+      "sato", {f.openTaskOf("sato", a), f.openTaskOf("sato", b), f.openTaskOf("sato", c)});
+  ASSERT_TRUE(f.engine.runChunk(1));                                      // a
   ASSERT_EQ(f.engine.failNextTask(CheckReason::engine_failure), number);  // b: not run
   EXPECT_EQ(f.engine.findRecord(1, b)->status, "承認待ち");
   EXPECT_EQ(f.engine.findBatch(number)->processed, 2u);

@@ -82,9 +82,13 @@ TEST(Status, OneRequiresAssigneeFromCandidates) {
               f.engine.changeStatus("sato", 1, {id, "承認する", std::nullopt, std::nullopt});
             }),
             "GAIA_SA01");
-  EXPECT_EQ(codeOf([&] { f.engine.changeStatus("sato", 1, {id, "承認する", "nobody", {}}); }),
+  EXPECT_EQ(codeOf([&] {
+              f.engine.changeStatus("sato", 1, {id, "承認する", "nobody", {}});
+            }),
             "GAIA_IL26");
-  EXPECT_EQ(codeOf([&] { f.engine.changeStatus("sato", 1, {id, "承認する", "li", {}}); }),
+  EXPECT_EQ(codeOf([&] {
+              f.engine.changeStatus("sato", 1, {id, "承認する", "li", {}});
+            }),
             "RINGI_SA01");
   EXPECT_EQ(f.engine.record("sato", 1, id).status, "承認待ち");
   EXPECT_EQ(f.engine.changeStatus("sato", 1, {id, "承認する", "tanaka", {}}), 5);
@@ -94,16 +98,22 @@ TEST(Status, OneRequiresAssigneeFromCandidates) {
 TEST(Status, AssigneeForAnyStatusIsRefused) {
   Fixture f;
   int64_t id = f.engine.addRecord("smith", 1, f.values("出張", "5000")).first;
-  EXPECT_EQ(codeOf([&] { f.engine.changeStatus("smith", 1, {id, "申請する", "sato", {}}); }),
+  EXPECT_EQ(codeOf([&] {
+              f.engine.changeStatus("smith", 1, {id, "申請する", "sato", {}});
+            }),
             "GAIA_SA04");
 }
 
 TEST(Status, OnlyAssigneesMayAct) {
   Fixture f;
   int64_t id = f.pending();
-  EXPECT_EQ(codeOf([&] { f.engine.changeStatus("smith", 1, {id, "差し戻す", "smith", {}}); }),
+  EXPECT_EQ(codeOf([&] {
+              f.engine.changeStatus("smith", 1, {id, "差し戻す", "smith", {}});
+            }),
             "GAIA_NT01");
-  EXPECT_EQ(codeOf([&] { f.engine.changeStatus("tanaka", 1, {id, "承認する", "tanaka", {}}); }),
+  EXPECT_EQ(codeOf([&] {
+              f.engine.changeStatus("tanaka", 1, {id, "承認する", "tanaka", {}});
+            }),
             "GAIA_NT01");
 }
 
@@ -114,25 +124,35 @@ TEST(Status, SecondaryActionByExecutableUser) {
   EXPECT_EQ(f.engine.changeStatus("admin", 1, {id, "取り消す", "smith", {}}), 5);
   EXPECT_EQ(f.engine.record("admin", 1, id).status, "未処理");
   int64_t other = f.pending();
-  EXPECT_EQ(codeOf([&] { f.engine.changeStatus("tanaka", 1, {other, "取り消す", "smith", {}}); }),
+  EXPECT_EQ(codeOf([&] {
+              f.engine.changeStatus("tanaka", 1, {other, "取り消す", "smith", {}});
+            }),
             "GAIA_NT01");
 }
 
 TEST(Status, FilterCondBlocksAction) {
   Fixture f;
   int64_t id = f.pending("smith", "150000");
-  EXPECT_EQ(codeOf([&] { f.engine.changeStatus("sato", 1, {id, "承認する", "tanaka", {}}); }),
+  EXPECT_EQ(codeOf([&] {
+              f.engine.changeStatus("sato", 1, {id, "承認する", "tanaka", {}});
+            }),
             "GAIA_IL03");
 }
 
 TEST(Status, UnknownActionRevisionAndRecordErrors) {
   Fixture f;
   int64_t id = f.pending();
-  EXPECT_EQ(codeOf([&] { f.engine.changeStatus("sato", 1, {id, "完了する", {}, {}}); }),
+  EXPECT_EQ(codeOf([&] {
+              f.engine.changeStatus("sato", 1, {id, "完了する", {}, {}});
+            }),
             "GAIA_IL03");
-  EXPECT_EQ(codeOf([&] { f.engine.changeStatus("sato", 1, {id, "承認する", "tanaka", 1}); }),
+  EXPECT_EQ(codeOf([&] {
+              f.engine.changeStatus("sato", 1, {id, "承認する", "tanaka", 1});
+            }),
             "GAIA_CO02");
-  EXPECT_EQ(codeOf([&] { f.engine.changeStatus("sato", 1, {999, "承認する", "tanaka", {}}); }),
+  EXPECT_EQ(codeOf([&] {
+              f.engine.changeStatus("sato", 1, {999, "承認する", "tanaka", {}});
+            }),
             "GAIA_RE01");
   EXPECT_EQ(f.engine.changeStatus("sato", 1, {id, "承認する", "tanaka", -1}), 5);
 }
@@ -144,7 +164,9 @@ TEST(Status, DisabledProcessManagement) {
   off.enable = false;
   f.engine.updatePreviewProcess(1, off, std::nullopt);
   f.engine.deploy({{1, std::nullopt}}, false);
-  EXPECT_EQ(codeOf([&] { f.engine.changeStatus("smith", 1, {id, "申請する", {}, {}}); }),
+  EXPECT_EQ(codeOf([&] {
+              f.engine.changeStatus("smith", 1, {id, "申請する", {}, {}});
+            }),
             "GAIA_ST02");
 }
 
@@ -177,7 +199,9 @@ TEST(Status, AllNeedsEveryAssignee) {
   EXPECT_EQ(f.engine.record("x", 1, id).status, "全員確認");  // tanaka has not acted yet
   EXPECT_EQ(f.engine.record("x", 1, id).assignees, std::vector<std::string>{"tanaka"});
   EXPECT_TRUE(f.openTaskOf("suzuki", id).empty());
-  EXPECT_EQ(codeOf([&] { f.engine.changeStatus("suzuki", 1, {id, "確認する", {}, {}}); }),
+  EXPECT_EQ(codeOf([&] {
+              f.engine.changeStatus("suzuki", 1, {id, "確認する", {}, {}});
+            }),
             "GAIA_NT01");
   EXPECT_EQ(f.engine.changeStatus("tanaka", 1, {id, "確認する", {}, {}}), 11);
   EXPECT_EQ(f.engine.record("x", 1, id).status, "完了");
@@ -193,7 +217,9 @@ TEST(Assignees, ReplaceCollapseAndLimitToOneForOneStatus) {
   EXPECT_FALSE(f.openTaskOf("suzuki", id).empty());
   EXPECT_EQ(codeOf([&] { f.engine.setAssignees("admin", 1, id, {"ghost"}, {}); }), "GAIA_IL26");
   int64_t draft = f.engine.addRecord("smith", 1, f.values("x", "1")).first;
-  EXPECT_EQ(codeOf([&] { f.engine.setAssignees("admin", 1, draft, {"sato", "li"}, {}); }),
+  EXPECT_EQ(codeOf([&] {
+              f.engine.setAssignees("admin", 1, draft, {"sato", "li"}, {});
+            }),
             "GAIA_TO02");
 }
 

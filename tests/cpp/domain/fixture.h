@@ -50,7 +50,9 @@ inline Snapshot expenseWorkspace() {
   p.enable = p.configured = true;
   p.states = {
       State{"未処理", 0, AssigneeType::ONE, {Entity{EntityType::FIELD_ENTITY, "作成者", false}}},
-      State{"承認待ち", 1, AssigneeType::ANY,
+      State{"承認待ち",
+            1,
+            AssigneeType::ANY,
             {user("sato"), Entity{EntityType::ORGANIZATION, "sales", true}}},
       State{"部長承認", 2, AssigneeType::ONE, {Entity{EntityType::GROUP, "managers", false}}},
       State{"全員確認", 3, AssigneeType::ALL, {user("tanaka"), user("suzuki")}},

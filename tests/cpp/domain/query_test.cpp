@@ -226,9 +226,18 @@ TEST_F(QueryTest, IdAndRecordNumber) {
 }
 
 TEST_F(QueryTest, StatusAndAssignee) {
-  add([](Record& r) { r.status = "未処理"; r.assignees = {"alice"}; });
-  add([](Record& r) { r.status = "承認待ち"; r.assignees = {"bob", "alice"}; });
-  add([](Record& r) { r.status = "承認待ち"; r.assignees = {"bob"}; });
+  add([](Record& r) {
+    r.status = "未処理";
+    r.assignees = {"alice"};
+  });
+  add([](Record& r) {
+    r.status = "承認待ち";
+    r.assignees = {"bob", "alice"};
+  });
+  add([](Record& r) {
+    r.status = "承認待ち";
+    r.assignees = {"bob"};
+  });
   add([](Record& r) { r.status = "完了"; });
 
   EXPECT_EQ(ids(R"(ステータス = "承認待ち")"), (Ids{3, 2}));
@@ -265,9 +274,20 @@ TEST_F(QueryTest, StatusAndAssignee) {
 }
 
 TEST_F(QueryTest, CreatorModifierAndUsers) {
-  add([](Record& r) { r.creator = "alice"; r.modifier = "bob"; r.values["ユーザー"].items = {"bob", "carol"}; });
-  add([](Record& r) { r.creator = "bob"; r.modifier = "alice"; r.values["ユーザー"].items = {"alice"}; });
-  add([](Record& r) { r.creator = "carol"; r.modifier = "carol"; });
+  add([](Record& r) {
+    r.creator = "alice";
+    r.modifier = "bob";
+    r.values["ユーザー"].items = {"bob", "carol"};
+  });
+  add([](Record& r) {
+    r.creator = "bob";
+    r.modifier = "alice";
+    r.values["ユーザー"].items = {"alice"};
+  });
+  add([](Record& r) {
+    r.creator = "carol";
+    r.modifier = "carol";
+  });
 
   EXPECT_EQ(ids(R"(作成者 in (LOGINUSER()))"), (Ids{1}));
   EXPECT_EQ(ids(R"(作成者 in (LOGINUSER(), "bob"))"), (Ids{2, 1}));
@@ -398,10 +418,22 @@ TEST_F(QueryTest, DateTimeAndDatetimeFields) {
 
 TEST_F(QueryTest, AndBindsTighterThanOrAndParenthesesGroup) {
   // id: a b c
-  add([](Record& r) { r.values["文字列"].text = "a"; r.values["数値"].text = "1"; });  // 1
-  add([](Record& r) { r.values["文字列"].text = "b"; r.values["数値"].text = "2"; });  // 2
-  add([](Record& r) { r.values["文字列"].text = "c"; r.values["数値"].text = "1"; });  // 3
-  add([](Record& r) { r.values["文字列"].text = "a"; r.values["数値"].text = "2"; });  // 4
+  add([](Record& r) {
+    r.values["文字列"].text = "a";
+    r.values["数値"].text = "1";
+  });  // 1
+  add([](Record& r) {
+    r.values["文字列"].text = "b";
+    r.values["数値"].text = "2";
+  });  // 2
+  add([](Record& r) {
+    r.values["文字列"].text = "c";
+    r.values["数値"].text = "1";
+  });  // 3
+  add([](Record& r) {
+    r.values["文字列"].text = "a";
+    r.values["数値"].text = "2";
+  });  // 4
 
   // a or (b and 1): 1, 4 (b and 1 matches nothing)
   EXPECT_EQ(ids(R"(文字列 = "a" or 文字列 = "b" and 数値 = 1)"), (Ids{4, 1}));
@@ -463,7 +495,7 @@ TEST_F(QueryTest, OrderByLimitOffsetTotal) {
   }
   EXPECT_EQ(ids("order by $id asc"), (Ids{1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(ids("order by $id desc"), (Ids{6, 5, 4, 3, 2, 1}));
-  EXPECT_EQ(ids("order by $id"), (Ids{1, 2, 3, 4, 5, 6}));  // asc by default
+  EXPECT_EQ(ids("order by $id"), (Ids{1, 2, 3, 4, 5, 6}));       // asc by default
   EXPECT_EQ(ids("order by 数値 asc"), (Ids{5, 6, 2, 3, 1, 4}));  // empty first; ties $id desc
   EXPECT_EQ(ids("order by 数値 desc"), (Ids{4, 1, 3, 6, 2, 5}));
   EXPECT_EQ(ids("order by 文字列 asc, 数値 desc"), (Ids{4, 6, 2, 1, 5, 3}));
@@ -564,8 +596,14 @@ TEST_F(QueryTest, UnknownFieldIsIQ11WithCode) {
 }
 
 TEST_F(QueryTest, ConditionOnly) {
-  add([](Record& r) { r.values["数値"].text = "5"; r.status = "承認待ち"; });
-  add([](Record& r) { r.values["数値"].text = "50"; r.status = "承認待ち"; });
+  add([](Record& r) {
+    r.values["数値"].text = "5";
+    r.status = "承認待ち";
+  });
+  add([](Record& r) {
+    r.values["数値"].text = "50";
+    r.status = "承認待ち";
+  });
 
   auto empty = Query::parse("", app, true);
   EXPECT_FALSE(empty.hasCondition());

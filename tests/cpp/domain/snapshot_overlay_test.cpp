@@ -1,7 +1,8 @@
 // domain::overlay: newer rows replace older rows by key and add the ones the older state lacks.
+#include "domain/snapshot_overlay.h"
+
 #include <gtest/gtest.h>
 
-#include "domain/snapshot_overlay.h"
 #include "domain/task_key.h"
 
 namespace ringi::domain {
