@@ -51,7 +51,7 @@ ringi_apt_ensure() {
 }
 
 # Native toolchain and libraries (g++, cmake, GoogleTest, Google Benchmark, nlohmann/json).
-RINGI_NATIVE_PACKAGES=(g++ cmake make libgtest-dev googletest libbenchmark-dev nlohmann-json3-dev)
+RINGI_NATIVE_PACKAGES=(g++ cmake make libgtest-dev googletest libbenchmark-dev nlohmann-json3-dev clang-format)
 
 ringi_npm_ensure() {
   (

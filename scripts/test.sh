@@ -6,6 +6,7 @@
 #   2. native    cmake build/ (Release, -j2) + ctest                    (GoogleTest, CLI test)
 #      sanitize  the same suites in build-asan/ (Debug, ASan + UBSan) + ctest
 #      types     tsc -p tsconfig.json: web/src and bin/ against ringi.d.ts (JSDoc, @ts-check)
+#      format    clang-format --dry-run --Werror on every C++ file git tracks (.clang-format)
 #   3. wasm      emcmake cmake build-wasm/ (-j2) + ctest: the same GoogleTest suites in Node
 #   4. dist      ringi-engine.js/.wasm + web/src/* -> dist/            (for the JS tests)
 #   5. node      node --test tests/node/ tests/wasm/                   (when present)
@@ -106,6 +107,20 @@ stage_types() {
   fi
 }
 
+stage_format() {
+  banner "format: clang-format --dry-run --Werror"
+  local files bad=()
+  mapfile -t files < <(git ls-files '*.cpp' '*.h' 2>/dev/null)
+  if [ "${#files[@]}" -eq 0 ]; then NOTES+=("format: no C++ files (not a git checkout?)"); return 0; fi
+  for f in "${files[@]}"; do clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || bad+=("$f"); done
+  if [ "${#bad[@]}" -eq 0 ]; then
+    add 1 0 "format (${#files[@]} C++ files)"
+  else
+    printf '  not formatted: %s\n' "${bad[@]}"
+    add 0 1 "format: ${#bad[@]} file(s) not formatted (clang-format -i them)"
+  fi
+}
+
 stage_wasm() {
   banner "wasm build (build-wasm/, emcmake) + ctest in Node"
   if ringi_wasm_build 2>&1 | tee "$LOGS/build-wasm.log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
@@ -174,6 +189,7 @@ timed setup stage_setup
 [ "${RINGI_SKIP_NATIVE:-0}" = 1 ] || timed native stage_native
 [ "${RINGI_SKIP_NATIVE:-0}" = 1 ] || [ "${RINGI_SKIP_SANITIZE:-0}" = 1 ] || timed sanitize stage_sanitize
 timed types stage_types
+timed format stage_format
 if [ "${RINGI_SKIP_WASM:-0}" != 1 ]; then
   timed wasm stage_wasm
   timed dist stage_dist
