@@ -11,8 +11,9 @@
 #include "api/settings_codec.h"
 #include "api/storage_format.h"
 
-// The reading half of the storage format: stored rows back into a Snapshot (restores). Built for
-// size in the wasm module (cmake/wasm.cmake). The writing half is storage_format.cpp.
+// The reading half of the storage format: stored rows back into a Snapshot (restores), by one
+// reader. Built for size in the wasm module (cmake/wasm.cmake). The writing half is
+// storage_format.cpp.
 namespace ringi::api::storage {
 
 using namespace ringi::domain;
@@ -121,65 +122,6 @@ struct RowDecoder {
       a.nextRecordId = num(j, "nextRecordId", 1);
       s.apps.push_back(std::move(a));
     });
-    each("records", [&](const Json& j, const std::string& k) {
-      Record r;
-      r.app = num(j, "app");
-      r.id = num(j, "id");
-      r.revision = num(j, "revision", 1);
-      const Json& values = sub(j, "values");
-      if (values.is_object())
-        for (auto it = values.begin(); it != values.end(); ++it) {
-          FieldValue fv;
-          if (it->is_string())
-            fv.text = it->get<std::string>();
-          else if (it->is_array()) {
-            for (const auto& x : *it)
-              if (x.is_string()) fv.items.push_back(x.get<std::string>());
-          } else if (it->is_object()) {
-            fv.text = text(*it, "text");
-            fv.items = strings(*it, "items");
-          }
-          r.values[it.key()] = std::move(fv);
-        }
-      r.status = text(j, "status");
-      r.assignees = strings(j, "assignees");
-      r.actedBy = strings(j, "actedBy");
-      r.creator = text(j, "creator");
-      r.modifier = text(j, "modifier");
-      r.createdAt = num(j, "createdAt");
-      r.updatedAt = num(j, "updatedAt");
-      r.archived = num(j, "historyFrom");
-      entries(sub(j, "history"), &r.history);
-      const Json& tasks = sub(j, "tasks");  // the record's tasks (storage_format.h)
-      if (tasks.is_array()) {
-        for (size_t i = 0; i < tasks.size(); ++i) {
-          if (!tasks[i].is_object())
-            return v.fail(k + ".tasks[" + std::to_string(i) + "]", "not_object");
-          task(tasks[i], r.app, r.id);
-        }
-      } else if (!tasks.is_null()) {
-        return v.fail(k + ".tasks", "not_array");
-      }
-      s.records.push_back(std::move(r));
-    });
-    each("history", [&](const Json& j, const std::string& k) {
-      HistoryChunk c;
-      c.app = num(j, "app");
-      c.record = num(j, "record");
-      c.from = num(j, "from");
-      entries(sub(j, "entries"), &c.entries);
-      const Json& tasks = sub(j, "tasks");
-      if (!tasks.is_array() && !tasks.is_null()) return v.fail(k + ".tasks", "not_array");
-      if (tasks.is_array())
-        for (size_t i = 0; i < tasks.size(); ++i) {
-          if (!tasks[i].is_object())
-            return v.fail(k + ".tasks[" + std::to_string(i) + "]", "not_object");
-          task(tasks[i], c.app, c.record);
-        }
-      s.history.push_back(std::move(c));
-    });
-    each("tasks",
-         [&](const Json& j, const std::string&) { task(j, num(j, "app"), num(j, "record")); });
     each("batches", [&](const Json& j, const std::string&) {
       Batch b;
       b.number = text(j, "batch_number");
@@ -202,41 +144,6 @@ struct RowDecoder {
     each("meta", [&](const Json& j, const std::string&) { meta.push_back(j); });
   }
 
-  // History entries, as a record's row and a history row hold them.
-  static void entries(const Json& list, std::vector<StatusChange>* out) {
-    if (!list.is_array()) return;
-    for (const auto& h : list) {
-      if (!h.is_object()) continue;
-      StatusChange c;
-      c.at = num(h, "at");
-      c.status = text(h, "status");
-      c.action = text(h, "action");
-      c.actor = text(h, "actor");
-      c.assignees = strings(h, "assignees");
-      out->push_back(std::move(c));
-    }
-  }
-
-  // A task row; a task in its record's row has the record's app and id.
-  void task(const Json& j, int64_t app, int64_t record) {
-    Task t;
-    const std::string id = text(j, "id");
-    if (auto key = parseTaskKey(id))
-      t.key = *key;
-    else
-      throw Error("RINGI_WS01", {"bad or duplicate task id " + id});
-    t.app = app;
-    t.record = record;
-    t.status = text(j, "status");
-    t.assignee = text(j, "assignee");
-    t.entry = num(j, "entry");
-    t.state = parseTaskState(text(j, "state"));
-    t.openedAt = num(j, "openedAt");
-    t.closedAt = num(j, "closedAt");
-    t.closedBy = text(j, "closedBy");
-    s.tasks.push_back(std::move(t));
-  }
-
   Snapshot finish() {
     s.nextAppId = 1;
     for (const auto& a : s.apps) s.nextAppId = std::max(s.nextAppId, a.id + 1);
@@ -247,37 +154,6 @@ struct RowDecoder {
   }
 };
 }  // namespace
-
-// The reference decoder: every error reported (CB_IJ01, RINGI_WS01, CB_VA01). Each row is read,
-// decoded and dropped in turn, so memory holds one row as Json at a time, not all of them.
-Snapshot decodeRowsTextChecked(const std::string& text) {
-  using Kind = JsonReader::Kind;
-  JsonReader r(text);
-  if (r.peek() != Kind::object) {
-    if (!r.skipValue() || !r.finish()) throw Error("CB_IJ01");
-    throw Error("RINGI_WS01", {"the storage state must be a JSON object"});
-  }
-  RowDecoder decoder;
-  r.beginObject();
-  for (std::string_view key; r.nextKey(&key);) {
-    const std::string store(key);
-    const Kind kind = r.peek();
-    if (kind == Kind::null) {
-      r.readNull();
-    } else if (kind != Kind::array) {
-      if (r.skipValue()) decoder.v.fail(store, "not_array");
-    } else {
-      r.beginArray();
-      for (size_t index = 0; r.nextElement(); ++index) {
-        Json row;
-        if (!readJson(r, &row)) break;
-        decoder.row(store, index, row);
-      }
-    }
-  }
-  if (!r.finish()) throw Error("CB_IJ01");
-  return decoder.finish();
-}
 
 namespace {
 // The fast path: records and tasks (nearly all of a snapshot) are read straight into the domain
@@ -483,7 +359,9 @@ bool readHistoryRow(JsonReader& r, HistoryChunk* c, std::deque<Task>* tasks) {
   return r.ok();
 }
 
-// Stores with few rows: each row is read as Json (json_parse.h) and decoded by RowDecoder.
+// Stores with few rows: each row is read as Json (json_parse.h) and decoded by RowDecoder, with
+// the kintone-shaped errors of the codecs (CB_VA01 keyed users[0].code, ...). The rest (records,
+// their history rows, tasks: nearly all of a state) are read straight into domain types.
 bool fewRows(const std::string& store) {
   for (const char* s : {"users", "organizations", "groups", "apps", "batches", "meta"})
     if (store == s) return true;
@@ -491,47 +369,57 @@ bool fewRows(const std::string& store) {
 }
 }  // namespace
 
-std::optional<Snapshot> decodeRowsFast(std::string_view text) {
-  try {
-    JsonReader r(text);
-    RowDecoder decoder;
-    if (!r.beginObject()) return std::nullopt;
-    for (std::string_view key; r.nextKey(&key);) {
-      const std::string store(key);
-      if (r.peek() == Kind::null) {  // ignored by the checked decoder too
-        r.readNull();
-        continue;
-      }
-      if (!r.beginArray()) return std::nullopt;
-      for (size_t index = 0; r.nextElement(); ++index) {
-        if (r.peek() != Kind::object) return std::nullopt;  // the checked decoder names it
-        if (keyIs(store, "records")) {
-          if (!readRecord(r, &decoder.s.records.emplace_back(), &decoder.s.tasks))
-            return std::nullopt;
-        } else if (keyIs(store, "history")) {
-          if (!readHistoryRow(r, &decoder.s.history.emplace_back(), &decoder.s.tasks))
-            return std::nullopt;
-        } else if (keyIs(store, "tasks")) {
-          if (!readTask(r, &decoder.s.tasks.emplace_back())) return std::nullopt;
-        } else if (fewRows(store)) {
-          Json row;
-          if (!readJson(r, &row)) return std::nullopt;
-          decoder.row(store, index, row);
-        } else {
-          r.skipValue();  // an unknown store's rows are ignored
-        }
-      }
-    }
-    if (!r.finish() || !decoder.v.ok()) return std::nullopt;
-    return decoder.finish();
-  } catch (...) {
-    return std::nullopt;  // whatever it was, the checked decoder meets it again and reports it
-  }
+namespace {
+// Why the rows cannot be read: not JSON (the whole text checked, once, now), or else a row
+// named by store and index that is not in the shape Ringi writes.
+[[noreturn]] void unreadable(std::string_view text, const std::string& what, size_t offset) {
+  JsonReader check(text);
+  if (!check.skipValue() || !check.finish()) throw Error("CB_IJ01");
+  throw Error("RINGI_WS01", {joined({what, " (byte ", std::to_string(offset), " of the rows)"})});
 }
+}  // namespace
 
-Snapshot decodeRowsText(const std::string& text) {
-  if (auto snapshot = decodeRowsFast(text)) return std::move(*snapshot);
-  return decodeRowsTextChecked(text);
+Snapshot decodeRowsText(std::string_view text) {
+  JsonReader r(text);
+  RowDecoder decoder;
+  if (!r.beginObject()) unreadable(text, "the storage state must be a JSON object", 0);
+  for (std::string_view key; r.nextKey(&key);) {
+    const std::string store(key);
+    if (r.peek() == Kind::null) {  // a store with nothing in it
+      r.readNull();
+      continue;
+    }
+    const bool list = r.peek() == Kind::array;
+    const size_t at = r.offset();  // where the store's value starts
+    if (!list || !r.beginArray())
+      unreadable(text, joined({"the store ", store, " is not a list of rows"}), at);
+    for (size_t index = 0; r.nextElement(); ++index) {
+      bool ok = r.peek() == Kind::object;
+      const size_t at = r.offset();  // where the row starts
+      if (!ok) {
+      } else if (keyIs(store, "records")) {
+        ok = readRecord(r, &decoder.s.records.emplace_back(), &decoder.s.tasks);
+      } else if (keyIs(store, "history")) {
+        ok = readHistoryRow(r, &decoder.s.history.emplace_back(), &decoder.s.tasks);
+      } else if (keyIs(store, "tasks")) {
+        ok = readTask(r, &decoder.s.tasks.emplace_back());
+      } else if (fewRows(store)) {
+        Json row;
+        ok = readJson(r, &row);
+        if (ok) decoder.row(store, index, row);
+      } else {
+        ok = r.skipValue();  // an unknown store's rows are ignored
+      }
+      if (!ok)
+        unreadable(text,
+                   joined({"the stored row ", store, "[", std::to_string(index),
+                           "] is not in the shape Ringi writes"}),
+                   at);
+    }
+  }
+  if (!r.finish())
+    unreadable(text, "the rows end too early or go on after the last store", r.offset());
+  return decoder.finish();
 }
 
 }  // namespace ringi::api::storage

@@ -105,13 +105,11 @@ class RowsPager {
 // becomes a JavaScript string (json_ascii.h). A reset's rows (a load) are UTF-8 either way.
 std::string changesText(const domain::Engine& engine, const domain::ChangeSet& cs,
                         JsonWriter::Ascii ascii = JsonWriter::Ascii::no);
-// The "put" object -> Snapshot. Throws domain::Error (RINGI_WS01 / CB_VA01) on bad rows.
-// Parses and decodes the stored rows (the "put" shape), one row in memory at a time.
-domain::Snapshot decodeRowsText(const std::string& text);
-// Its two halves: the hand-written reader for rows in exactly the shape above (nullopt on anything
-// else), and the checked decoder that reports kintone-shaped errors.
-std::optional<domain::Snapshot> decodeRowsFast(std::string_view text);
-domain::Snapshot decodeRowsTextChecked(const std::string& text);
+// The "put" object -> Snapshot, one row in memory at a time. Throws domain::Error: CB_IJ01 when
+// the text is not JSON; RINGI_WS01 naming the store, the row and the byte when a row is not in
+// the shape written above, or contradicts itself (a batch counter past its tasks); CB_VA01 keyed
+// like users[0].code for a directory or app row the codecs refuse.
+domain::Snapshot decodeRowsText(std::string_view text);
 
 Json encodeApp(const domain::App& a);
 // The rows of the stores every commit writes, straight to text (no nlohmann values in between).
