@@ -36,7 +36,7 @@ endif()
 
 # bulk_memory.cpp: memcpy/memmove/memset as memory.copy/memory.fill (cmake/wasm-setup.cmake).
 add_executable(ringi_engine src/bindings/ringi_bindings.cpp src/bindings/bulk_memory.cpp)
-target_link_libraries(ringi_engine PRIVATE ringi_api)
+target_link_libraries(ringi_engine PRIVATE ringi_api nlohmann_json::nlohmann_json)
 target_compile_options(ringi_engine PRIVATE ${RINGI_WARNINGS})
 set(RINGI_ENGINE_LINK_FLAGS
   -O2
@@ -60,7 +60,7 @@ set_target_properties(ringi_engine PROPERTIES OUTPUT_NAME "ringi-engine" SUFFIX 
 # records the same (alternating processes); a 10,000-record workspace load ~15% slower.
 # Round 10, the row decoder (storage_decode.cpp, once per page): 226.8 -> 220.4 KB; a cold page's
 # restore of 10,000 records ~68 -> ~75 ms (cold_start_ms the same within its spread).
-# json_text.cpp, errors.cpp and messages.cpp stay at -O2: toText (every Json reply; in errors.cpp
+# json/writer.cpp (then json_text.cpp), errors.cpp and messages.cpp stay at -O2: toText (every Json reply; in errors.cpp
 # until round 13) and the locale helpers are on every request (-Oz on them: transitions 3-6% slower).
 set(RINGI_WASM_COLD_SOURCES
   src/api/app_handlers.cpp        # app settings, form fields, process management settings
@@ -68,7 +68,7 @@ set(RINGI_WASM_COLD_SOURCES
   src/api/bulk_handlers.cpp       # bulkRequest's own dispatch (its requests run the handlers)
   src/api/settings_codec.cpp      # app settings <-> JSON: imports, restores, settings APIs
   src/api/workspace_codec.cpp     # workspace import / export
-  src/api/storage_decode.cpp      # stored rows -> Snapshot: once per page (restore)
+  src/api/rows_reader.cpp         # stored rows -> Snapshot: once per page (restore)
 )
 if(NOT RINGI_WASM_SIZE)
   list(TRANSFORM RINGI_WASM_COLD_SOURCES PREPEND "${CMAKE_SOURCE_DIR}/")

@@ -8,7 +8,7 @@
 
 #include "api/errors.h"
 #include "api/handler_util.h"
-#include "api/json_text.h"
+#include "api/json/writer.h"
 #include "api/params.h"
 
 namespace ringi::api::handlers {

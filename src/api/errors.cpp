@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "api/json_text.h"
+#include "api/json/writer.h"
 #include "api/messages.h"
 #include "domain/entropy.h"
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "api/json.h"
+#include "api/json/json.h"
 #include "domain/error.h"
 #include "domain/types.h"
 

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/json_text.h"
+#include "api/json/writer.h"
 #include "api/messages.h"
 
 namespace ringi::api::codec {
@@ -50,7 +50,7 @@ std::string isoTime(int64_t ms) {
   int64_t y;
   unsigned m, d;
   civilFromDays(days, &y, &m, &d);
-  // "%04lld-%02u-%02uT%02d:%02d:%02dZ", without printf (not linked: json_text.h says why).
+  // "%04lld-%02u-%02uT%02d:%02d:%02dZ", without printf (not linked: json/writer.h says why).
   std::string out;
   if (y < 0) out += '-';
   const std::string year = std::to_string(y < 0 ? -y : y);

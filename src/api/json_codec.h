@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "api/json.h"
+#include "api/json/json.h"
 #include "api/params.h"
 #include "domain/directory.h"
 #include "domain/types.h"

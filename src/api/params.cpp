@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/json_text.h"
+#include "api/json/writer.h"
 
 namespace ringi::api {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "api/json_writer.h"
+#include "api/json/writer.h"
 #include "domain/directory.h"
 #include "domain/types.h"
 

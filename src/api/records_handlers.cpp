@@ -2,8 +2,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api/handler_util.h"
+#include "api/json/reader.h"
 #include "api/json_codec.h"
-#include "api/json_parse.h"
 #include "api/params.h"
 #include "api/record_writer.h"
 

@@ -16,7 +16,7 @@
 #include <optional>
 #include <string>
 
-#include "api/json.h"
+#include "api/json/json.h"
 #include "domain/engine.h"
 
 namespace ringi::api {

@@ -21,9 +21,9 @@
 
 #include "api/errors.h"
 #include "api/fault_injection.h"
+#include "api/json/reader.h"
+#include "api/json/writer.h"
 #include "api/json_codec.h"
-#include "api/json_parse.h"
-#include "api/json_text.h"
 #include "api/messages.h"
 #include "api/router.h"
 #include "api/storage_format.h"

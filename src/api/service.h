@@ -28,7 +28,7 @@ struct Response {
 class Service {
  public:
   // How a reply's ChangeSet text is written: UTF-8 (the default), or ASCII with every non-ASCII
-  // character as \uXXXX where it becomes a JavaScript string (the wasm bindings; json_ascii.h
+  // character as \uXXXX where it becomes a JavaScript string (the wasm bindings; json/writer.h
   // says why). The same JSON either way; a load's reset rows stay UTF-8.
   enum class ChangesText { utf8, ascii };
   explicit Service(ChangesText changes = ChangesText::utf8);

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "api/json/reader.h"
+#include "api/json/writer.h"
 #include "api/json_codec.h"
-#include "api/json_parse.h"
-#include "api/json_text.h"
 #include "api/messages.h"
 
 namespace ringi::api::codec {

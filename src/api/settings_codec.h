@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "api/json.h"
+#include "api/json/json.h"
 #include "api/params.h"
 #include "domain/directory.h"
 #include "domain/types.h"

@@ -60,8 +60,8 @@
 #include <string_view>
 #include <vector>
 
-#include "api/json.h"
-#include "api/json_writer.h"
+#include "api/json/json.h"
+#include "api/json/writer.h"
 #include "domain/engine.h"
 
 namespace ringi::api::storage {
@@ -102,7 +102,7 @@ class RowsPager {
 };
 
 // ChangeSet -> the JSON above, reading current values from the engine; Ascii::yes for text that
-// becomes a JavaScript string (json_ascii.h). A reset's rows (a load) are UTF-8 either way.
+// becomes a JavaScript string (json/writer.h). A reset's rows (a load) are UTF-8 either way.
 std::string changesText(const domain::Engine& engine, const domain::ChangeSet& cs,
                         JsonWriter::Ascii ascii = JsonWriter::Ascii::no);
 // The "put" object -> Snapshot, one row in memory at a time. Throws domain::Error: CB_IJ01 when

@@ -6,10 +6,9 @@
 #include <set>
 
 #include "api/errors.h"
+#include "api/json/reader.h"
+#include "api/json/writer.h"
 #include "api/json_codec.h"
-#include "api/json_parse.h"
-#include "api/json_text.h"
-#include "api/json_writer.h"
 #include "api/messages.h"
 #include "api/settings_codec.h"
 #include "domain/error.h"

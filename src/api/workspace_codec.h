@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "api/json.h"
+#include "api/json/json.h"
 #include "domain/types.h"
 
 namespace ringi::api::codec {

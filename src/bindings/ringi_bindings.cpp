@@ -100,7 +100,7 @@
 #include <string_view>
 
 #include "api/fault_injection.h"
-#include "api/json_ascii.h"
+#include "api/json/writer.h"
 #include "api/service.h"
 
 namespace {
@@ -128,7 +128,7 @@ std::string internalError(const char* what) {
 
 // {"status":N,"body":...,"changes":...} composed without copying the ChangeSet: after a load it
 // holds every row (tens of MB), and wasm memory keeps its peak for good.
-// As ASCII JSON (json_ascii.h): V8 decodes and parses it faster than UTF-8 with Japanese text in
+// As ASCII JSON (json/writer.h): V8 decodes and parses it faster than UTF-8 with Japanese text in
 // it. The service writes the ChangeSet ASCII already (ChangesText::ascii); the body is made so
 // here.
 std::string reply(ringi::api::Response r) {

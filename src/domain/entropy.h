@@ -1,6 +1,6 @@
 // The platform's clock and entropy, the only two things the domain asks of it (both replaceable:
 // Engine::setClock, Engine::seedIds). Not std::chrono's clocks nor std::random_device: their
-// errors are std::system_error, whose messages link printf into the wasm (api/json_text.h).
+// errors are std::system_error, whose messages link printf into the wasm (api/json/writer.h).
 #pragma once
 
 #include <cstdint>

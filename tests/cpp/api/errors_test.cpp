@@ -2,7 +2,7 @@
 // JSON, unknown user, wrong types, huge and odd input).
 #include "api/errors.h"
 
-#include "api/json_text.h"
+#include "api/json/writer.h"
 #include "api/messages.h"
 #include "api_fixture.h"
 

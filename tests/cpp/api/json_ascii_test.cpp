@@ -1,11 +1,11 @@
 // escapeNonAscii: pure ASCII out, the same JSON value in and out, nothing copied when ASCII.
-#include "api/json_ascii.h"
-
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "api/json/writer.h"
 
 namespace ringi::apitest {
 

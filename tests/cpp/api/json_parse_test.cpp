@@ -1,12 +1,12 @@
 // parseJson (JsonReader building Json values) against nlohmann's own parser, which it replaces in
 // the module: the same values, the same number types, the same texts refused.
-#include "api/json_parse.h"
-
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "api/json/reader.h"
 
 namespace ringi::apitest {
 

@@ -1,7 +1,5 @@
 // JsonReader (the storage decoder's fast path) against nlohmann, the parser it must agree with:
 // whatever the reader accepts, nlohmann accepts and reads the same way.
-#include "api/json_reader.h"
-
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -9,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/json/reader.h"
 #include "api/params.h"
 
 namespace ringi::apitest {

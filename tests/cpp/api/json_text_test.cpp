@@ -1,8 +1,6 @@
 // writeJson / toText (the engine's only serializer since nlohmann's dump left the wasm) against
 // nlohmann's dump(-1, ' ', ensure_ascii, replace), which wrote every reply and stored row before:
 // the same values give the same bytes, in UTF-8 and in ASCII, invalid UTF-8 included.
-#include "api/json_text.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,6 +10,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include "api/json/writer.h"
 
 namespace ringi::apitest {
 

@@ -1,7 +1,5 @@
 // JsonWriter (the storage rows' encoder) against nlohmann's dump(-1, ' ', false, replace), which
 // wrote every stored row before it: the same values give the same bytes, invalid UTF-8 included.
-#include "api/json_writer.h"
-
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -9,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/json/writer.h"
 #include "api/storage_format.h"
 
 namespace ringi::apitest {

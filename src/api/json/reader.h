@@ -4,19 +4,27 @@
 //
 // Errors are sticky: the first problem makes ok() false and every later call return false at once,
 // so a caller can loop without checking each step and test ok() where it matters. The storage
-// decoder (storage_format.cpp) reads rows with it straight into domain types, and json_parse.h
+// reader (rows_reader.cpp) reads rows with it straight into domain types, and json/reader.h
 // builds Json values with it (the module has no other JSON parser).
 //
 //   JsonReader r(text);
 //   if (r.beginObject())
 //     for (std::string_view key; r.nextKey(&key);) { ... read or skipValue() ... }
 //   bool fine = r.finish();  // the whole text was one value and nothing else
+
+// JSON text to Json values, read by JsonReader instead of nlohmann's parser, so the wasm module
+// carries one JSON parser, not two (nlohmann's parser, lexer and SAX classes were ~27 KB of wasm).
+// The values are the ones nlohmann's parser builds: integers as int64 (with '-') or uint64, other
+// numbers as doubles, a repeated key's last value in the first one's place. One difference: objects
+// and arrays nest at most JsonReader::kMaxDepth (128) deep; deeper text is refused like bad JSON.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "api/json/json.h"
 
 namespace ringi::api {
 
@@ -72,7 +80,7 @@ class JsonReader {
   // parses: integers within int64; floats (3.0, 1e3) that are integral and within +-9e15. Returns
   // false, with ok() still true, for a valid number outside that set.
   bool readInt64(int64_t* out);
-  // Any valid number, typed as above (for callers that build values, json_parse.h).
+  // Any valid number, typed as above (for callers that build values, json/reader.h).
   bool readNumber(Number* out);
   bool readBool(bool* out);
   bool readNull();
@@ -102,5 +110,16 @@ class JsonReader {
   std::string valueScratch_;
   std::string numberScratch_;
 };
+
+}  // namespace ringi::api
+
+namespace ringi::api {
+
+// The value at the reader's position into *out. False, with the reader failed, on bad JSON.
+bool readJson(JsonReader& r, Json* out);
+
+// One JSON value and nothing else, or a discarded value (is_discarded()) when the text is not,
+// as Json::parse(text, nullptr, false) answers.
+Json parseJson(std::string_view text);
 
 }  // namespace ringi::api

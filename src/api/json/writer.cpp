@@ -1,12 +1,19 @@
-#include "api/json_writer.h"
+// JsonWriter, Json values written with it, and replies escaped to ASCII.
+#include "api/json/writer.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
-#include "api/json_ascii.h"
-#include "api/json_chars.h"
-#include "api/utf8.h"
+#include "api/json/json.h"
+
+// writeJson formats doubles with nlohmann's own Grisu2 (nlohmann::detail::to_chars), so its text
+// is dump()'s to the byte. That is nlohmann's internal API: pinned to the version it was checked
+// against (Debian bookworm's 3.11; tests/cpp/api/json_text_test.cpp compares with dump()).
+static_assert(NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR == 11,
+              "writeJson uses nlohmann::detail::to_chars: check it against this version's dump()");
 
 namespace ringi::api {
 
@@ -39,7 +46,7 @@ inline void copyBytes(char* d, const char* s, size_t n) {
   }
 }
 
-// Length of the well-formed UTF-8 sequence at s[i], or 0 (utf8.h).
+// Length of the well-formed UTF-8 sequence at s[i], or 0 (json/json.h).
 size_t utf8Length(std::string_view s, size_t i) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   uint32_t cp;
@@ -312,6 +319,141 @@ void JsonWriter::replacingString(std::string_view s) {
     }
   }
   put('"');
+}
+
+}  // namespace ringi::api
+
+namespace ringi::api {
+
+void writeJson(JsonWriter& w, const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::object:
+      w.beginObject();
+      for (auto it = j.begin(); it != j.end(); ++it) {
+        w.key(it.key());
+        writeJson(w, it.value());
+      }
+      w.endObject();
+      break;
+    case Json::value_t::array:
+      w.beginArray();
+      for (const Json& v : j) writeJson(w, v);
+      w.endArray();
+      break;
+    case Json::value_t::string:
+      w.value(j.get_ref<const std::string&>());
+      break;
+    case Json::value_t::boolean:
+      w.value(j.get<bool>());
+      break;
+    case Json::value_t::number_integer:
+      w.value(j.get<int64_t>());
+      break;
+    case Json::value_t::number_unsigned:
+      w.value(j.get<uint64_t>());
+      break;
+    case Json::value_t::number_float: {
+      const double x = j.get<double>();
+      if (!std::isfinite(x)) {
+        w.null();
+        break;
+      }
+      // nlohmann's own shortest round-trip form (Grisu2: "1.5", "1e+20", "2.0"), as dump writes it.
+      char digits[64];
+      const char* end = nlohmann::detail::to_chars(digits, digits + sizeof digits, x);
+      w.raw(std::string_view(digits, static_cast<size_t>(end - digits)));
+      break;
+    }
+    default:
+      w.null();
+      break;  // null, and the binary and discarded values JSON text never holds
+  }
+}
+
+std::string toText(const Json& j) {
+  std::string out;
+  {
+    JsonWriter w(out);
+    writeJson(w, j);
+  }
+  return out;
+}
+
+}  // namespace ringi::api
+
+namespace ringi::api {
+
+namespace {
+
+// Raw pointers throughout: in wasm, std::string members come from the prebuilt libc++ and are
+// calls, not inlined code (a first version appending escape by escape cost more than it saved).
+
+// The first byte >= 0x80 in [p, end), or end: 8 bytes at a time (most of a reply is ASCII).
+const unsigned char* firstNonAscii(const unsigned char* p, const unsigned char* end) {
+  for (; end - p >= 8; p += 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    if (word & 0x8080808080808080ull) break;
+  }
+  while (p < end && *p < 0x80) ++p;
+  return p;
+}
+
+// The code point of the UTF-8 sequence at p and its length in *len; U+FFFD with *len = 1 for a
+// byte that does not start a well-formed sequence.
+uint32_t decodeAt(const unsigned char* p, const unsigned char* end, size_t* len) {
+  uint32_t cp = 0xFFFD;
+  *len = utf8::sequence(p, end, &cp);
+  if (*len == 0) *len = 1;
+  return cp;
+}
+
+}  // namespace
+
+bool isAscii(std::string_view text) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  return firstNonAscii(begin, begin + text.size()) == begin + text.size();
+}
+
+void escapeNonAscii(std::string& json) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(json.data());
+  const auto* end = begin + json.size();
+  const unsigned char* first = firstNonAscii(begin, end);
+  if (first == end) return;
+  // The exact size first, so the output is one allocation written through a pointer.
+  size_t size = json.size();
+  for (const unsigned char* p = first; p < end;) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    size_t len;
+    size += (decodeAt(p, end, &len) < 0x10000 ? 6 : 12) - len;
+    p += len;
+  }
+  std::string out(size, '\0');
+  char* o = out.data();
+  std::memcpy(o, begin, static_cast<size_t>(first - begin));
+  o += first - begin;
+  for (const unsigned char* p = first; p < end;) {
+    if (*p < 0x80) {
+      // Runs between non-ASCII characters are short (a space, a quote): copied inline, as a
+      // memcpy call per run cost more than the bytes.
+      const unsigned char* next = firstNonAscii(p, end);
+      if (next - p >= 32) {
+        std::memcpy(o, p, static_cast<size_t>(next - p));
+        o += next - p;
+        p = next;
+      } else {
+        while (p < next) *o++ = static_cast<char>(*p++);
+      }
+      continue;
+    }
+    size_t len;
+    o = utf8::writeEscape(o, decodeAt(p, end, &len));
+    p += len;
+  }
+  json.swap(out);
 }
 
 }  // namespace ringi::api

@@ -1,15 +1,13 @@
-#include "api/storage_format.h"
-
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
-#include "api/json_text.h"
-#include "api/json_writer.h"
+#include "api/json/writer.h"
 #include "api/messages.h"
 #include "api/settings_codec.h"
+#include "api/storage_format.h"
 
 // The writing half of the storage format: rows, snapshot pieces and every commit's ChangeSet.
-// The reading half (restores) is storage_decode.cpp.
+// The reading half (restores) is rows_reader.cpp.
 namespace ringi::api::storage {
 
 using namespace ringi::domain;

@@ -4,8 +4,7 @@
 #include <optional>
 #include <string_view>
 
-#include "api/json_parse.h"
-#include "api/json_reader.h"
+#include "api/json/reader.h"
 #include "api/messages.h"
 #include "api/params.h"
 #include "api/settings_codec.h"
@@ -13,7 +12,7 @@
 
 // The reading half of the storage format: stored rows back into a Snapshot (restores), by one
 // reader. Built for size in the wasm module (cmake/wasm.cmake). The writing half is
-// storage_format.cpp.
+// rows_writer.cpp.
 namespace ringi::api::storage {
 
 using namespace ringi::domain;
@@ -359,7 +358,7 @@ bool readHistoryRow(JsonReader& r, HistoryChunk* c, std::deque<Task>* tasks) {
   return r.ok();
 }
 
-// Stores with few rows: each row is read as Json (json_parse.h) and decoded by RowDecoder, with
+// Stores with few rows: each row is read as Json (json/reader.h) and decoded by RowDecoder, with
 // the kintone-shaped errors of the codecs (CB_VA01 keyed users[0].code, ...). The rest (records,
 // their history rows, tasks: nearly all of a state) are read straight into domain types.
 bool fewRows(const std::string& store) {

@@ -1,18 +1,22 @@
-#include "api/json_reader.h"
+// JsonReader (forward-only, checked, one value at a time) and Json values read with it.
+#include "api/json/reader.h"
 
 #include <clocale>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
 
-#include "api/json_chars.h"
+#include "api/json/json.h"
 
 namespace ringi::api {
 
 namespace {
 
-// Bytes a string may contain as they are: ASCII except controls, '"' and '\' (json_chars.h).
+// Bytes a string may contain as they are: ASCII except controls, '"' and '\' (json/json.h).
 bool plain(char c) { return json_chars::plain(static_cast<unsigned char>(c)); }
 
 // The first byte at or after p that is not plain. Strings are most of a snapshot's bytes, so this
@@ -455,6 +459,77 @@ bool JsonReader::finish() {
   if (!ok_) return false;
   skipSpace();
   return p_ == end_ || fail();
+}
+
+}  // namespace ringi::api
+
+namespace ringi::api {
+
+namespace {
+
+using Kind = JsonReader::Kind;
+
+bool read(JsonReader& r, Json* out, int depth) {
+  switch (r.peek()) {
+    case Kind::object: {
+      if (depth >= JsonReader::kMaxDepth) return r.fail();
+      *out = Json::object();
+      r.beginObject();
+      for (std::string_view key; r.nextKey(&key);)
+        if (!read(r, &(*out)[std::string(key)], depth + 1)) return false;
+      return r.ok();
+    }
+    case Kind::array: {
+      if (depth >= JsonReader::kMaxDepth) return r.fail();
+      *out = Json::array();
+      auto& items = out->get_ref<Json::array_t&>();
+      r.beginArray();
+      while (r.nextElement())
+        if (!read(r, &items.emplace_back(), depth + 1)) return false;
+      return r.ok();
+    }
+    case Kind::string: {
+      std::string s;
+      if (!r.readString(&s)) return false;
+      *out = std::move(s);
+      return true;
+    }
+    case Kind::number: {
+      JsonReader::Number n;
+      if (!r.readNumber(&n)) return false;
+      using Type = JsonReader::Number::Type;
+      if (n.type == Type::int64)
+        *out = n.i;
+      else if (n.type == Type::uint64)
+        *out = n.u;
+      else
+        *out = n.d;
+      return true;
+    }
+    case Kind::boolean: {
+      bool b = false;
+      if (!r.readBool(&b)) return false;
+      *out = b;
+      return true;
+    }
+    case Kind::null:
+      if (!r.readNull()) return false;
+      *out = nullptr;
+      return true;
+    default:
+      return r.fail();
+  }
+}
+
+}  // namespace
+
+bool readJson(JsonReader& r, Json* out) { return read(r, out, 0); }
+
+Json parseJson(std::string_view text) {
+  JsonReader r(text);
+  Json out;
+  if (!readJson(r, &out) || !r.finish()) return Json(Json::value_t::discarded);
+  return out;
 }
 
 }  // namespace ringi::api
