@@ -128,18 +128,18 @@ void parseQuery(const std::string& query, Json& out) {
 }
 
 bool parsePath(const std::string& full, ParsedPath* out) {
-  std::string path = full;
+  std::string path = full.substr(0, full.find('#'));  // a fragment is not sent
   size_t q = path.find('?');
   if (q != std::string::npos) {
     out->query = path.substr(q + 1);
     path = path.substr(0, q);
   }
-  size_t hash = out->query.find('#');
-  if (hash != std::string::npos) out->query.resize(hash);
   size_t scheme = path.find("://");
   if (scheme != std::string::npos) {
     size_t slash = path.find('/', scheme + 3);
     path = slash == std::string::npos ? "/" : path.substr(slash);
+  } else if (path.empty() || path.front() != '/') {
+    path.insert(0, 1, '/');  // kintone.api takes "k/v1/record.json" as well
   }
   if (path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0)
     path.resize(path.size() - 5);

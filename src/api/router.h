@@ -1,6 +1,8 @@
 // Method + path -> handler.
 //
-// Accepted paths (a scheme://host prefix from kintone.api.url is stripped):
+// Accepted paths (a scheme://host prefix from kintone.api.url is stripped, as is a #fragment; a
+// path without its leading / gets one). This is the one place a request's path, guest space,
+// `.json` and query string are read: the JS facade and the HTTP transports pass them on.
 //   /k/v1/<api>[.json]                 kintone REST API            -> "k/<api>"
 //   /k/guest/<space>/v1/<api>[.json]   same, in a guest space      -> "k/<api>", guestSpace set
 //   /v1/<api>[.json]                   cybozu user API (directory) -> "v1/<api>"

@@ -43,19 +43,20 @@ test('kintone.api.url / urlForGet / guest space', async () => {
   await g.ringi.close();
 });
 
-test('buildRequest: .json optional, the query passed on for the engine to decode, full URLs, arrays, methods', () => {
-  assert.deepEqual(buildRequest('/k/v1/record', 'GET', { app: 1, id: 5 }), { method: 'GET', path: '/k/v1/record.json', body: { app: 1, id: 5 } });
-  assert.deepEqual(buildRequest('https://a.cybozu.com/k/v1/record.json?app=1&id=5', 'GET', { id: 6 }),
-    { method: 'GET', path: '/k/v1/record.json?app=1&id=5', body: { id: 6 } });
+test('buildRequest passes the path or URL on as given, with params as the body; it checks the method and the params', () => {
+  assert.deepEqual(buildRequest('/k/v1/record', 'GET', { app: 1, id: 5 }), { method: 'GET', path: '/k/v1/record', body: { app: 1, id: 5 } });
+  assert.deepEqual(buildRequest(' https://a.cybozu.com/k/v1/record.json?app=1&id=5 ', 'GET', { id: 6 }),
+    { method: 'GET', path: 'https://a.cybozu.com/k/v1/record.json?app=1&id=5', body: { id: 6 } });
   // A query the engine refuses is not decoded here first (it once built a 50,000,000-slot array).
   assert.deepEqual(buildRequest('/k/v1/records.json?app=1&fields[50000000]=a', 'GET', {}),
     { method: 'GET', path: '/k/v1/records.json?app=1&fields[50000000]=a', body: {} });
-  assert.deepEqual(buildRequest('/k/guest/3/v1/record/status', 'PUT', { app: 1 }), { method: 'PUT', path: '/k/guest/3/v1/record/status.json', body: { app: 1 } });
   assert.deepEqual(buildRequest('/batch_approvals/_check?user_id=sato', 'POST', ['a', 'b']),
     { method: 'POST', path: '/batch_approvals/_check?user_id=sato', body: ['a', 'b'] });
   assert.deepEqual(buildRequest('/batch_approvals/_submit?user_id=sato', 'GET', { batch_number: 'x1' }),
-    { method: 'GET', path: '/batch_approvals/_submit?user_id=sato&batch_number=x1', body: {} });
-  assert.equal(parsePath('/v1/users').path, '/v1/users.json');
+    { method: 'GET', path: '/batch_approvals/_submit?user_id=sato', body: { batch_number: 'x1' } });
+  assert.equal(parsePath('/v1/users').path, '/v1/users.json', 'kintone.api.url still normalises');
+  assert.equal(buildRequest('', 'GET', {}).error, 'CB_VA01');
+  assert.equal(buildRequest('/k/v1/record', 'GET', 5).error, 'CB_VA01');
   for (const m of ['get', 'Get', 'PATCH', '', undefined]) {
     const r = buildRequest('/k/v1/record', m, {});
     assert.equal(r.error, 'CB_VA01', String(m));

@@ -21,7 +21,9 @@
  *  - Answer: HTTP status < 400 → resolve/callback with the body; otherwise reject/errback with the
  *    body, kintone's plain error object {code, id, message, errors?} (no HTTP status on it).
  */
-import { makeError, normalizeLocale, loginUserRequest } from './protocol.js';
+import { makeError, normalizeLocale, loginUserRequest, nestedDeeperThan, MAX_PARAMS_DEPTH } from './protocol.js';
+
+export { nestedDeeperThan, MAX_PARAMS_DEPTH };
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 export const DEFAULT_BASE_URL = 'https://ringi.localhost';
@@ -44,26 +46,6 @@ export function encodeQuery(params) {
   };
   if (params && typeof params === 'object') for (const [k, v] of Object.entries(params)) add(k, v);
   return out.join('&');
-}
-
-/** How deep params may nest (the engine's JSON reader takes 128 levels, the request's own included). */
-export const MAX_PARAMS_DEPTH = 100;
-
-/**
- * Does `value` nest objects and arrays more than `max` deep? Iterative: a value too deep to
- * recurse over is the case it looks for.
- * @param {any} value @param {number} max
- */
-export function nestedDeeperThan(value, max) {
-  /** @type {Array<[any, number]>} */
-  const stack = [[value, 0]];
-  while (stack.length) {
-    const [v, depth] = /** @type {[any, number]} */ (stack.pop());
-    if (!v || typeof v !== 'object') continue;
-    if (depth >= max) return true;
-    for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) stack.push([v[k], depth + 1]);
-  }
-  return false;
 }
 
 /**
@@ -95,10 +77,8 @@ function isKintonePath(path) {
   return path.startsWith('/k/') || path.startsWith('/v1/');
 }
 
-const isPlainObject = (v) => !!v && typeof v === 'object' && !Array.isArray(v);
-
 /**
- * Build the engine request for a kintone.api call, or return a kintone error object.
+ * The engine request for a kintone.api call, or a kintone error object.
  * @param {string} pathOrUrl @param {string} method @param {any} params
  * @returns {{method: string, path: string, body: any} | {error: string, errors?: any}}
  */
@@ -109,29 +89,12 @@ export function buildRequest(pathOrUrl, method, params) {
   if (typeof pathOrUrl !== 'string' || pathOrUrl.trim() === '') {
     return { error: 'CB_VA01', errors: { path: { messages: ['Required field.'] } } };
   }
-  let parsed;
-  try {
-    parsed = parsePath(pathOrUrl);
-  } catch {
-    return { error: 'CB_VA01', errors: { path: { messages: ['Invalid URL.'] } } };
-  }
   const p = params === undefined || params === null ? {} : params;
   if (typeof p !== 'object') {
     return { error: 'CB_VA01', errors: { params: { messages: ['must be an object or an array'] } } };
   }
   if (nestedDeeperThan(p, MAX_PARAMS_DEPTH)) return { error: 'CB_IJ01' };
-  if (!isKintonePath(parsed.path)) {
-    // Product endpoints: query stays in the path.
-    let query = parsed.query;
-    let body = p;
-    if ((method === 'GET' || method === 'DELETE') && isPlainObject(p)) {
-      const extra = encodeQuery(p);
-      if (extra) query = query ? `${query}&${extra}` : extra;
-      body = {};
-    }
-    return { method, path: query ? `${parsed.path}?${query}` : parsed.path, body };
-  }
-  return { method, path: parsed.query ? `${parsed.path}?${parsed.query}` : parsed.path, body: p };
+  return { method, path: pathOrUrl.trim(), body: p };
 }
 
 /** A kintone-ish request token: 36 random characters, stable for the facade's lifetime. */

@@ -8,10 +8,10 @@
  *     it here, with the page's session user and request token).
  *
  * Rules (docs/http.md is the user-facing version):
- *  - Paths: everything is handed to the engine, which answers 404 CB_NF01 for unknown APIs.
- *    kintone paths (/k/v1/..., /k/guest/{space}/v1/..., /v1/...) get their query string decoded
- *    qs-style (`fields%5B0%5D=a`) and merged with the JSON body (body wins); product paths
- *    (/batch_approvals/...) keep their query (user_id, batch_number, app) — facade.js buildRequest.
+ *  - Paths: the path and query string are handed to the engine as they came (without
+ *    __REQUEST_TOKEN__); the engine maps them (src/api/router.h: `.json`, guest spaces, the query
+ *    decoded qs-style and merged with the JSON body, body wins) and answers 404 CB_NF01 for
+ *    unknown APIs. Bodies nested deeper than MAX_PARAMS_DEPTH: 400 CB_IJ01.
  *  - Methods: GET, POST, PUT, DELETE; anything else: 405 RINGI_HT01, with `Allow`. OPTIONS gets a
  *    CORS pre-flight answer (204) when ctx.cors is set. `X-HTTP-Method-Override: GET` (upper case)
  *    is honoured on POST only, as kintone does (kintone.api's and rest-api-client's long GET);
@@ -35,8 +35,7 @@
  *    (requests in flight on this transport, this one included); errors carry
  *    `X-Cybozu-Error: <code>`.
  */
-import { buildRequest } from './facade.js';
-import { errorId, normalizeLocale } from './protocol.js';
+import { errorId, normalizeLocale, nestedDeeperThan, MAX_PARAMS_DEPTH } from './protocol.js';
 import { HTTP_ERRORS } from './errors.js';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -239,9 +238,8 @@ async function handle(req, ctx) {
     body = { ...body };
     delete body.__REQUEST_TOKEN__;
   }
+  if (nestedDeeperThan(body, MAX_PARAMS_DEPTH)) return fail('CB_IJ01');
   const query = stripQueryToken(rawQuery);
-  const built = buildRequest(u.pathname + (query ? `?${query}` : ''), method, body);
-  if ('error' in built) return fail(built.error, built.errors);
-  const r = await ctx.call({ user, method: built.method, path: built.path, body: built.body, locale });
+  const r = await ctx.call({ user, method, path: u.pathname + (query ? `?${query}` : ''), body, locale });
   return respond(r.status, r.body, ctx);
 }

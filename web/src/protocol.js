@@ -76,6 +76,27 @@ export const PROTOCOL_VERSION = 1;
 export const REQUEST_TYPES = Object.freeze(['open', 'call', 'load', 'export', 'reset', 'close']);
 export const EVENT_TYPES = Object.freeze(['ready', 'progress', 'changed', 'error']);
 
+/** How deep kintone.api params and HTTP bodies may nest (the engine's JSON reader takes 128
+ * levels, the request's own included). */
+export const MAX_PARAMS_DEPTH = 100;
+
+/**
+ * Does `value` nest objects and arrays more than `max` deep? Iterative: a value too deep to
+ * recurse over is the case it looks for.
+ * @param {any} value @param {number} max
+ */
+export function nestedDeeperThan(value, max) {
+  /** @type {Array<[any, number]>} */
+  const stack = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = /** @type {[any, number]} */ (stack.pop());
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) stack.push([v[k], depth + 1]);
+  }
+  return false;
+}
+
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** A kintone-style error id: 20 random alphanumeric characters. */

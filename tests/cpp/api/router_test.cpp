@@ -27,6 +27,14 @@ TEST(Router, PathShapes) {
   api::ParsedPath u;
   ASSERT_TRUE(api::parsePath("/v1/users.json", &u));
   EXPECT_EQ(u.api, "v1/users");
+  api::ParsedPath frag;
+  ASSERT_TRUE(api::parsePath("k/v1/record?app=1&id=2#top", &frag));  // no leading /, a fragment
+  EXPECT_EQ(frag.api, "k/record");
+  EXPECT_EQ(frag.query, "app=1&id=2");
+  api::ParsedPath frag2;
+  ASSERT_TRUE(api::parsePath("https://x.cybozu.com/k/v1/records.json#list", &frag2));
+  EXPECT_EQ(frag2.api, "k/records");
+  EXPECT_EQ(frag2.query, "");
   api::ParsedPath bad;
   EXPECT_FALSE(api::parsePath("/x/y", &bad));
   EXPECT_FALSE(api::parsePath("/k/guest/abc/v1/records.json", &bad));

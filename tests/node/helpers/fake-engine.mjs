@@ -26,10 +26,14 @@ export function createFakeEngine() {
     ringiCall(json) {
       this.calls++;
       const { user, method, path, body: sent } = JSON.parse(json);
-      const [p, q] = path.split('?');
+      // As the engine maps a path (src/api/router.h): no fragment, no origin, a leading /, `.json`
+      // optional; the query string merged into an object body (body wins).
+      const [raw, q] = path.split('#')[0].split('?');
+      let p = raw.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+      if (!p.startsWith('/')) p = `/${p}`;
+      if ((p.startsWith('/k/') || p.startsWith('/v1/')) && !p.endsWith('.json')) p += '.json';
       const query = Object.fromEntries(new URLSearchParams(q || ''));
-      // As the engine: a kintone path's query string is merged into an object body (body wins).
-      const body = p.startsWith('/k/') && sent && typeof sent === 'object' && !Array.isArray(sent) ? { ...query, ...sent } : sent;
+      const body = sent && typeof sent === 'object' && !Array.isArray(sent) ? { ...query, ...sent } : sent;
       if (p === '/v1/users.json' && method === 'GET') {
         const codes = body && body.codes;
         return reply(200, { users: s.users.filter((u) => !codes || codes.includes(u.code)) });
