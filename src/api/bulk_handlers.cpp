@@ -63,7 +63,7 @@ void bulkRequest(Ctx& ctx, const Json& params, Json& out) {
   v.check();
   Json results = Json::array();
   for (size_t i = 0; i < subs.size(); ++i) {
-    Ctx sub{ctx.engine, ctx.user, ctx.locale, subs[i].guestSpace};
+    Ctx sub{ctx.engine, ctx.user, ctx.locale, subs[i].guestSpace, nullptr, ctx.ascii};
     Json res;
     try {
       subs[i].handler(sub, subs[i].payload, res);
@@ -74,7 +74,7 @@ void bulkRequest(Ctx& ctx, const Json& params, Json& out) {
       Json arr = Json::array();
       for (size_t j = 0; j < subs.size(); ++j) arr.push_back(j == i ? err : Json::object());
       body["results"] = std::move(arr);
-      throw HttpFailure{status, toText(body)};
+      throw HttpFailure{status, toText(body, ctx.ascii)};
     }
     results.push_back(std::move(res));
   }

@@ -38,11 +38,12 @@ int renderError(const domain::Error& e, domain::Locale locale, Json& out) {
   return httpStatusOf(e.code());
 }
 
-std::string renderErrorText(const domain::Error& e, domain::Locale locale, int* status) {
+std::string renderErrorText(const domain::Error& e, domain::Locale locale, int* status,
+                            JsonWriter::Ascii ascii) {
   Json out;
   int s = renderError(e, locale, out);
   if (status) *status = s;
-  return toText(out);
+  return toText(out, ascii);
 }
 
 }  // namespace ringi::api

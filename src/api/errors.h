@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api/json/json.h"
+#include "api/json/writer.h"
 #include "domain/error.h"
 #include "domain/types.h"
 
@@ -19,6 +20,7 @@ struct HttpFailure {
 std::string newErrorId();
 // Fills `out` with the error body and returns the HTTP status.
 int renderError(const domain::Error& e, domain::Locale locale, Json& out);
-std::string renderErrorText(const domain::Error& e, domain::Locale locale, int* status);
+std::string renderErrorText(const domain::Error& e, domain::Locale locale, int* status,
+                            JsonWriter::Ascii ascii = JsonWriter::Ascii::no);
 
 }  // namespace ringi::api

@@ -52,7 +52,7 @@ void getRecord(Ctx& ctx, const Json& params, Json& out) {
   const auto& a = appOf(ctx, *app);
   const auto& r = ctx.engine.record(ctx.user, *app, *id);
   std::string text;
-  JsonWriter w(text);
+  JsonWriter w(text, ctx.ascii);
   w.beginObject().key("record");
   RecordWriter(a, ctx.engine.directory()).write(w, r);
   w.endObject();
@@ -113,7 +113,7 @@ void getRecords(Ctx& ctx, const Json& params, Json& out) {
   auto recs = ctx.engine.findRecords(ctx.user, *app, query.value_or(""),
                                      totalCount.value_or(false) ? &total : nullptr);
   std::string text;
-  JsonWriter w(text);
+  JsonWriter w(text, ctx.ascii);
   w.beginObject().key("records").beginArray();
   const RecordWriter records(a, ctx.engine.directory(), fields);
   for (const auto* r : recs) records.write(w, *r);

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "api/json/json.h"
+#include "api/json/writer.h"
 #include "domain/engine.h"
 
 namespace ringi::api {
@@ -31,6 +32,8 @@ struct Ctx {
   // When set, a handler may put its whole answer here as JSON text instead of filling `out`:
   // record reads write their records straight to text (RecordWriter). Null inside bulkRequest.
   std::string* rawOut = nullptr;
+  // How answers are written: ASCII where they become JavaScript strings (Service's Text::ascii).
+  JsonWriter::Ascii ascii = JsonWriter::Ascii::no;
 };
 
 using Handler = void (*)(Ctx& ctx, const Json& params, Json& out);

@@ -35,17 +35,17 @@ namespace ringi::api {
 using domain::Locale;
 
 struct Service::Impl {
-  explicit Impl(Service::ChangesText changes)
-      : asciiChanges(changes == Service::ChangesText::ascii) {}
+  explicit Impl(Service::Text text)
+      : ascii(text == Service::Text::ascii ? JsonWriter::Ascii::yes : JsonWriter::Ascii::no) {}
 
   domain::Engine engine;
-  const bool asciiChanges;
+  const JsonWriter::Ascii ascii;              // how replies and ChangeSets are written
   std::unique_ptr<storage::RowsPager> pager;  // between beginRows() and the next other call
   std::optional<domain::Snapshot> pieces;     // restorePiece()s not yet restored
 
   Response errorResponse(const domain::Error& e, Locale locale) {
     Response r;
-    r.body = renderErrorText(e, locale, &r.status);
+    r.body = renderErrorText(e, locale, &r.status, ascii);
     return r;
   }
 
@@ -136,8 +136,7 @@ struct Service::Impl {
   std::string changesText(domain::ChangeSet cs, bool forceReset = false) {
     if (forceReset) cs.reset = true;
     if (cs.empty()) return "";
-    return storage::changesText(engine, cs,
-                                asciiChanges ? JsonWriter::Ascii::yes : JsonWriter::Ascii::no);
+    return storage::changesText(engine, cs, ascii);
   }
 
   // `parsedBody`, when given, is req.body already parsed (handleJson has it as a value).
@@ -191,7 +190,7 @@ struct Service::Impl {
     params.erase("__REQUEST_TOKEN__");
 
     std::string raw;
-    Ctx ctx{engine, user, *locale, pp.guestSpace, &raw};
+    Ctx ctx{engine, user, *locale, pp.guestSpace, &raw, ascii};
     Json out;
     Response resp;
     if (method == "GET") {
@@ -203,12 +202,12 @@ struct Service::Impl {
       faults::atWrite();
       resp.changes = changesText(tx.commit());
     }
-    resp.body = raw.empty() ? toText(out) : std::move(raw);
+    resp.body = raw.empty() ? toText(out, ascii) : std::move(raw);
     return resp;
   }
 };
 
-Service::Service(ChangesText changes) : impl_(std::make_unique<Impl>(changes)) {}
+Service::Service(Text text) : impl_(std::make_unique<Impl>(text)) {}
 Service::~Service() = default;
 
 domain::Engine& Service::engine() { return impl_->engine; }
@@ -374,7 +373,7 @@ Response Service::Impl::batchStep(std::size_t maxTasks, bool failNext) noexcept 
     if (number) {
       if (const domain::Batch* b = engine.findBatch(*number)) {
         locale = engine.localeOf(b->user);
-        r.body = toText(codec::encodeProgress(*b, locale));
+        r.body = toText(codec::encodeProgress(*b, locale), ascii);
         return r;
       }
     }

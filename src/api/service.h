@@ -27,11 +27,12 @@ struct Response {
 
 class Service {
  public:
-  // How a reply's ChangeSet text is written: UTF-8 (the default), or ASCII with every non-ASCII
-  // character as \uXXXX where it becomes a JavaScript string (the wasm bindings; json/writer.h
-  // says why). The same JSON either way; a load's reset rows stay UTF-8.
-  enum class ChangesText { utf8, ascii };
-  explicit Service(ChangesText changes = ChangesText::utf8);
+  // How replies (bodies and ChangeSets) are written: UTF-8 (the default), or ASCII with every
+  // non-ASCII character as \uXXXX, by the writer itself, where they become JavaScript strings (the
+  // wasm bindings; json/writer.h says why). The same JSON either way; a load's reset rows and the
+  // rows pages stay UTF-8.
+  enum class Text { utf8, ascii };
+  explicit Service(Text text = Text::utf8);
   ~Service();
 
   domain::Engine& engine();

@@ -107,7 +107,7 @@ namespace {
 
 ringi::api::Service& service() {
   // Constructed on first use, lives as long as the module. Its replies become JS strings: ASCII.
-  static ringi::api::Service instance(ringi::api::Service::ChangesText::ascii);
+  static ringi::api::Service instance(ringi::api::Service::Text::ascii);
   return instance;
 }
 
@@ -129,10 +129,9 @@ std::string internalError(const char* what) {
 // {"status":N,"body":...,"changes":...} composed without copying the ChangeSet: after a load it
 // holds every row (tens of MB), and wasm memory keeps its peak for good.
 // As ASCII JSON (json/writer.h): V8 decodes and parses it faster than UTF-8 with Japanese text in
-// it. The service writes the ChangeSet ASCII already (ChangesText::ascii); the body is made so
-// here.
+// it. The service writes the body and the ChangeSet ASCII itself (Text::ascii): nothing is
+// escaped again here.
 std::string reply(ringi::api::Response r) {
-  ringi::api::escapeNonAscii(r.body);
   std::string head;
   head.reserve(r.body.size() + 48);
   head += "{\"status\":";

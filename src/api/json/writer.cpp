@@ -370,10 +370,10 @@ void writeJson(JsonWriter& w, const Json& j) {
   }
 }
 
-std::string toText(const Json& j) {
+std::string toText(const Json& j, JsonWriter::Ascii ascii) {
   std::string out;
   {
-    JsonWriter w(out);
+    JsonWriter w(out, ascii);
     writeJson(w, j);
   }
   return out;

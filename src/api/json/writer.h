@@ -110,7 +110,8 @@ namespace ringi::api {
 // `j` as the writer's next value (ASCII when the writer is). Non-finite numbers are null.
 void writeJson(JsonWriter& w, const Json& j);
 // Compact JSON text (UTF-8); invalid UTF-8 is replaced (U+FFFD) instead of throwing.
-std::string toText(const Json& j);
+// Ascii::yes for text that becomes a JavaScript string (every non-ASCII character as \uXXXX).
+std::string toText(const Json& j, JsonWriter::Ascii ascii = JsonWriter::Ascii::no);
 
 }  // namespace ringi::api
 

@@ -160,9 +160,9 @@ TEST_F(ApiTest, SeveralAssigneesForAOneStatusIsRefused) {
   EXPECT_EQ(svc.exportWorkspace(), before);
 }
 
-// ChangesText::ascii (the wasm module's service): the same rows, written without a non-ASCII byte.
+// Text::ascii (the wasm module's service): the same rows, written without a non-ASCII byte.
 TEST_F(ApiTest, AsciiChangesAreTheSameRows) {
-  api::Service ascii(api::Service::ChangesText::ascii);
+  api::Service ascii(api::Service::Text::ascii);
   ascii.engine().setClock([this] { return clock; });
   ascii.engine().seedIds(42);
   ASSERT_EQ(ascii.load(workspace()).status, 200);
@@ -181,6 +181,57 @@ TEST_F(ApiTest, AsciiChangesAreTheSameRows) {
   EXPECT_NE(asc.changes.find("\\u"), std::string::npos);
   EXPECT_EQ(json::parse(asc.changes), json::parse(utf8.changes));
   EXPECT_EQ(ascii.snapshotRows(), svc.snapshotRows());  // stored rows stay UTF-8
+}
+
+}  // namespace ringi::apitest
+
+namespace ringi::apitest {
+
+// Text::ascii writes every body ASCII itself, on each path a body takes: a handler's Json, a
+// record read written straight to text, an error in the user's language, bulkRequest's failure,
+// a batch's progress with its reasons. The same JSON as the UTF-8 service's.
+TEST_F(ApiTest, AsciiBodiesAreTheSameAnswers) {
+  api::Service ascii(api::Service::Text::ascii);
+  ascii.engine().setClock([this] { return clock; });
+  ascii.engine().seedIds(42);
+  ASSERT_EQ(ascii.load(workspace()).status, 200);
+  const std::vector<api::Request> requests = {
+      {"sato", "GET", "/k/v1/record.json?app=1&id=1", ""},
+      {"sato", "GET", "/k/v1/records.json?app=1&query=order%20by%20%24id%20asc", ""},
+      {"sato", "GET", "/k/v1/app/status.json?app=1", ""},
+      {"sato", "PUT", "/k/v1/record/status.json",
+       json{{"app", 1}, {"id", 1}, {"action", "無い"}}.dump()},
+      {"sato", "POST", "/k/v1/bulkRequest.json",
+       json{{"requests",
+             {{{"method", "PUT"},
+               {"api", "/k/v1/record/status.json"},
+               {"payload", {{"app", 1}, {"id", 9}, {"action", "承認する"}}}}}}}
+           .dump()},
+      {"sato", "POST", "/batch_approvals/_check?user_id=sato", json(openTaskIds("sato")).dump()},
+  };
+  auto nonAscii = [](const std::string& s) {
+    return std::count_if(s.begin(), s.end(),
+                         [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  };
+  size_t utf8Bytes = 0;
+  for (const auto& request : requests) {
+    const auto utf8 = svc.handle(request);
+    const auto asc = ascii.handle(request);
+    SCOPED_TRACE(request.path);
+    EXPECT_EQ(asc.status, utf8.status);
+    EXPECT_EQ(nonAscii(asc.body), 0) << asc.body;
+    utf8Bytes += nonAscii(utf8.body);
+    json a = json::parse(asc.body), u = json::parse(utf8.body);
+    // Error ids are random: compared without them.
+    const auto withoutIds = [](json j) {
+      if (j.is_object() && j.contains("code")) j.erase("id");
+      if (j.is_object() && j.contains("results"))
+        for (auto& r : j["results"]) r.erase("id");
+      return j;
+    };
+    EXPECT_EQ(withoutIds(a), withoutIds(u));
+  }
+  EXPECT_GT(utf8Bytes, 0u) << "the answers had Japanese in them";
 }
 
 }  // namespace ringi::apitest
