@@ -22,12 +22,13 @@ const requests = readFileSync(reqPath, 'utf8').split('\n').filter(Boolean);
 const OK = new TextEncoder().encode('{"status":200,');
 const toUtf8 = new TextEncoder();
 let buffer = new Uint8Array(0);
-const slot = engine.ringiReplySlot() >>> 2;  // [address, length] of the last buffered reply
+const { ringiReplySlot, ringiRequestBuffer, ringiCall } = engine.bindings;  // the convention, raw
+const slot = ringiReplySlot() >>> 2;  // [address, length] of the last reply
 /** @param {string} request */
 function succeeded(request) {
   if (replies !== 'bytes') return engine.ringiCall(request).startsWith('{"status":200,');
-  if (buffer.byteLength < request.length * 3) buffer = engine.ringiRequestBuffer(Math.max(request.length * 3, 4096));
-  engine.ringiCallBuffered(toUtf8.encodeInto(request, buffer).written);
+  if (buffer.byteLength < request.length * 3) buffer = ringiRequestBuffer(Math.max(request.length * 3, 4096));
+  ringiCall(toUtf8.encodeInto(request, buffer).written);
   const at = engine.HEAPU32[slot], bytes = engine.HEAPU8;
   for (let k = 0; k < OK.length; k++) if (bytes[at + k] !== OK[k]) return false;
   return true;

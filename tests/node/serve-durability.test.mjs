@@ -26,6 +26,12 @@ const addRecord = (port, title) => raw(port, { method: 'POST', path: '/k/v1/reco
 const titles = async (port) => (await raw(port, { path: '/k/v1/records.json?app=2&query=order%20by%20%24id%20asc%20limit%20500', headers: basicAuth('sato') })).json.records.map((r) => r.title.value);
 
 /** Arm a fault in a serve-with-faults process and wait until it says so. */
+/** The server's output once it says `pattern` (its stderr may arrive after the reply). */
+async function said(srv, pattern) {
+  for (let i = 0; i < 400 && !pattern.test(srv.output()); i++) await new Promise((r) => setTimeout(r, 5));
+  return srv.output();
+}
+
 async function arm(srv, kind, arg) {
   const before = srv.output().length;
   srv.send(`fault ${kind} ${arg}`);
@@ -46,7 +52,7 @@ test('a trap in the middle of a write: 500 RINGI_EN02 and nothing kept; the writ
   assert.equal(trapped.json.code, 'RINGI_EN02');
   assert.equal(trapped.headers['x-cybozu-error'], 'RINGI_EN02');
   assert.equal(size(), sizeBefore, 'nothing of the trapped write reached the log');
-  assert.match(srv.output(), /the engine failed \(unreachable\); a new one is restored from storage/);
+  assert.match(await said(srv, /the engine failed/), /the engine failed \(unreachable\); a new one is restored from storage/);
 
   // The status change and adds after it are acknowledged by the new instance, and each grows the log.
   sizeBefore = size();

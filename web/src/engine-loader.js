@@ -1,12 +1,16 @@
 // @ts-check
 /**
  * Loads the Emscripten engine (build-wasm/ringi-engine.js + .wasm, shipped next to this file in
- * dist/) in a browser page, a module Worker or Node 20, and returns the module instance with
- * ringiCall, ringiLoad, ringiRestore, ringiRestoreBytes, ringiSnapshotBytes, ringiExport,
- * ringiRunChunk, ringiFailBatchTask, ringiHasPendingBatches, ringiRevertLast, ringiLoadBytes
- * (src/bindings/ringi_bindings.cpp); ringiCall, ringiRunChunk, ringiRowsPieces (every stored row,
- * read out in pieces) and ringiRestorePieces are built here on the bindings' functions. Each call
- * of loadEngine makes a new instance (its own memory) of a module compiled once per URL.
+ * dist/) in a browser page, a module Worker or Node 20, and returns the module instance with the
+ * engine's JS interface, built here on its bindings' one convention (withInterface below;
+ * src/bindings/ringi_bindings.cpp):
+ *   ringiCall(request JSON) -> Reply text      ringiLoad(workspace text or bytes) -> Reply
+ *   ringiRowsPieces() -> Uint8Array[]           ringiRestorePieces(pieces, overlay?) -> Reply
+ *   ringiRunChunk(maxTasks) -> Reply            ringiFailBatchTask() -> Reply
+ *   ringiExport() -> workspace text ("" failed) ringiHasPendingBatches(), ringiRevertLast()
+ *   ringiMemoryInUse() -> bytes allocated now (benchmarks)
+ *   bindings: the bound functions themselves (the convention, for benchmarks)
+ * Each call of loadEngine makes a new instance (its own memory) of a module compiled once per URL.
  *
  * Node needs `globalThis.require` and `globalThis.__dirname` before the factory module is
  * evaluated, and the wasm bytes read from the file (Node's global fetch cannot load file: URLs)
@@ -17,9 +21,6 @@ export const DEFAULT_ENGINE_URL = new URL('./ringi-engine.js', import.meta.url).
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined'
   && typeof (/** @type {any} */ (globalThis).WorkerGlobalScope) === 'undefined';
-
-/** Requests longer than this (UTF-8 bytes, worst case) cross as a string, not through the buffer. */
-const MAX_BUFFERED_REQUEST = 1 << 20;
 
 /** Bytes of rows wasm hands out at a time (engine.ringiRowsPieces). */
 const ROWS_PIECE = 1 << 20;
@@ -104,55 +105,98 @@ export async function loadEngine(opts = {}) {
     return {};
   };
   const engine = await Promise.race([factory(moduleArgs), failure]);
-  for (const f of ['ringiCallView', 'ringiRunChunkView', 'ringiRequestBuffer', 'ringiCallBuffered', 'ringiReplySlot', 'ringiLoadBytes', 'ringiRowsBegin', 'ringiRowsNextView', 'ringiRestorePieceBytes', 'ringiRestoreOverlayBytes', 'ringiRestoreEnd', 'ringiLoad', 'ringiRestore', 'ringiRestoreBytes', 'ringiSnapshotBytes', 'ringiExport', 'ringiRunChunk', 'ringiFailBatchTask', 'ringiHasPendingBatches', 'ringiRevertLast']) {
+  /** @type {Record<string, Function>} */
+  const raw = {};
+  for (const f of ['ringiRequestBuffer', 'ringiReplySlot', 'ringiCall', 'ringiLoad', 'ringiRestore', 'ringiRows', 'ringiBatchStep', 'ringiExport', 'ringiHasPendingBatches', 'ringiRevertLast']) {
     if (typeof engine[f] !== 'function') throw new Error(`engine lacks ${f}`);
+    raw[f] = engine[f];
   }
-  // Replies are read through a view of wasm memory and one TextDecoder call: embind's string
-  // return scans every byte in JS first (src/bindings/ringi_bindings.cpp, "view").
-  // Requests go the other way through a buffer in wasm memory filled by TextEncoder.encodeInto:
-  // embind's std::string argument encodes a JS string one character at a time in JS.
+  return withInterface(engine, raw);
+}
+
+/**
+ * The engine's JS interface on its bindings' one convention (src/bindings/ringi_bindings.cpp):
+ * input written into the request buffer with one TextEncoder.encodeInto (embind's std::string
+ * argument encodes a JS string one character at a time in JS) or one Uint8Array.set; the answer
+ * decoded where wasm wrote it, its place read from the reply slot, with one TextDecoder call (a
+ * returned string would be scanned byte by byte in JS first, a returned view cost an object and a
+ * call back into JS per request).
+ * @param {any} engine @param {Record<string, Function>} raw the bindings' functions
+ */
+function withInterface(engine, raw) {
+  engine.bindings = raw;  // the functions as bound, for benchmarks that measure the crossing itself
   const utf8 = new TextDecoder(), toUtf8 = new TextEncoder();
-  const callView = engine.ringiCallView, chunkView = engine.ringiRunChunkView;
-  // The reply's address and length are read from a fixed slot in wasm memory, not returned as a
-  // view: a view return costs a call back into JS and an object per request.
-  const requestBuffer = engine.ringiRequestBuffer, callBuffered = engine.ringiCallBuffered;
-  const slot = engine.ringiReplySlot() >>> 2;
+  const slot = raw.ringiReplySlot() >>> 2;
   /** @type {Uint8Array} */
   let buffer = new Uint8Array(0);
-  engine.ringiCall = (/** @type {string} */ request) => {
-    const most = request.length * 3;  // UTF-8 bytes per UTF-16 unit, at most
-    if (most > MAX_BUFFERED_REQUEST) return utf8.decode(callView(request));  // don't keep a large buffer
-    // A view of the buffer is detached (byteLength 0) once wasm memory has grown.
-    if (buffer.byteLength < most) buffer = requestBuffer(Math.max(most, 4096));
-    callBuffered(toUtf8.encodeInto(request, buffer).written);
-    const words = engine.HEAPU32, at = words[slot];  // HEAPU32/HEAPU8: the glue renews them on growth
-    return utf8.decode(engine.HEAPU8.subarray(at, at + words[slot + 1]));
+  // A view of the buffer is detached (byteLength 0) once wasm memory has grown: asked for again.
+  const room = (/** @type {number} */ n) => {
+    if (buffer.byteLength < n) buffer = raw.ringiRequestBuffer(Math.max(n, 4096));
+    return buffer;
   };
-  engine.ringiRunChunk = (/** @type {number} */ maxTasks) => utf8.decode(chunkView(maxTasks));
-  // Every stored row, as rows documents of about ROWS_PIECE bytes of UTF-8 each: wasm memory
-  // holds one piece at a time, never the whole state (src/bindings/ringi_bindings.cpp).
-  const rowsBegin = engine.ringiRowsBegin, rowsNext = engine.ringiRowsNextView;
+  /** @param {string|Uint8Array} input @returns {number} its length in bytes, written */
+  const write = (input) => {
+    if (typeof input !== 'string') {
+      room(input.length).set(input);
+      return input.length;
+    }
+    return toUtf8.encodeInto(input, room(input.length * 3)).written;  // UTF-8 bytes per unit, at most
+  };
+  // A buffer grown past 1 MiB (a load, a restore, a large request) is freed after its use.
+  const release = () => { if (buffer.byteLength > 1 << 20) { raw.ringiRequestBuffer(0); buffer = new Uint8Array(0); } };
+  const where = () => { const words = engine.HEAPU32; return [words[slot], words[slot + 1]]; };  // renewed on growth
+  const text = () => { const [at, n] = where(); return utf8.decode(engine.HEAPU8.subarray(at, at + n)); };
+  const bytes = () => { const [at, n] = where(); return engine.HEAPU8.slice(at, at + n); };  // a copy: the answer goes at the next call
+
+  engine.ringiCall = (/** @type {string} */ request) => {
+    raw.ringiCall(write(request));
+    const answer = text();
+    release();
+    return answer;
+  };
+  /** A workspace (text or UTF-8 bytes); its rows are read with ringiRowsPieces right after. */
+  engine.ringiLoad = (/** @type {string|Uint8Array} */ workspace) => {
+    raw.ringiLoad(write(workspace));
+    const answer = text();
+    release();
+    return answer;
+  };
+  engine.ringiRunChunk = (/** @type {number} */ maxTasks) => { raw.ringiBatchStep(maxTasks, false); return text(); };
+  engine.ringiFailBatchTask = () => { raw.ringiBatchStep(1, true); return text(); };
+  engine.ringiExport = () => { raw.ringiExport(); return text(); };
+  // Every stored row, as rows documents of about ROWS_PIECE bytes of UTF-8 each: wasm memory holds
+  // one piece at a time, never the whole state.
   engine.ringiRowsPieces = () => {
-    rowsBegin();
     /** @type {Uint8Array[]} */
     const pieces = [];
-    for (let v = rowsNext(ROWS_PIECE); v.length; v = rowsNext(ROWS_PIECE)) pieces.push(v.slice());  // copied: the view goes at the next call
-    return pieces;
+    for (let first = true; ; first = false) {
+      raw.ringiRows(ROWS_PIECE, first);
+      const piece = bytes();
+      if (!piece.length) return pieces;
+      pieces.push(piece);
+    }
   };
   // Restores such pieces one at a time, then the newer rows of `overlay` (one rows document) over
   // them; answers the first failing piece's Reply, or the end's.
-  const restorePiece = engine.ringiRestorePieceBytes, restoreOverlay = engine.ringiRestoreOverlayBytes;
-  const restoreEnd = engine.ringiRestoreEnd;
   engine.ringiRestorePieces = (/** @type {Uint8Array[]} */ pieces, /** @type {Uint8Array} */ overlay) => {
-    for (const p of pieces) {
-      const reply = restorePiece(p);
-      if (!reply.startsWith('{"status":200,')) return reply;
+    const step = (/** @type {Uint8Array|null} */ input, /** @type {number} */ kind) => {
+      raw.ringiRestore(input ? write(input) : 0, kind);
+      return text();
+    };
+    try {
+      for (const p of pieces) {
+        const reply = step(p, 0);
+        if (!reply.startsWith('{"status":200,')) return reply;
+      }
+      if (overlay) {
+        const reply = step(overlay, 1);
+        if (!reply.startsWith('{"status":200,')) return reply;
+      }
+      return step(null, 2);
+    } finally {
+      release();
     }
-    if (overlay) {
-      const reply = restoreOverlay(overlay);
-      if (!reply.startsWith('{"status":200,')) return reply;
-    }
-    return restoreEnd();
   };
+  engine.ringiMemoryInUse = () => engine._ringi_memory_in_use();
   return engine;
 }

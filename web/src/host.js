@@ -240,21 +240,10 @@ export class Host {
       }
       case 'load': {
         const ws = typeof payload.workspace === 'string' ? payload.workspace : JSON.stringify(payload.workspace ?? {});
-        return this._enqueue(async () => {
-          const resp = this._call((e) => e.ringiLoadBytes(toUtf8.encode(ws)), locale);
-          // A large state is not put in the reply: its rows are read in pieces (engine-loader.js).
-          if (resp.changes?.paged) resp.changes = { reset: true, put: this._rowsOf(this._call((e) => e.ringiRowsPieces(), locale, false), locale) };
-          await this._commit(resp, locale);
-          if (this._pending()) this._schedulePump();
-          return { status: resp.status, body: resp.body };
-        });
+        return this._enqueue(() => this._load(ws, locale));
       }
       case 'reset':
-        return this._enqueue(async () => {
-          const resp = this._call((e) => e.ringiLoad(EMPTY_WORKSPACE), locale);
-          await this._commit(resp, locale);
-          return { status: resp.status, body: resp.body };
-        });
+        return this._enqueue(() => this._load(EMPTY_WORKSPACE, locale));
       case 'export':
         return this._enqueue(async () => {
           const s = this._call((e) => e.ringiExport(), locale, false);
@@ -327,6 +316,19 @@ export class Host {
       throw makeError('RINGI_EN02', locale);
     }
     return out;
+  }
+
+  /**
+   * Replaces the engine's state with a workspace document (text) and commits every row as a reset.
+   * A large state is not put in the reply: its rows are read in pieces (engine-loader.js).
+   * @param {string} workspace @param {string} locale
+   */
+  async _load(workspace, locale) {
+    const resp = this._call((e) => e.ringiLoad(toUtf8.encode(workspace)), locale);
+    if (resp.changes?.paged) resp.changes = { reset: true, put: this._rowsOf(this._call((e) => e.ringiRowsPieces(), locale, false), locale) };
+    await this._commit(resp, locale);
+    if (this._pending()) this._schedulePump();
+    return { status: resp.status, body: resp.body };
   }
 
   /** Does the engine have batches waiting? (false with no engine: the restart looks again) */

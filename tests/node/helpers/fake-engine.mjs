@@ -72,14 +72,16 @@ export function createFakeEngine() {
       }
       return err(404, 'CB_NF01', 'unknown path');
     },
-    ringiLoad(json) {
-      const ws = JSON.parse(json);
+    // As the real engine: the reset's rows are not in the reply but read with ringiRowsPieces,
+    // one store a piece, and a restore takes such pieces.
+    ringiLoad(workspace) {
+      const ws = JSON.parse(typeof workspace === 'string' ? workspace : new TextDecoder().decode(workspace));
       return mutate(() => {
         s = empty();
         s.users = ws.users || [];
         for (const r of ws.records || []) { s.records[`${r.app}:${r.id}`] = r; s.nextId = Math.max(s.nextId, r.id + 1); }
         for (const t of ws.tasks || []) s.tasks[t.id] = t;
-        return reply(200, {}, { reset: true, put: rows() });
+        return reply(200, {}, { reset: true, paged: true });
       });
     },
     ringiRestore(json) {
@@ -96,15 +98,6 @@ export function createFakeEngine() {
       this.restores = (this.restores || 0) + 1;
       const counts = { users: s.users.length, records: Object.keys(s.records).length, tasks: Object.keys(s.tasks).length, batches: Object.keys(s.batches).length };
       return reply(200, counts, null);
-    },
-    ringiRestoreBytes(bytes) { return this.ringiRestore(new TextDecoder().decode(bytes)); },
-    ringiSnapshotBytes() { return new TextEncoder().encode(JSON.stringify(rows())); },
-    // As the real engine: the reset's rows are not in the reply but read with ringiRowsPieces,
-    // one store a piece, and a restore takes such pieces.
-    ringiLoadBytes(bytes) {
-      const r = JSON.parse(this.ringiLoad(new TextDecoder().decode(bytes)));
-      if (r.changes) r.changes = { reset: true, paged: true };
-      return JSON.stringify(r);
     },
     ringiRowsPieces() {
       return Object.entries(rows()).map(([store, list]) => new TextEncoder().encode(JSON.stringify({ [store]: list })));
