@@ -115,10 +115,11 @@ function history() {
 // ── 4. the browser: worker + IndexedDB on an on-disk profile ─────────────────────────────────
 async function browser() {
   const { chromium } = await import('playwright-core');
-  const { startServer } = await import('./browser/server.mjs');
+  const { serveStatic } = await import('../scripts/static-server.mjs');
   const requested = new Set();
   let logRequests = false;
-  const server = await startServer({ dist, onRequest: (p) => { if (logRequests) requested.add(p); } });
+  // /dist/ (the shipped bundle, as `npm start` serves it) and /bench/ (pages, workers, workload.mjs).
+  const server = await serveStatic({ mounts: [['/dist/', dist], ['/bench/', path.join(root, 'bench')]], onRequest: (p) => { if (logRequests) requested.add(p); } });
   const profile = mkdtempSync(path.join(tmpdir(), 'ringi-bench-chromium-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: [...ARGS, ...(process.env.RINGI_BENCH_CHROMIUM_ARGS || '').split(' ').filter(Boolean)] });
   const errors = [];
@@ -193,7 +194,7 @@ async function browser() {
     }
 
     // cold_start: new pages on the same database (10,000 records + 10,000 tasks in IndexedDB).
-    // The close above left the snapshot (web/src/host.js "Snapshot"): cold_start_ms restores from
+    // The close above left the snapshot (web/src/engine/host.js "Snapshot"): cold_start_ms restores from
     // it. cold_start_rows_ms deletes it before each page, so the worker reads every row.
     const coldPage = async (i, expect, commit = false, db = DB) => {
       const p = await context.newPage();

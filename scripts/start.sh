@@ -9,4 +9,4 @@ export RINGI_ROOT="$(pwd)"
 source scripts/lib.sh
 ringi_npm_ensure
 bash scripts/build.sh
-exec node scripts/serve.mjs
+exec node scripts/static-server.mjs

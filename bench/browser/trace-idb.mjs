@@ -12,13 +12,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer } from './server.mjs';
+import { serveStatic, ROOT } from '../../scripts/static-server.mjs';
 
 const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) || 4);
 const PRETOUCH = process.argv.includes('--pretouch');
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
-const server = await startServer({});
+const server = await serveStatic({ mounts: [['/dist/', path.join(ROOT, 'dist')], ['/bench/', path.join(ROOT, 'bench')]] });
 const profile = mkdtempSync(path.join(tmpdir(), 'ringi-trace-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.RINGI_CHROMIUM || '/usr/bin/chromium', headless: true, args: ARGS });

@@ -1,11 +1,11 @@
-// Shared set-up for the browser tests: the static server, Debian's chromium through
+// Shared set-up for the browser tests: the static server (scripts/static-server.mjs), Debian's chromium through
 // playwright-core (persistent profile, so IndexedDB survives reloads), and small page helpers.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startServer } from './server.mjs';
+import { serveStatic } from '../../scripts/static-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM = process.env.RINGI_CHROMIUM || '/usr/bin/chromium';
@@ -23,7 +23,12 @@ export function requireDist() {
 /** Server + persistent chromium context. Call `env.close()` in an after() hook. */
 export async function setup() {
   requireDist();
-  const server = await startServer();
+  // As `npm start` mounts them (web/demo at /, dist/ at /dist/), plus /tests/ for the test pages.
+  const server = await serveStatic({
+    mounts: [['/dist/', process.env.RINGI_DIST || path.join(root, 'dist')], ['/tests/', path.join(root, 'tests')], ['/', path.join(root, 'web', 'demo')]],
+    // The test Service Worker may also be registered for the whole site (sw-navigation.test.mjs).
+    headers: (p) => (p === '/tests/browser/pages/sw/ringi-sw.js' ? { 'service-worker-allowed': '/' } : {}),
+  });
   const dir = mkdtempSync(path.join(tmpdir(), 'ringi-chromium-'));
   const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS });
   const errors = [];
