@@ -7,15 +7,16 @@
  *               [--timeout SECONDS] [--max-body BYTES] [--compact-bytes BYTES] [--engine URL|PATH]
  *   ringi repair --data DIR
  *               keeps a copy of a damaged changes.log and cuts it to its intact records, saying
- *               exactly what it dropped (web/src/storage/file-repair.js); exit 0 when the folder
+ *               exactly what it dropped (web/src/engine/storage/file-repair.js); exit 0 when the folder
  *               opens afterwards, 1 when only a backup can help (a damaged snapshot)
  *
- * Runs the wasm engine (web/src/host.js, the same host as the browser's worker) behind Node's
- * http server, speaking kintone's REST API over HTTP (web/src/http.js; docs/http.md):
+ * Runs the wasm engine (web/src/engine/host.js, the same host as the browser's worker) behind
+ * Node's http server (web/src/http/node-server.js), speaking kintone's REST API over HTTP
+ * (web/src/http/handler.js; docs/http.md):
  *   - auth as kintone: X-Cybozu-Authorization base64(login:password) selects the acting user
  *     (the password is NOT checked: this is a development server); X-Cybozu-API-Token acts as
  *     `Administrator`; neither -> 401 CB_AU01. No session auth (no cookies, no request token).
- *   - --data DIR: durable file store (web/src/storage/file.js): every answered change is
+ *   - --data DIR: durable file store (web/src/engine/storage/file.js): every answered change is
  *     fsync'd before the answer. Without --data: memory only.
  *   - --workspace FILE: a workspace document imported at start when the database is empty (a
  *     fresh --data directory, or memory); ignored (with a notice) when the data directory already
@@ -31,21 +32,19 @@
  * Requests are served one engine call at a time (the host's queue); batches run in chunks between
  * requests, as in the browser.
  */
-import { createServer, STATUS_CODES } from 'node:http';
 import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Host } from '../web/src/host.js';
-import { loadEngine } from '../web/src/engine-loader.js';
-import { MemoryStorage } from '../web/src/storage/memory.js';
-import { FileStorage } from '../web/src/storage/file.js';
-import { repairDataDir } from '../web/src/storage/file-repair.js';
-import { handleHttp, httpError, respond, MAX_BODY_BYTES } from '../web/src/http.js';
+import { Host } from '../web/src/engine/host.js';
+import { loadEngine } from '../web/src/engine/loader.js';
+import { MemoryStorage } from '../web/src/engine/storage/memory.js';
+import { FileStorage } from '../web/src/engine/storage/file.js';
+import { repairDataDir } from '../web/src/engine/storage/file-repair.js';
+import { MAX_BODY_BYTES } from '../web/src/http/handler.js';
+import { listenHttp } from '../web/src/http/node-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-const DRAIN_LIMIT = 64 * 1024 * 1024;
 
 const USAGE = `usage: ringi serve [--port N] [--host 127.0.0.1] [--workspace FILE] [--data DIR]
                    [--timeout SECONDS] [--max-body BYTES] [--compact-bytes BYTES] [--engine PATH]
@@ -124,97 +123,21 @@ export async function serve(o, io = {}) {
       log(`[ringi] ${o.data} already holds data: --workspace ignored`);
     }
   }
-  const ctx = { call: (p) => host.request('call', p), session: null, cors: true, maxBodyBytes: o.maxBody };
-  const timeoutMs = Math.round(o.timeout * 1000);
-
-  const server = createServer((req, res) => {
-    /** @param {{status: number, headers: Record<string,string>, body: string}} r @param {boolean} [close] */
-    const send = (r, close = false) => {
-      if (res.headersSent || res.destroyed) return;
-      const headers = { ...r.headers };
-      if (close) headers.connection = 'close';
-      headers['content-length'] = String(Buffer.byteLength(r.body));
-      res.writeHead(r.status, headers);
-      res.end(r.body, () => { if (close) req.socket.destroy(); });
-    };
-    const early = (code) => { const e = httpError(code); send(respond(e.status, e.body, ctx), true); };
-    // Too large: stop buffering, discard the rest of the body (at most DRAIN_LIMIT bytes, within
-    // the timeout), then answer 413 — answering before the upload ended would reset the
-    // connection and the client could lose the answer.
-    const declared = Number(req.headers['content-length']);
-    let tooLarge = Number.isFinite(declared) && declared > o.maxBody;
-    if (tooLarge && declared > DRAIN_LIMIT) { early('RINGI_HT03'); return; }
-    /** @type {Buffer[]} */
-    const chunks = [];
-    let size = 0;
-    let done = false;
-    const timer = setTimeout(() => { if (!done) { done = true; early('RINGI_HT04'); } }, timeoutMs);
-    const stop = () => { done = true; clearTimeout(timer); };
-    req.on('data', (c) => {
-      if (done) return;
-      size += c.length;
-      if (size > o.maxBody) {
-        tooLarge = true;
-        chunks.length = 0;
-        if (size > DRAIN_LIMIT) { stop(); early('RINGI_HT03'); }
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('aborted', stop);
-    req.on('error', stop);
-    req.on('end', () => {
-      if (done) return;
-      stop();
-      if (tooLarge) { early('RINGI_HT03'); return; }
-      const headers = /** @type {Record<string,string>} */ ({});
-      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
-      let text;
-      try { text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)); } catch { text = '\u0000not utf-8'; }
-      handleHttp({ method: req.method || 'GET', url: req.url || '/', headers, body: text }, ctx).then((r) => send(r));
-    });
-  });
-  // Requests Node's HTTP parser refuses before any handler sees them (an unknown method token, a
-  // request line or headers past 16 KiB, a garbled line) get a kintone-shaped answer too.
-  server.on('clientError', (err, socket) => {
-    const code = /** @type {any} */ (err).code;
-    if (code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return; }
-    const ours = code === 'HPE_HEADER_OVERFLOW' ? 'RINGI_HT05'
-      : code === 'HPE_INVALID_METHOD' ? 'RINGI_HT01'
-        : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'RINGI_HT04' : 'RINGI_HT06';
-    const e = httpError(ours);
-    const r = respond(e.status, e.body, ctx, ours === 'RINGI_HT01' ? { allow: 'GET, POST, PUT, DELETE' } : {});
-    const head = [`HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] || 'Error'}`, ...Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`),
-      `content-length: ${Buffer.byteLength(r.body)}`, 'connection: close'];
-    socket.end(`${head.join('\r\n')}\r\n\r\n${r.body}`);
-  });
-  server.headersTimeout = timeoutMs;
-  server.requestTimeout = 0; // the body timeout above answers kintone-shaped
-  server.keepAliveTimeout = 5000;
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => resolve(undefined));
-  });
-  const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
-  const hostName = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `http://${hostName}:${addr.port}/`;
+  const http = await listenHttp((p) => host.request('call', p), { port: o.port, host: o.host, maxBody: o.maxBody, timeoutMs: Math.round(o.timeout * 1000) });
+  const { server, url } = http;
   log(`Ringi listening on ${url} (storage: ${o.data ? `file ${path.resolve(o.data)}` : 'memory'})`);
 
   let stopping = null;
   const stop = () => {
     if (!stopping) {
       stopping = (async () => {
-        await new Promise((resolve) => {
-          server.close(() => resolve(undefined));
-          server.closeIdleConnections();
-          setTimeout(() => { server.closeAllConnections(); }, 5000).unref();
-        });
+        await http.close();
         await host.close();
       })();
     }
     return stopping;
   };
-  return { url, port: addr.port, server, host, storage, stop };
+  return { url, port: http.port, server, host, storage, stop };
 }
 
 async function main() {

@@ -93,8 +93,9 @@ ringi_npm_ensure() {
 # of 42.3 KB gzip). esbuild minifies (renames locals, drops whitespace and comments: web/src is
 # mostly comments; emcc -O2 only strips the glue's whitespace), and writes a linked source map
 # (`x.js.map`, the original text inside) beside each file, so stack traces and devtools show web/src.
-# RINGI_NO_MINIFY=1 ships plain copies of all of web/src instead (debugging only; bench sizes
-# assume the bundles).
+# RINGI_NO_MINIFY=1 writes the same bundles unminified (debugging only; bench sizes assume the
+# minified ones). web/src/*.js are exactly these entry points; page/, engine/ and http/ hold the
+# modules they bundle.
 ringi_stage_dist() {
   (
     cd "$RINGI_ROOT" || exit 1
@@ -103,31 +104,30 @@ ringi_stage_dist() {
       ringi_log "dist: $b/ringi-engine.js/.wasm missing (wasm build failed?)"
       exit 1
     fi
-    if [ "${RINGI_NO_MINIFY:-0}" != 1 ] && [ ! -x "$esb" ]; then
+    if [ ! -x "$esb" ]; then
       ringi_npm_ensure || true
       if [ ! -x "$esb" ]; then
-        ringi_log "dist: esbuild missing ($esb): run npm ci, or RINGI_NO_MINIFY=1 for plain copies"
+        ringi_log "dist: esbuild missing ($esb): run npm ci"
         exit 1
       fi
     fi
     rm -rf dist   # no stale files from an older web/src
     mkdir -p dist
     cp "$b/ringi-engine.wasm" web/src/ringi.d.ts dist/
+    local opts=(--sourcemap=linked --log-level=warning)
     if [ "${RINGI_NO_MINIFY:-0}" = 1 ]; then
       ringi_log "dist: RINGI_NO_MINIFY=1: JS not minified"
-      cp -R web/src/. dist/
-      cp "$b/ringi-engine.js" dist/
     else
-      local opts=(--minify --sourcemap=linked --log-level=warning)
-      "$esb" "$b/ringi-engine.js" --outfile=dist/ringi-engine.js "${opts[@]}" || exit 1
-      "$esb" web/src/service-worker.js --outfile=dist/service-worker.js "${opts[@]}" || exit 1
-      # ringi.js's lazy imports stay lazy and separate: the in-process transport (worker.js) and
-      # the Service Worker bridge. node:* is only imported by the engine loader in Node.
-      "$esb" web/src/ringi.js --bundle --format=esm --outfile=dist/ringi.js \
-        --external:./worker.js --external:./sw-host.js "${opts[@]}" || exit 1
-      "$esb" web/src/worker.js web/src/sw-host.js --bundle --format=esm --outdir=dist \
-        "--external:node:*" "${opts[@]}" || exit 1
+      opts+=(--minify)
     fi
+    "$esb" "$b/ringi-engine.js" --outfile=dist/ringi-engine.js "${opts[@]}" || exit 1
+    "$esb" web/src/http/service-worker.js --outfile=dist/service-worker.js "${opts[@]}" || exit 1
+    # ringi.js's lazy imports stay lazy and separate: the in-process transport (worker.js) and
+    # the Service Worker bridge. node:* is only imported by the engine loader in Node.
+    "$esb" web/src/ringi.js --bundle --format=esm --outfile=dist/ringi.js \
+      --external:./worker.js --external:./sw-host.js "${opts[@]}" || exit 1
+    "$esb" web/src/worker.js web/src/sw-host.js --bundle --format=esm --outdir=dist \
+      "--external:node:*" "${opts[@]}" || exit 1
     ringi_log "dist/: $(cd dist && find . -name '*.js' -o -name '*.wasm' | sed 's|^\./||' | sort | tr '\n' ' ')"
   )
 }

@@ -1,5 +1,5 @@
 // cold_start_floor_ms, worker side (floor.html): plain IndexedDB, no Ringi code. Reads the
-// snapshot row exactly as web/src/storage/indexeddb.js stores it (store `snapshot`, key `rows`).
+// snapshot row exactly as web/src/engine/storage/indexeddb.js stores it (store `snapshot`, key `rows`).
 const done = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
 
 self.onmessage = async ({ data }) => {

@@ -18,7 +18,7 @@
 //       {id, cmd: 'restoreHeap'}   a second, new engine restores this one's rows pieces (what a cold
 //                                  start does with the snapshot); reply {bytes, live} of that
 //                                  engine, {ms} of its restore, {status}; the engine is dropped
-import { loadEngine, createServer, readyMessage, IndexedDBStorage, createStorage } from '/dist/worker.js';
+import { loadEngine, createEndpoint, readyMessage, IndexedDBStorage, createStorage } from '/dist/worker.js';
 
 /** @type {any[]|null} */
 let recording = null;
@@ -60,21 +60,21 @@ function instrument(engine) {
 }
 
 const scope = /** @type {any} */ (self);
-const server = createServer((msg) => scope.postMessage(msg), {
+const endpoint = createEndpoint((msg) => scope.postMessage(msg), {
   createStorage: (kind) => (kind === 'indexeddb' ? new RecordingStorage() : createStorage(kind)),
   onClose: () => setTimeout(() => scope.close(), 0),
 });
-scope.onmessage = (/** @type {MessageEvent} */ ev) => { server.onMessage(ev.data); };
+scope.onmessage = (/** @type {MessageEvent} */ ev) => { endpoint.onMessage(ev.data); };
 
 const ctl = new BroadcastChannel('ringi-bench');
 ctl.onmessage = (ev) => {
   const { id, cmd } = ev.data || {};
   if (typeof id !== 'number' || !String(cmd)) return;
   const reply = (r) => ctl.postMessage({ id, reply: true, ...r });
-  const engine = server.host?.engine;
+  const engine = endpoint.host?.engine;
   try {
     if (cmd === 'record') { instrument(engine); recording = []; profile = newProfile(); reply({}); }
-    else if (cmd === 'recorded') { const commits = recording || []; recording = null; const p = profile; profile = null; reply({ commits, profile: p, snapshots: server.host?.stats.snapshots }); }
+    else if (cmd === 'recorded') { const commits = recording || []; recording = null; const p = profile; profile = null; reply({ commits, profile: p, snapshots: endpoint.host?.stats.snapshots }); }
     else if (cmd === 'heap') reply({ bytes: engine.HEAP8.buffer.byteLength, live: engine.ringiMemoryInUse() });
     else if (cmd === 'restoreHeap') {
       const pieces = engine.ringiRowsPieces();

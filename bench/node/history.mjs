@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loopWorkspace } from './workload.mjs';
-import { FileStorage } from '../../web/src/storage/file.js';
+import { FileStorage } from '../../web/src/engine/storage/file.js';
 
 const [dist, runsArg] = process.argv.slice(2);
 const RUNS = Number(runsArg) || 5;

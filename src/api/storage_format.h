@@ -52,7 +52,7 @@
 // "tasks". A live record's tasks are in its row, so a status change writes one row per record,
 // not two (bench/README.md, batch200, round 12); a changed task rewrites its record's row. Rows
 // of "tasks" for live records (written before round 12) are still read; the storage back-ends
-// fold them into their records' rows as they read them (web/src/storage/schema.js).
+// fold them into their records' rows as they read them (web/src/engine/storage/schema.js).
 #pragma once
 
 #include <optional>

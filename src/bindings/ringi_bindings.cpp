@@ -10,7 +10,7 @@
 // wasm memory, filled with one TextEncoder.encodeInto or Uint8Array.set) and passes its length.
 // Output: the answer stays in wasm memory, and where it is (address, byte length) is in the reply
 // slot; the caller decodes it there with one TextDecoder call. An answer is valid until the next
-// call. web/src/engine-loader.js builds the engine's JS interface (ringiCall, ringiRunChunk,
+// call. web/src/engine/loader.js builds the engine's JS interface (ringiCall, ringiRunChunk,
 // ringiRowsPieces, ...) on these functions.
 //
 //   ringiRequestBuffer(bytes: number): Uint8Array

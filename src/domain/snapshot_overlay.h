@@ -1,5 +1,6 @@
 // A state brought up to date by a newer set of rows: what a cold start does with the stored
-// snapshot and the rows that commits changed after it (web/src/storage/indexeddb.js, "journal").
+// snapshot and the rows that commits changed after it (web/src/engine/storage/indexeddb.js,
+// "journal").
 #pragma once
 
 #include "domain/types.h"

@@ -31,8 +31,8 @@ test('a worker that imports dist/worker.js gets its exports, and no engine answe
     return messages;
   });
   assert.equal(r.length, 2, JSON.stringify(r));
-  assert.deepEqual(r[0].exports, ['Host', 'IndexedDBStorage', 'MAX_JOURNAL_ROWS', 'MemoryStorage', 'createInProcessTransport',
-    'createServer', 'createStorage', 'loadEngine', 'readyMessage']);
+  assert.deepEqual(r[0].exports, ['Host', 'IndexedDBStorage', 'MAX_JOURNAL_ROWS', 'MemoryStorage', 'createEndpoint',
+    'createInProcessTransport', 'createStorage', 'loadEngine', 'readyMessage']);
   assert.equal(r[1].echo.type, 'open');
 });
 

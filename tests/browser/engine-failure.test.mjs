@@ -1,4 +1,4 @@
-// A failed engine call in the Web Worker with IndexedDB (web/src/host.js "A failed engine"): a
+// A failed engine call in the Web Worker with IndexedDB (web/src/engine/host.js "A failed engine"): a
 // trap in the middle of a write answers RINGI_EN02 and keeps nothing; the worker's host makes a
 // new instance restored from IndexedDB; the writes after it survive the tab being closed and the
 // database being opened again by a plain worker.

@@ -1,4 +1,4 @@
-// A failed engine call ends that engine instance (web/src/host.js "A failed engine"), in-process
+// A failed engine call ends that engine instance (web/src/engine/host.js "A failed engine"), in-process
 // with the real wasm engine: a trap in the middle of a write (the module's test seam,
 // `_ringi_test_fault`) answers RINGI_EN02 and keeps nothing; the host makes a new instance and
 // restores it from storage before anything else; every later write is kept, on disk too; a batch
@@ -14,7 +14,7 @@ import { approvalWorkspace } from '../browser/fixtures.mjs';
 const distUrl = new URL(process.env.RINGI_DIST ? `file://${process.env.RINGI_DIST}/` : '../../dist/', import.meta.url);
 const skip = !existsSync(fileURLToPath(new URL('ringi-engine.wasm', distUrl))) && 'dist/ missing (engine.test.mjs reports it)';
 const lib = async () => import(new URL('worker.js', distUrl).href);
-const { FileStorage } = await import('../../web/src/storage/file.js');
+const { FileStorage } = await import('../../web/src/engine/storage/file.js');
 
 const FAULT_NEXT_WRITE = 1, FAULT_BATCH_RECORD = 2;
 

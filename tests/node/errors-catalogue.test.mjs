@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { HOST_ERRORS, HTTP_ERRORS } from '../../web/src/errors.js';
 import { makeError } from '../../web/src/protocol.js';
-import { httpError } from '../../web/src/http.js';
+import { httpError } from '../../web/src/http/handler.js';
 
 const src = (p) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
 
@@ -46,7 +46,7 @@ test('the codes the engine makes too read the same in both catalogues', () => {
 });
 
 test("the Service Worker's inline fallbacks say what the catalogue says", () => {
-  const sw = src('web/src/service-worker.js');
+  const sw = src('web/src/http/service-worker.js');
   for (const code of ['RINGI_WK01', 'RINGI_HT03']) {
     const m = new RegExp(`errorReply\\((\\d+), '${code}', '([^']*)'\\)`).exec(sw);
     assert.ok(m, `${code} in service-worker.js`);

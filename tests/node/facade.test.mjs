@@ -1,7 +1,7 @@
 // kintone.api facade: URL helpers, request mapping, callbacks vs promises, error objects.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeQuery, buildRequest, parsePath, nestedDeeperThan, MAX_PARAMS_DEPTH } from '../../web/src/facade.js';
+import { encodeQuery, buildRequest, parsePath, nestedDeeperThan, MAX_PARAMS_DEPTH } from '../../web/src/page/facade.js';
 import { createKintone } from '../../web/src/ringi.js';
 import { createFakeEngine } from './helpers/fake-engine.mjs';
 

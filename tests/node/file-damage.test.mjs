@@ -1,4 +1,4 @@
-// Damaged data folders (web/src/storage/file.js, file-repair.js): every case below ends in a
+// Damaged data folders (web/src/engine/storage/file.js, file-repair.js): every case below ends in a
 // refusal that names the file and the byte, or in an explicit cut that says what it cut; none in
 // silent loss. After a refusal the files are exactly as they were; `repair` keeps a copy, cuts to
 // the intact prefix, and the folder then opens with that prefix.
@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync, readdirSync, unlinkSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FileStorage, readLog } from '../../web/src/storage/file.js';
-import { repairDataDir } from '../../web/src/storage/file-repair.js';
-import { encodeSnapshot } from '../../web/src/storage/file-snapshot.js';
-import { logHeader, frameRecord } from '../../web/src/storage/file-log.js';
+import { FileStorage, readLog } from '../../web/src/engine/storage/file.js';
+import { repairDataDir } from '../../web/src/engine/storage/file-repair.js';
+import { encodeSnapshot } from '../../web/src/engine/storage/file-snapshot.js';
+import { logHeader, frameRecord } from '../../web/src/engine/storage/file-log.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'ringi-damage-'));
 const row = (id) => ({ app: 1, id, v: `value ${id}`.padEnd(300, '.') });  // 31 rows: a 10 KB log

@@ -1,4 +1,4 @@
-// web/src/storage/file.js (the durable store of `ringi serve --data`): commits survive a reopen,
+// web/src/engine/storage/file.js (the durable store of `ringi serve --data`): commits survive a reopen,
 // a torn last record is cut (at every cut point), compaction (snapshot + fresh log, also when
 // interrupted between the two), failed commits change nothing, the LOCK rule. Damaged files:
 // file-damage.test.mjs.
@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync, copyFileS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { FileStorage, readLog, crc32 } from '../../web/src/storage/file.js';
+import { FileStorage, readLog, crc32 } from '../../web/src/engine/storage/file.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'ringi-file-'));
 const row = (id, v) => ({ app: 1, id, v });

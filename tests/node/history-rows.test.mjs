@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IDBFactory } from 'fake-indexeddb';
 import { loopWorkspace, schema4Rows, createSchema3Database } from '../browser/fixtures.mjs';
-import { FileStorage } from '../../web/src/storage/file.js';
+import { FileStorage } from '../../web/src/engine/storage/file.js';
 
 const distUrl = new URL(process.env.RINGI_DIST ? `file://${process.env.RINGI_DIST}/` : '../../dist/', import.meta.url);
 const skip = !existsSync(fileURLToPath(new URL('ringi-engine.wasm', distUrl))) && 'dist/ missing (engine.test.mjs reports it)';

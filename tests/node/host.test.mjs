@@ -4,9 +4,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { IDBFactory } from 'fake-indexeddb';
-import { Host } from '../../web/src/host.js';
-import { MemoryStorage } from '../../web/src/storage/memory.js';
-import { IndexedDBStorage } from '../../web/src/storage/indexeddb.js';
+import { Host } from '../../web/src/engine/host.js';
+import { MemoryStorage } from '../../web/src/engine/storage/memory.js';
+import { IndexedDBStorage } from '../../web/src/engine/storage/indexeddb.js';
 import { createFakeEngine } from './helpers/fake-engine.mjs';
 
 const idb = new IDBFactory();

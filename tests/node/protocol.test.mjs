@@ -3,10 +3,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { PROTOCOL_VERSION, validateRequest, makeError, toKintoneError, REQUEST_TYPES, readyMessage, okReply, errorReply } from '../../web/src/protocol.js';
-import { createServer } from '../../web/src/server.js';
-import { createInProcessTransport } from '../../web/src/inprocess.js';
-import { Client } from '../../web/src/client.js';
-import { MemoryStorage } from '../../web/src/storage/memory.js';
+import { createEndpoint } from '../../web/src/engine/endpoint.js';
+import { createInProcessTransport } from '../../web/src/engine/inprocess.js';
+import { Client } from '../../web/src/page/client.js';
+import { MemoryStorage } from '../../web/src/engine/storage/memory.js';
 import { createFakeEngine } from './helpers/fake-engine.mjs';
 
 const deps = () => ({ loadEngine: async () => createFakeEngine(), createStorage: () => new MemoryStorage() });
@@ -39,7 +39,7 @@ test('errors are kintone-shaped, localized, plain, cloneable', () => {
 
 test('server: bad messages, requests before open, open result, a second open', async () => {
   const out = [];
-  const server = createServer((m) => out.push(m), deps());
+  const server = createEndpoint((m) => out.push(m), deps());
   await server.onMessage({ id: 1, type: 'bogus' });
   assert.equal(out.at(-1).ok, false);
   assert.equal(out.at(-1).error.code, 'RINGI_PR01');
@@ -65,7 +65,7 @@ test('server: bad messages, requests before open, open result, a second open', a
 
 test('server: an engine that fails to load gives RINGI_EN01', async () => {
   const out = [];
-  const server = createServer((m) => out.push(m), { loadEngine: async () => { throw new Error('no wasm'); }, createStorage: () => new MemoryStorage() });
+  const server = createEndpoint((m) => out.push(m), { loadEngine: async () => { throw new Error('no wasm'); }, createStorage: () => new MemoryStorage() });
   const orig = console.error; console.error = () => {};
   await server.onMessage({ id: 1, type: 'open', payload: { database: 'x' } });
   console.error = orig;

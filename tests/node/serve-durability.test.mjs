@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readLog } from '../../web/src/storage/file-log.js';
+import { readLog } from '../../web/src/engine/storage/file-log.js';
 import { startServer, runRingi, raw, basicAuth, killAll, WORKSPACE, SERVE_WITH_FAULTS, skipWithoutEngine as skip } from './helpers/serve-process.mjs';
 
 const dirs = [];

@@ -12,7 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KintoneRestAPIClient, KintoneRestAPIError } from '@kintone/rest-api-client';
-import { frameRecord } from '../../web/src/storage/file.js';
+import { frameRecord } from '../../web/src/engine/storage/file.js';
 import { raw } from './helpers/serve-process.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

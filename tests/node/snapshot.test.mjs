@@ -4,9 +4,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { IDBFactory } from 'fake-indexeddb';
-import { Host } from '../../web/src/host.js';
-import { IndexedDBStorage } from '../../web/src/storage/indexeddb.js';
-import { SCHEMA_VERSION, SNAPSHOT_STORE } from '../../web/src/storage/schema.js';
+import { Host } from '../../web/src/engine/host.js';
+import { IndexedDBStorage } from '../../web/src/engine/storage/indexeddb.js';
+import { SCHEMA_VERSION, SNAPSHOT_STORE } from '../../web/src/engine/storage/schema.js';
 import { createFakeEngine } from './helpers/fake-engine.mjs';
 
 let n = 0;

@@ -3,9 +3,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { IDBFactory } from 'fake-indexeddb';
-import { MemoryStorage } from '../../web/src/storage/memory.js';
-import { IndexedDBStorage } from '../../web/src/storage/indexeddb.js';
-import { STORE_NAMES, SCHEMA_VERSION, foldTaskRows, keyOf } from '../../web/src/storage/schema.js';
+import { MemoryStorage } from '../../web/src/engine/storage/memory.js';
+import { IndexedDBStorage } from '../../web/src/engine/storage/indexeddb.js';
+import { STORE_NAMES, SCHEMA_VERSION, foldTaskRows, keyOf } from '../../web/src/engine/storage/schema.js';
 
 const idb = new IDBFactory();
 const backends = {

@@ -2,7 +2,7 @@
 /**
  * The JavaScript side's error catalogue: every code the host, the facade and the HTTP layer make
  * themselves (the engine's own are in src/api/messages.cpp), each with its HTTP status and its
- * message in en, ja and zh. The one place for these: protocol.js (makeError) and http.js
+ * message in en, ja and zh. The one place for these: protocol.js (makeError) and http/handler.js
  * (httpError) read it; tests/node/errors-catalogue.test.mjs checks that every code has every
  * language.
  *
@@ -30,7 +30,7 @@ export const HOST_ERRORS = /** @type {Readonly<Record<string, ErrorEntry>>} */ (
   CB_IJ01,
 });
 
-/** The HTTP layer's own errors (http.js says when each occurs). */
+/** The HTTP layer's own errors (http/handler.js says when each occurs). */
 export const HTTP_ERRORS = /** @type {Readonly<Record<string, ErrorEntry>>} */ ({
   CB_AU01: { status: 401, en: 'Please login.', ja: 'ログインしてください。', zh: '请登录。' },
   CB_WA01: { status: 401, en: 'Password authentication failed.', ja: 'ユーザーのパスワード認証に失敗しました。', zh: '用户密码验证失败。' },

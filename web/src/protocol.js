@@ -4,8 +4,8 @@
  * error is documented here and nowhere else.
  *
  * Transport: `postMessage` of plain structured-cloneable objects between the page (the client,
- * web/src/client.js) and the engine host (web/src/worker.js in a module Worker, or
- * web/src/inprocess.js on the same thread, which speaks the same messages without cloning).
+ * web/src/page/client.js) and the engine host (web/src/worker.js in a module Worker, or
+ * web/src/engine/inprocess.js on the same thread, which speaks the same messages without cloning).
  *
  * ── Handshake ────────────────────────────────────────────────────────────────────────────────
  *   worker → page  {type: 'ready', protocol: 1}
@@ -17,7 +17,7 @@
  *       batches. Result: {protocol, database, storage, restored: {<store>: count}, restoredFrom,
  *       pendingBatches}: `restored` counts the rows the engine restored (users, organizations,
  *       groups, apps, records, tasks, batches); `restoredFrom` is 'snapshot' (one stored value, see
- *       host.js "Snapshot") or 'rows' (every row read). With `user` in the payload, the result
+ *       engine/snapshots.js) or 'rows' (every row read). With `user` in the payload, the result
  *       also has `users`: the engine's answer to GET /v1/users.json {codes: [user]}, read right
  *       after the restore (createKintone's login user, without a second round trip).
  *
@@ -58,7 +58,7 @@
  *   RINGI_EN01 500 the engine (wasm) could not be loaded, or answered something unreadable
  *   RINGI_EN02 500 the engine instance failed while answering (a trap, an abort, out of memory):
  *                  nothing of the request was kept; a new instance restored from storage
- *                  answers the next one (host.js "A failed engine")
+ *                  answers the next one (engine/host.js "A failed engine")
  *   RINGI_WK01 503 the worker died or was closed before answering
  *   CB_VA01 / CB_IJ01 400  kintone.api's own checks (method, path, params; params nested too deep)
  * Their statuses and messages (en, ja, zh) are in errors.js, the one catalogue.

@@ -6,11 +6,11 @@
  *   await kintone.ringi.load(workspace);
  *   kintone.install();   // globalThis.kintone = kintone
  */
-import { Client, createWorkerTransport } from './client.js';
-import { createFacade } from './facade.js';
+import { Client, createWorkerTransport } from './page/client.js';
+import { createFacade } from './page/facade.js';
 
 export { PROTOCOL_VERSION } from './protocol.js';
-export { encodeQuery, buildRequest } from './facade.js';
+export { encodeQuery, buildRequest } from './page/facade.js';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
@@ -44,7 +44,7 @@ export async function createKintone(opts = {}) {
   if (users) kintone.ringi._setLoginUserFrom(users);
   else await kintone.ringi._refreshLoginUser();
   if (opts.serviceWorker) {
-    // Any HTTP client (XHR, fetch, @kintone/rest-api-client) -> this page's engine; sw-host.js.
+    // Any HTTP client (XHR, fetch, @kintone/rest-api-client) -> this page's engine; http/sw-page.js.
     const { attachServiceWorker } = await import('./sw-host.js');
     let attached;
     try {

@@ -10,20 +10,20 @@
  * It serves only when it is the worker's own script: imported anywhere else (a page, Node,
  * another worker), it only exports.
  */
-import { createServer } from './server.js';
+import { createEndpoint } from './engine/endpoint.js';
 import { readyMessage } from './protocol.js';
 
-export { createServer, readyMessage };
-export { createInProcessTransport } from './inprocess.js';
-export { Host } from './host.js';
-export { loadEngine } from './engine-loader.js';
-export { createStorage } from './storage/index.js';
-export { MemoryStorage } from './storage/memory.js';
-export { IndexedDBStorage, MAX_JOURNAL_ROWS } from './storage/indexeddb.js';
+export { createEndpoint, readyMessage };
+export { createInProcessTransport } from './engine/inprocess.js';
+export { Host } from './engine/host.js';
+export { loadEngine } from './engine/loader.js';
+export { createStorage } from './engine/storage/index.js';
+export { MemoryStorage } from './engine/storage/memory.js';
+export { IndexedDBStorage, MAX_JOURNAL_ROWS } from './engine/storage/indexeddb.js';
 
 const scope = /** @type {any} */ (globalThis);
 if (typeof scope.WorkerGlobalScope !== 'undefined' && scope.location?.href === import.meta.url) {
-  const server = createServer((msg) => scope.postMessage(msg), { onClose: () => setTimeout(() => scope.close(), 0) });
-  scope.onmessage = (/** @type {MessageEvent} */ ev) => { server.onMessage(ev.data); };
+  const endpoint = createEndpoint((msg) => scope.postMessage(msg), { onClose: () => setTimeout(() => scope.close(), 0) });
+  scope.onmessage = (/** @type {MessageEvent} */ ev) => { endpoint.onMessage(ev.data); };
   scope.postMessage(readyMessage());
 }

@@ -1,13 +1,13 @@
 // A module Worker for the browser tests: the engine side of /dist/worker.js, plus the engine's
 // test seam (src/api/fault_injection.h). A message {kind, arg} on BroadcastChannel
 // 'ringi-test-fault' arms the current engine instance; the worker answers {armed: true}.
-import { createServer, readyMessage } from '/dist/worker.js';
+import { createEndpoint, readyMessage } from '/dist/worker.js';
 
-const server = createServer((msg) => postMessage(msg));
+const endpoint = createEndpoint((msg) => postMessage(msg));
 const channel = new BroadcastChannel('ringi-test-fault');
 channel.onmessage = (ev) => {
-  server.host?.engine?._ringi_test_fault(ev.data.kind, ev.data.arg);
+  endpoint.host?.engine?._ringi_test_fault(ev.data.kind, ev.data.arg);
   channel.postMessage({ armed: true });
 };
-onmessage = (ev) => server.onMessage(ev.data);
+onmessage = (ev) => endpoint.onMessage(ev.data);
 postMessage(readyMessage());

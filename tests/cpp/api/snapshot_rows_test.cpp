@@ -209,7 +209,8 @@ TEST_F(ApiTest, ABadPieceDropsThePiecesAndARestoreEndWithoutPiecesChangesNothing
 
 // The rows a host reads back for the keys its commits touched after a snapshot: each commit's
 // "put" rows, the last one per key winning (what IndexedDB holds for that key afterwards; keys as
-// web/src/storage/schema.js STORES). Rows keep their key order (ordered_json), as IndexedDB does.
+// web/src/engine/storage/schema.js STORES). Rows keep their key order (ordered_json), as
+// IndexedDB does.
 nlohmann::ordered_json touchedRows(const std::vector<std::string>& changes) {
   using ordered = nlohmann::ordered_json;
   ordered latest = ordered::object();  // store -> key -> row

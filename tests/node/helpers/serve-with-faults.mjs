@@ -4,7 +4,7 @@
 // that ends any engine that runs it would. It prints "armed KIND ARG" when done.
 //   node serve-with-faults.mjs --port 0 --data DIR [...serve options]
 import { serve, parseArgs } from '../../../bin/ringi.mjs';
-import { loadEngine } from '../../../web/src/engine-loader.js';
+import { loadEngine } from '../../../web/src/engine/loader.js';
 
 /** @type {[number, number] | null} */
 let everyInstance = null;

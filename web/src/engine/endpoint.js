@@ -1,19 +1,19 @@
 // @ts-check
 /**
- * The worker side of the protocol (protocol.js), independent of the transport: feed it request
- * messages, it posts replies and events through `post`. worker.js wires it to the Worker's
- * global scope; inprocess.js to a direct in-thread channel.
+ * The engine's protocol endpoint (protocol.js), independent of the transport: feed it request
+ * messages, it opens the Host (engine + storage) and posts replies and events through `post`.
+ * worker.js wires it to the Worker's global scope; inprocess.js to a direct in-thread channel.
  */
-import { PROTOCOL_VERSION, EVENT_TYPES, validateRequest, makeError, okReply, errorReply, event, toKintoneError } from './protocol.js';
+import { PROTOCOL_VERSION, EVENT_TYPES, validateRequest, makeError, okReply, errorReply, event, toKintoneError } from '../protocol.js';
 import { Host } from './host.js';
-import { loadEngine as defaultLoadEngine } from './engine-loader.js';
+import { loadEngine as defaultLoadEngine } from './loader.js';
 import { createStorage as defaultCreateStorage } from './storage/index.js';
 
 /**
  * @param {(msg: any) => void} post
  * @param {{loadEngine?: (o: any) => Promise<any>, createStorage?: (kind: any) => any, onClose?: () => void}} [deps]
  */
-export function createServer(post, deps = {}) {
+export function createEndpoint(post, deps = {}) {
   const loadEngine = deps.loadEngine || defaultLoadEngine;
   const createStorage = deps.createStorage || defaultCreateStorage;
   /** @type {Host|null} */

@@ -44,33 +44,21 @@
  *    half-made change or a transaction that never closed, so nothing it answers afterwards can be
  *    trusted. The request gets RINGI_EN02 (500); nothing of it was committed (commits happen only
  *    after a good reply). The instance is dropped, and before any other job runs, a new one is
- *    made (o.loadEngine; engine-loader.js instantiates the compiled module again) and restored
+ *    made (o.loadEngine; loader.js instantiates the compiled module again) and restored
  *    from storage. No write is ever acknowledged by an instance that failed.
  *  - A batch chunk that ends an instance is run again one task at a time (up to chunkSize tasks);
  *    the task whose run ends an instance again is ended as failed (reason_code engine_failure,
  *    ringiFailBatchTask) without running it, and the batch goes on. Other requests are answered
  *    between these steps. Three failures in a row without progress pause the pump for 10 s.
  *
- * Snapshot (storage back-ends that have readSnapshot/writeSnapshot: IndexedDB)
- *  - Reading every row is the slow part of a cold start (getAll of 20,000 rows ~150 ms, plus a
- *    JSON.stringify of them), so the host also keeps one value holding every row as UTF-8 JSON,
- *    tagged with the generation it matches: a list of ~1 MB rows documents (ringiRowsPieces), so
- *    neither writing nor restoring it puts the whole state in wasm memory at once (which never
- *    shrinks). Bytes, not strings: IndexedDB reads an ArrayBuffer as one copy, and it enters wasm
- *    as one copy (ringiRestorePieces).
- *  - A restore uses the snapshot when its generation is the stored one, or when it is older and
- *    the journal names every row the commits since then wrote (storage/indexeddb.js): then those
- *    rows, read by key, overlay the snapshot's (ringiRestorePieces(pieces, overlay)), so a reload
- *    right after a commit need not read every row. Otherwise, or when the engine rejects it, it
- *    reads the rows. Correctness never depends on the snapshot.
- *  - It is written when this host has been idle for `snapshotDelay` ms after its own commits (and
- *    no batch is waiting), after a first restore that had to read the rows or the journal, and at close(). Commits
- *    themselves never write it: a batch costs the same with or without it.
+ * Snapshot and journal: what a restore starts from and when the snapshot is written is
+ * snapshots.js's policy.
  */
-import { makeError, toKintoneError, normalizeLocale, loginUserRequest } from './protocol.js';
+import { makeError, toKintoneError, normalizeLocale, loginUserRequest } from '../protocol.js';
 import { staleGeneration } from './storage/schema.js';
+import { Snapshots, rowsPieces } from './snapshots.js';
 
-/** @typedef {import('./protocol.js').KintoneError} KintoneError */
+/** @typedef {import('../protocol.js').KintoneError} KintoneError */
 
 /** @type {Map<string, Promise<any>>} */
 const realmLocks = new Map();
@@ -110,26 +98,6 @@ function defaultYield(ms = 0) {
 
 const toUtf8 = new TextEncoder(), fromUtf8 = new TextDecoder();
 
-/** Rows per restore piece when the rows are read from storage (not from the snapshot). */
-const ROWS_PER_PIECE = 5000;
-
-/**
- * Stored rows (every store's rows, as storage.loadAll gives them) as rows documents of at most
- * ROWS_PER_PIECE rows each, for ringiRestorePieces: no single text of the whole state.
- * @param {Record<string, any[]>} state @returns {Uint8Array[]}
- */
-function rowsPieces(state) {
-  const pieces = [];
-  for (const [store, rows] of Object.entries(state)) {
-    if (!Array.isArray(rows)) continue;
-    for (let i = 0; i < rows.length; i += ROWS_PER_PIECE) {
-      pieces.push(toUtf8.encode(JSON.stringify({ [store]: rows.slice(i, i + ROWS_PER_PIECE) })));
-    }
-  }
-  if (!pieces.length) pieces.push(toUtf8.encode('{}'));
-  return pieces;
-}
-
 const EMPTY_WORKSPACE = JSON.stringify({ users: [], organizations: [], groups: [], apps: [] });
 
 export class Host {
@@ -145,10 +113,10 @@ export class Host {
    * @param {(fn: () => Promise<any>) => Promise<any>} [o.lock]
    * @param {boolean} [o.broadcast] use BroadcastChannel hints (default: for indexeddb storage)
    * @param {number} [o.snapshotDelay] idle ms before a snapshot is written (default 1000; < 0: never)
-   * @param {Promise<any>} [o.snapshotRead] storage.readSnapshot() started early (server.js: while the
+   * @param {Promise<any>} [o.snapshotRead] storage.readSnapshot() started early (endpoint.js: while the
    *   engine compiles); the first restore uses it when it matches the generation read in the lock
    * @param {(phase: 'stateRead'|'restored') => void} [o.mark] called as the first restore reaches
-   *   each phase (server.js turns the calls into the open reply's `timings`)
+   *   each phase (endpoint.js turns the calls into the open reply's `timings`)
    */
   constructor(o) {
     this.engine = o.engine;
@@ -176,15 +144,7 @@ export class Host {
         this._enqueue(async () => {}).catch(() => {});
       };
     }
-    this.snapshotDelay = o.snapshotDelay ?? 1000;
-    this._snapshots = typeof this.storage.readSnapshot === 'function' && typeof this.storage.writeSnapshot === 'function';
-    /** The generation the stored snapshot matches (when this host knows it). @type {string|null} */
-    this.snapshotGeneration = null;
-    /** @type {any} */
-    this._snapshotTimer = null;
-    /** @type {Promise<any>|null} */
-    this._snapshotRead = o.snapshotRead ?? null;
-    this._snapshotRead?.catch(() => {});
+    this.snapshots = new Snapshots(o.storage, { delay: o.snapshotDelay ?? 1000, early: o.snapshotRead ?? null });
     this._mark = o.mark ?? (() => {});
     this.stats = { reloads: 0, chunks: 0, commits: 0, snapshots: 0, engineFailures: 0, restarts: 0, restoredFrom: /** @type {string|null} */ (null) };
     /** Batch steps after an engine failure: tasks left to run one at a time, or 'fail' the next. */
@@ -258,8 +218,8 @@ export class Host {
 
   async close() {
     if (this.closed) return {};
-    this._cancelSnapshot();
-    if (this.snapshotDelay >= 0) await this.writeSnapshot().catch(() => {});
+    this.snapshots.cancel();
+    if (this.snapshots.delay >= 0) await this.writeSnapshot().catch(() => {});
     this.closed = true;
     this.channel?.close();
     this.channel = null;
@@ -320,7 +280,7 @@ export class Host {
 
   /**
    * Replaces the engine's state with a workspace document (text) and commits every row as a reset.
-   * A large state is not put in the reply: its rows are read in pieces (engine-loader.js).
+   * A large state is not put in the reply: its rows are read in pieces (loader.js).
    * @param {string} workspace @param {string} locale
    */
   async _load(workspace, locale) {
@@ -399,36 +359,23 @@ export class Host {
    * @param {string|null} g @param {boolean} first
    */
   async _restore(g, first) {
-    // The snapshot read early (before the lock) is for the first restore only, whichever path it
-    // takes; it is as good as a new read when its generation is g.
-    const early = this._snapshotRead;
-    this._snapshotRead = null;
-    if (this._snapshots && g !== null) {
-      let snap = null;
-      try {
-        snap = await (early ?? this.storage.readSnapshot());
-      } catch (e) {
-        console.warn('[ringi] snapshot unreadable; restoring from the rows', e);
-      }
+    const snap = await this.snapshots.readFor(g);
+    if (snap) {
       if (first) this._mark('stateRead');
-      if (snap && snap.generation === g) {
-        // An older snapshot comes with the rows changed since (storage/indexeddb.js, journal).
-        const overlay = snap.overlay ? toUtf8.encode(JSON.stringify(snap.overlay)) : undefined;
-        const resp = this._call((e) => e.ringiRestorePieces(snap.bytes, overlay));
-        if (resp.status < 400) {
-          if (first) this._mark('restored');
-          if (overlay) {
-            // The stored snapshot is not of g: write a new one (and empty the journal) when idle.
-            this.stats.restoredFrom = 'snapshot+journal';
-            if (first) this._scheduleSnapshot();
-          } else {
-            this.snapshotGeneration = g;
-            this.stats.restoredFrom = 'snapshot';
-          }
-          return resp.body;
+      const resp = this._call((e) => e.ringiRestorePieces(snap.pieces, snap.overlay));
+      if (resp.status < 400) {
+        if (first) this._mark('restored');
+        if (snap.overlay) {
+          // The stored snapshot is not of g: write a new one (and empty the journal) when idle.
+          this.stats.restoredFrom = 'snapshot+journal';
+          if (first) this._scheduleSnapshot();
+        } else {
+          this.snapshots.generation = g;
+          this.stats.restoredFrom = 'snapshot';
         }
-        console.warn('[ringi] snapshot rejected; restoring from the rows', resp.body);
+        return resp.body;
       }
+      console.warn('[ringi] snapshot rejected; restoring from the rows', resp.body);
     }
     const state = await this.storage.loadAll();
     if (first) this._mark('stateRead');
@@ -442,18 +389,7 @@ export class Host {
   }
 
   _scheduleSnapshot() {
-    if (!this._snapshots || this.closed || this.snapshotDelay < 0) return;
-    this._cancelSnapshot();
-    this._snapshotTimer = setTimeout(() => {
-      this._snapshotTimer = null;
-      this.writeSnapshot().catch((e) => console.warn('[ringi] snapshot not written', e));
-    }, this.snapshotDelay);
-    this._snapshotTimer.unref?.();  // Node: a pending snapshot must not keep the process alive
-  }
-
-  _cancelSnapshot() {
-    if (this._snapshotTimer !== null) clearTimeout(this._snapshotTimer);
-    this._snapshotTimer = null;
+    if (!this.closed) this.snapshots.schedule(() => this.writeSnapshot());
   }
 
   /**
@@ -462,17 +398,13 @@ export class Host {
    * @returns {Promise<boolean>}
    */
   writeSnapshot() {
-    if (!this._snapshots || this.closed) return Promise.resolve(false);
+    if (!this.snapshots.enabled || this.closed) return Promise.resolve(false);
     return this._enqueue(async () => {
-      if (this.generation === null || this.generation === this.snapshotGeneration) return false;
-      if (this._pending()) return false;
-      const bytes = this._call((e) => e.ringiRowsPieces(), 'en', false);
-      if (!bytes.length) return false;
-      const written = await this.storage.writeSnapshot(this.generation, bytes);
-      if (written) {
-        this.snapshotGeneration = this.generation;
-        this.stats.snapshots++;
-      }
+      if (!this.snapshots.stale(this.generation) || this._pending()) return false;
+      const pieces = this._call((e) => e.ringiRowsPieces(), 'en', false);
+      if (!pieces.length) return false;
+      const written = await this.snapshots.write(/** @type {string} */ (this.generation), pieces);
+      if (written) this.stats.snapshots++;
       return written;
     });
   }

@@ -1,16 +1,16 @@
 // @ts-check
 /**
- * In-process transport (`worker: false`; the default in Node): the same server and host as the
+ * In-process transport (`worker: false`; the default in Node): the same endpoint and host as the
  * Web Worker, on the caller's thread. It exchanges the same protocol messages, deep-copied with
  * structuredClone so callers cannot share mutable objects with the engine side, and delivered
  * asynchronously like postMessage.
  */
-import { createServer } from './server.js';
-import { readyMessage } from './protocol.js';
+import { createEndpoint } from './endpoint.js';
+import { readyMessage } from '../protocol.js';
 
 /**
  * @param {{loadEngine?: any, createStorage?: any}} [deps]
- * @returns {import('./client.js').Transport}
+ * @returns {import('../page/client.js').Transport}
  */
 export function createInProcessTransport(deps = {}) {
   /** @type {((msg: any) => void)|null} */
@@ -20,19 +20,19 @@ export function createInProcessTransport(deps = {}) {
     const copy = structuredClone(msg);
     queueMicrotask(() => { if (!closed || msg.id !== undefined) listener?.(copy); });
   };
-  const server = createServer(deliver, deps);
+  const endpoint = createEndpoint(deliver, deps);
   return {
     kind: 'inprocess',
     postMessage(msg) {
       if (closed) return;
       const copy = structuredClone(msg);
-      setTimeout(() => server.onMessage(copy), 0);
+      setTimeout(() => endpoint.onMessage(copy), 0);
     },
     onMessage(fn) {
       listener = fn;
       deliver(readyMessage());
     },
     terminate() { closed = true; },
-    get server() { return server; },
+    get endpoint() { return endpoint; },
   };
 }

@@ -4,7 +4,7 @@
  * turns an HTTP request (method, URL, headers, body text) into kintone's HTTP answer (status,
  * headers, JSON body). Both HTTP transports use it, so they behave the same:
  *   - `ringi serve` (bin/ringi.mjs): Node's http server, header auth only;
- *   - the Service Worker (service-worker.js forwards the request to the page, sw-host.js answers
+ *   - the Service Worker (service-worker.js forwards the request to the page, sw-page.js answers
  *     it here, with the page's session user and request token).
  *
  * Rules (docs/http.md is the user-facing version):
@@ -35,8 +35,8 @@
  *    (requests in flight on this transport, this one included); errors carry
  *    `X-Cybozu-Error: <code>`.
  */
-import { errorId, normalizeLocale, nestedDeeperThan, MAX_PARAMS_DEPTH } from './protocol.js';
-import { HTTP_ERRORS } from './errors.js';
+import { errorId, normalizeLocale, nestedDeeperThan, MAX_PARAMS_DEPTH } from '../protocol.js';
+import { HTTP_ERRORS } from '../errors.js';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const METHODS = Object.freeze(['GET', 'POST', 'PUT', 'DELETE']);

@@ -3,7 +3,7 @@
 // A classic script with no imports, so it can be registered directly or pulled into a service
 // worker at another path with `importScripts('/dist/service-worker.js')`.
 //
-// Registered by createKintone({serviceWorker: true | {url, scope, origins}}) (web/src/sw-host.js);
+// Registered by createKintone({serviceWorker: true | {url, scope, origins}}) (web/src/http/sw-page.js);
 // configuration travels in the script URL: `service-worker.js?origins=https%3A%2F%2Fa.cybozu.com,...`
 // (kintone origins to answer besides the page's own; a new list = a new script URL = an update).
 //
@@ -11,10 +11,10 @@
 // It is a forwarder. Each intercepted request is serialized ({method, url, headers, body text}),
 // posted with a MessageChannel port to a *host page* — a window client that called createKintone
 // with `serviceWorker` and announced itself ({type: 'ringi:host'}) — and answered with what that
-// page sends back on the port ({status, headers, body}). The page answers with web/src/http.js on
+// page sends back on the port ({status, headers, body}). The page answers with web/src/http/handler.js on
 // its existing engine host (its Web Worker), with its session user and request token. So:
 //   - single writer: the only engines are the pages' workers; they already take turns on the
-//     database under the Web Lock `ringi:<database>` with the generation check (host.js), so two
+//     database under the Web Lock `ringi:<database>` with the generation check (engine/host.js), so two
 //     tabs, and requests arriving through this worker, never lose updates;
 //   - the Service Worker can be stopped and restarted by the browser at any time: it keeps no
 //     state but the list of host client ids, which it also stores in Cache Storage

@@ -2,15 +2,15 @@
 /**
  * Page side of the Service Worker transport (service-worker.js explains the design): registers
  * the Service Worker, waits until it controls this page, announces the page as a host and
- * answers the requests the Service Worker forwards, with web/src/http.js on this page's engine
+ * answers the requests the Service Worker forwards, with handler.js on this page's engine
  * client (its Web Worker) and this page's session: the acting user (createKintone's `user`,
  * changed by kintone.ringi.setUser) and the request token (kintone.getRequestToken()).
  *
  * One page, one host: when createKintone({serviceWorker}) runs twice in a page, the latest
  * instance answers. kintone.ringi.close() withdraws the page.
  */
-import { handleHttp, httpError, respond } from './http.js';
-import { makeError, normalizeLocale } from './protocol.js';
+import { handleHttp, httpError, respond } from './handler.js';
+import { makeError, normalizeLocale } from '../protocol.js';
 
 /** @type {{kintone: any, client: any} | null} */
 let current = null;
@@ -18,7 +18,7 @@ let listening = false;
 
 /**
  * @param {any} kintone the facade
- * @param {import('./client.js').Client} client
+ * @param {import('../page/client.js').Client} client
  * @param {true | {url?: string|URL, scope?: string, origins?: string[]}} option
  */
 export async function attachServiceWorker(kintone, client, option) {

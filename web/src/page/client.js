@@ -2,9 +2,9 @@
 /**
  * The page side of the protocol (protocol.js): sends requests over a transport, matches replies
  * by id, dispatches events. Transports: a module Worker (createWorkerTransport) or the in-process
- * host (inprocess.js). The Client neither knows nor cares which.
+ * host (engine/inprocess.js). The Client neither knows nor cares which.
  */
-import { PROTOCOL_VERSION, EVENT_TYPES, makeError } from './protocol.js';
+import { PROTOCOL_VERSION, EVENT_TYPES, makeError } from '../protocol.js';
 
 /**
  * @typedef {object} Transport
@@ -13,7 +13,7 @@ import { PROTOCOL_VERSION, EVENT_TYPES, makeError } from './protocol.js';
  * @property {(fn: (msg: any) => void) => void} onMessage
  * @property {(fn: (err: any) => void) => void} [onError]
  * @property {() => void} terminate
- * @property {any} [server] in-process only: the engine side (server.js), for tests and tools
+ * @property {any} [endpoint] in-process only: the engine side (engine/endpoint.js), for tests and tools
  */
 
 /**
@@ -85,7 +85,7 @@ export class Client {
   }
 
   /**
-   * @param {import('./protocol.js').RequestType} type
+   * @param {import('../protocol.js').RequestType} type
    * @param {any} [payload]
    * @returns {Promise<any>}
    */

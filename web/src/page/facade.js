@@ -21,7 +21,7 @@
  *  - Answer: HTTP status < 400 → resolve/callback with the body; otherwise reject/errback with the
  *    body, kintone's plain error object {code, id, message, errors?} (no HTTP status on it).
  */
-import { makeError, normalizeLocale, loginUserRequest, nestedDeeperThan, MAX_PARAMS_DEPTH } from './protocol.js';
+import { makeError, normalizeLocale, loginUserRequest, nestedDeeperThan, MAX_PARAMS_DEPTH } from '../protocol.js';
 
 export { nestedDeeperThan, MAX_PARAMS_DEPTH };
 

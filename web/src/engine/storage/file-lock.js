@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The data folder's LOCK file (web/src/storage/file.js): one process at a time has a folder open.
+ * The data folder's LOCK file (file.js): one process at a time has a folder open.
  *
  * LOCK holds "<pid> <start time>": the start time is field 22 of /proc/<pid>/stat (clock ticks
  * since boot; empty where /proc does not exist). A LOCK is stale, and taken over, when its

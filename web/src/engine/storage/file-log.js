@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The format of `changes.log` (web/src/storage/file.js) and how its bytes are read and judged.
+ * The format of `changes.log` (file.js) and how its bytes are read and judged.
  *
  *   header (16 bytes): "RINGILOG", u32 LE format version, u32 LE base seq
  *                      version 2: base = the seq of the snapshot this log continues (0: none);

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The format of `snapshot.json` (web/src/storage/file.js): the whole state after log record
+ * The format of `snapshot.json` (file.js): the whole state after log record
  * `seq`, as one JSON document whose state carries a checksum.
  *
  *   {"format":"ringi-snapshot","version":2,"seq":N,"generation":"...",

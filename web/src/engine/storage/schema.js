@@ -6,13 +6,13 @@
  * Besides the entity stores there is one housekeeping store, `sync`, holding the row
  * {key: 'generation', value: <token>}: every commit writes a fresh token in the same transaction,
  * so a host that finds a token it did not write knows another tab changed the database and
- * reloads (see web/src/host.js, "Two tabs").
+ * reloads (see engine/host.js, "Two tabs").
  *
  * Back-ends may also keep a cold-start snapshot (IndexedDB: store `snapshot`, one row
  * {key: 'rows', generation, bytes, at}): every row of every store as ONE UTF-8 JSON document
  * (a Uint8Array), in the shape the engine's restore takes, tagged with the generation it was taken at. It is only a cache: it is
  * used when its generation is the current one, so any later commit makes it stale without
- * touching it (see web/src/host.js, "Snapshot").
+ * touching it (see engine/snapshots.js).
  *
  * With the snapshot goes a `journal` (IndexedDB: auto-numbered rows {keys: {store: [key, ...]},
  * deletes, reset}): every commit adds the keys of the rows it wrote, and writing the snapshot
