@@ -2,7 +2,7 @@
 # CROSSCOMPILING_EMULATOR is node, so gtest_discover_tests / add_test prefix `node`).
 # Same sources, same assertions as the native run: proves the engine behaves identically in wasm.
 #
-#   -sNODERAWFS=1          tests see the real filesystem (fixtures under tests/cpp/fixtures)
+#   -sNODERAWFS=1          tests see the real filesystem (the workspaces under tests/fixtures)
 #   -sENVIRONMENT=node     (NODERAWFS is node-only)
 #   -sALLOW_MEMORY_GROWTH=1
 #   -sEXIT_RUNTIME=1       main()'s return value becomes node's exit code -> ctest pass/fail

@@ -3,7 +3,7 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, openRingi, readStore, waitFor } from './helpers.mjs';
-import { approvalWorkspace, schema3Rows, createSchema3Database } from './fixtures.mjs';
+import { approvalWorkspace, schema3Rows, createSchema3Database } from '../fixtures/workspaces.mjs';
 
 let env;
 before(async () => { env = await setup(); });

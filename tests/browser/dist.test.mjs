@@ -4,7 +4,7 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup } from './helpers.mjs';
-import { approvalWorkspace } from './fixtures.mjs';
+import { approvalWorkspace } from '../fixtures/workspaces.mjs';
 
 let env, page;
 before(async () => {

@@ -5,7 +5,7 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, openRingi } from './helpers.mjs';
-import { approvalWorkspace } from './fixtures.mjs';
+import { approvalWorkspace } from '../fixtures/workspaces.mjs';
 
 let env;
 before(async () => { env = await setup(); });

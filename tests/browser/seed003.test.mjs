@@ -2,7 +2,7 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, openRingi } from './helpers.mjs';
-import { seed003Workspace } from './fixtures.mjs';
+import { seed003Workspace } from '../fixtures/workspaces.mjs';
 
 let env, page;
 before(async () => {

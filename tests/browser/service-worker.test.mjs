@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setup } from './helpers.mjs';
-import { seed003Workspace } from './fixtures.mjs';
+import { seed003Workspace } from '../fixtures/workspaces.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const UMD = path.join(root, 'node_modules', '@kintone', 'rest-api-client', 'umd', 'KintoneRestAPIClient.min.js');

@@ -3,7 +3,7 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, openRingi, readStore, waitFor } from './helpers.mjs';
-import { approvalWorkspace } from './fixtures.mjs';
+import { approvalWorkspace } from '../fixtures/workspaces.mjs';
 
 let env;
 before(async () => { env = await setup(); });

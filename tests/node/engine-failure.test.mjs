@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { approvalWorkspace } from '../browser/fixtures.mjs';
+import { approvalWorkspace } from '../fixtures/workspaces.mjs';
 
 const distUrl = new URL(process.env.RINGI_DIST ? `file://${process.env.RINGI_DIST}/` : '../../dist/', import.meta.url);
 const skip = !existsSync(fileURLToPath(new URL('ringi-engine.wasm', distUrl))) && 'dist/ missing (engine.test.mjs reports it)';

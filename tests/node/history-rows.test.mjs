@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IDBFactory } from 'fake-indexeddb';
-import { loopWorkspace, schema4Rows, createSchema3Database } from '../browser/fixtures.mjs';
+import { loopWorkspace, schema4Rows, createSchema3Database } from '../fixtures/workspaces.mjs';
 import { FileStorage } from '../../web/src/engine/storage/file.js';
 
 const distUrl = new URL(process.env.RINGI_DIST ? `file://${process.env.RINGI_DIST}/` : '../../dist/', import.meta.url);

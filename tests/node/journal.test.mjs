@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { IDBFactory } from 'fake-indexeddb';
-import { approvalWorkspace, schema3Rows, createSchema3Database } from '../browser/fixtures.mjs';
+import { approvalWorkspace, schema3Rows, createSchema3Database } from '../fixtures/workspaces.mjs';
 
 const distUrl = new URL(process.env.RINGI_DIST ? `file://${process.env.RINGI_DIST}/` : '../../dist/', import.meta.url);
 const ready = existsSync(fileURLToPath(new URL('ringi-engine.wasm', distUrl)));

@@ -17,7 +17,7 @@ import { raw } from './helpers/serve-process.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(root, 'bin', 'ringi.mjs');
-const WORKSPACE = path.join(root, 'tests', 'node', 'fixtures', 'serve-workspace.json');
+const WORKSPACE = path.join(root, 'tests', 'fixtures', 'serve-workspace.json');
 const dist = process.env.RINGI_DIST || path.join(root, 'dist');
 const ready = existsSync(path.join(dist, 'ringi-engine.wasm')) || existsSync(path.join(root, 'build-wasm', 'ringi-engine.wasm'));
 const skip = !ready && 'dist/ringi-engine.wasm missing (run `npm run build`)';

@@ -6,7 +6,7 @@ namespace ringi::apitest {
 TEST_F(ApiTest, GetStatusIsTheImportedShape) {
   auto c = call("sato", "GET", "/k/v1/app/status.json?app=1&lang=ja");
   ASSERT_EQ(c.status, 200) << c.body.dump();
-  json ws = json::parse(kExpenseWorkspace);
+  json ws = json::parse(fixture("expense_workspace.json"));
   EXPECT_EQ(c.body, ws["apps"][0]["status"]);
   expectError(call("smith", "GET", "/k/v1/app/status.json?app=1&lang=fr"), 400, "CB_VA01");
   auto p = call("sato", "GET", "/k/v1/preview/app/status.json?app=1");
@@ -77,7 +77,7 @@ TEST_F(ApiTest, AppsAndFields) {
   EXPECT_FALSE(messagesOf(bad, "properties.x.type").empty());
   auto lf = call("sato", "GET", "/k/v1/app/form/fields.json?app=1");
   EXPECT_EQ(lf.body["properties"]["件名"],
-            json::parse(kExpenseWorkspace)["apps"][0]["fields"]["件名"]);
+            json::parse(fixture("expense_workspace.json"))["apps"][0]["fields"]["件名"]);
   EXPECT_EQ(lf.body["properties"]["ステータス"]["type"], "STATUS");
 }
 

@@ -76,7 +76,7 @@ const Case kCases[] = {
 
 class OneRuleTest : public ApiTest {
  protected:
-  const char* workspace() const override { return kAllWorkspace; }
+  std::string workspace() const override { return kAllWorkspace; }
 
   std::string taskOf(const Case& c) {
     auto t = call(

@@ -11,7 +11,8 @@ TEST_F(ApiTest, ImportExportIsIdentity) {
   std::string first = svc.exportWorkspace();
   json doc = json::parse(first);
   EXPECT_EQ(doc["apps"][0]["records"].size(), 3u);
-  EXPECT_EQ(doc["apps"][0]["status"], json::parse(kExpenseWorkspace)["apps"][0]["status"]);
+  EXPECT_EQ(doc["apps"][0]["status"],
+            json::parse(fixture("expense_workspace.json"))["apps"][0]["status"]);
   api::Service other;
   other.engine().setClock([] { return int64_t{1}; });
   auto r = other.load(first);
@@ -54,7 +55,7 @@ TEST_F(ApiTest, LoadReportsResetChangesAndRestoreRoundTrips) {
   EXPECT_TRUE(fresh.hasPendingBatches());
 
   api::Service loaded;
-  auto l = loaded.load(kExpenseWorkspace);
+  auto l = loaded.load(fixture("expense_workspace.json"));
   ASSERT_EQ(l.status, 200);
   json changes = json::parse(l.changes);
   EXPECT_TRUE(changes["reset"].get<bool>());

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = path.join(root, 'bin', 'ringi.mjs');
-export const WORKSPACE = path.join(root, 'tests', 'node', 'fixtures', 'serve-workspace.json');
+export const WORKSPACE = path.join(root, 'tests', 'fixtures', 'serve-workspace.json');
 const dist = process.env.RINGI_DIST || path.join(root, 'dist');
 /** A skip reason when the engine is not built, else false. */
 export const skipWithoutEngine = !(existsSync(path.join(dist, 'ringi-engine.wasm')) || existsSync(path.join(root, 'build-wasm', 'ringi-engine.wasm')))
