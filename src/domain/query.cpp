@@ -480,21 +480,8 @@ bool fnAllowed(FieldType t, Fn fn) {
   return false;
 }
 
-bool sortable(FieldType t) {
-  switch (t) {
-    case FieldType::RICH_TEXT:
-    case FieldType::CHECK_BOX:
-    case FieldType::MULTI_SELECT:
-    case FieldType::USER_SELECT:
-    case FieldType::ORGANIZATION_SELECT:
-    case FieldType::GROUP_SELECT:
-    case FieldType::STATUS_ASSIGNEE:
-    case FieldType::CATEGORY:
-      return false;
-    default:
-      return true;
-  }
-}
+// kintone sorts by neither rich text nor a field that holds a list.
+bool sortable(FieldType t) { return t != FieldType::RICH_TEXT && !isMultiValued(t); }
 
 FieldType resolveField(const App& app, const std::string& code) {
   if (code == "$id") return FieldType::ID;

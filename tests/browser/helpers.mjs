@@ -61,6 +61,22 @@ export async function openRingi(page, opts = {}) {
   }, opts);
 }
 
+/**
+ * createKintone in `page` (on /tests/browser/pages/sw/) with the engine in a worker and the test
+ * Service Worker (pages/sw/ringi-sw.js) answering the page's HTTP requests; installs `kintone`.
+ * @param {{user?: string, database?: string, origins?: string[]}} [o]
+ */
+export async function openWithServiceWorker(page, o = {}) {
+  await page.evaluate(async ({ user, database, origins }) => {
+    const { createKintone } = await import('/dist/ringi.js');
+    const k = await createKintone({
+      user, worker: true, storage: 'indexeddb', database,
+      serviceWorker: { url: '/tests/browser/pages/sw/ringi-sw.js', scope: '/tests/browser/pages/sw/', ...(origins ? { origins } : {}) },
+    });
+    k.install();
+  }, { user: 'Administrator', database: 'sw-test', ...o });
+}
+
 /** Rows of one object store, read in the page. */
 export function readStore(page, store, database = 'ringi-test') {
   return page.evaluate(([s, db]) => new Promise((resolve, reject) => {

@@ -7,7 +7,7 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setup } from './helpers.mjs';
+import { setup, openWithServiceWorker } from './helpers.mjs';
 import { seed003Workspace } from '../fixtures/workspaces.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,19 +17,8 @@ let env, page;
 before(async () => {
   env = await setup();
   page = await env.page('/tests/browser/pages/sw/');
-  await page.evaluate(async () => {
-    const { createKintone } = await import('/dist/ringi.js');
-    const k = await createKintone({
-      user: 'Administrator', worker: true, storage: 'indexeddb', database: 'sw-test',
-      serviceWorker: {
-        url: '/tests/browser/pages/sw/ringi-sw.js',
-        scope: '/tests/browser/pages/sw/',
-        // The origins seed 003's examples hard-code (sic: one says {subomain}).
-        origins: ['https://{subdomain}.cybozu.cn', 'https://{subomain}.cybozu.cn'],
-      },
-    });
-    k.install();
-  });
+  // The origins seed 003's examples hard-code (sic: one says {subomain}).
+  await openWithServiceWorker(page, { origins: ['https://{subdomain}.cybozu.cn', 'https://{subomain}.cybozu.cn'] });
 });
 after(() => env?.close());
 

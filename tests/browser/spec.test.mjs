@@ -3,7 +3,7 @@
 // Ringi's Service Worker (the user picked by X-Cybozu-Authorization, as over HTTP). The in-process
 // and `ringi serve` transports run the same scenarios in tests/node/spec.test.mjs.
 import test, { before, after } from 'node:test';
-import { setup } from './helpers.mjs';
+import { setup, openWithServiceWorker } from './helpers.mjs';
 import { SCENARIOS } from '../spec/scenarios.mjs';
 import { fixture } from '../fixtures/workspaces.mjs';
 
@@ -11,14 +11,7 @@ let env, page;
 before(async () => {
   env = await setup();
   page = await env.page('/tests/browser/pages/sw/');
-  await page.evaluate(async () => {
-    const { createKintone } = await import('/dist/ringi.js');
-    const k = await createKintone({
-      user: 'Administrator', worker: true, storage: 'indexeddb', database: 'spec',
-      serviceWorker: { url: '/tests/browser/pages/sw/ringi-sw.js', scope: '/tests/browser/pages/sw/' },
-    });
-    k.install();
-  });
+  await openWithServiceWorker(page, { database: 'spec' });
 });
 after(() => env?.close());
 

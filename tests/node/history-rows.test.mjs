@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IDBFactory } from 'fake-indexeddb';
-import { loopWorkspace, schema4Rows, createSchema3Database } from '../fixtures/workspaces.mjs';
+import { sendBackWorkspace, schema4Rows, createSchema3Database } from '../fixtures/workspaces.mjs';
 import { FileStorage } from '../../web/src/engine/storage/file.js';
 
 const distUrl = new URL(process.env.RINGI_DIST ? `file://${process.env.RINGI_DIST}/` : '../../dist/', import.meta.url);
@@ -50,7 +50,7 @@ test('changes.log grows by the same bytes per status change after 10 or 1,000 ea
   const dir = mkdtempSync(path.join(tmpdir(), 'ringi-hist-'));
   try {
     const { host, storage } = await hostOn(new FileStorage(dir, { compactBytes: 1 << 30 }));
-    await host.request('load', { workspace: loopWorkspace(2) });
+    await host.request('load', { workspace: sendBackWorkspace(2) });
     const grow = async (n) => {
       const before = statSync(storage.logFile).size;
       await goRound(host, n);
@@ -72,7 +72,7 @@ test('a schema-4 IndexedDB database with long histories opens as schema 5, nothi
   const { IndexedDBStorage } = await lib();
   const idb = new IDBFactory();
   const a = await hostOn(new IndexedDBStorage(idb), 'new');
-  await a.host.request('load', { workspace: loopWorkspace(3) });
+  await a.host.request('load', { workspace: sendBackWorkspace(3) });
   await goRound(a.host, 21);
   await goRound(a.host, 3, 2);
   const before = await exported(a.host);
@@ -107,7 +107,7 @@ test('a data folder written before history rows opens with nothing lost, and sur
   try {
     const { MemoryStorage } = await lib();
     const a = await hostOn(new MemoryStorage());
-    await a.host.request('load', { workspace: loopWorkspace(2) });
+    await a.host.request('load', { workspace: sendBackWorkspace(2) });
     await goRound(a.host, 30);
     const before = await exported(a.host);
     // The folder as the previous Ringi wrote it: the rows in one commit, record rows whole.
