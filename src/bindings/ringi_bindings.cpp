@@ -22,10 +22,12 @@
 //       byte length of the last answer. The slot itself never moves.
 //   ringiCall(length)                 a request {"user", "method", "path", "body"?}: a Reply
 //                                                                      (Service::handleJson)
-//   ringiLoad(length)                 a workspace document: a Reply whose changes are
+//   ringiLoad(length)                 a workspace document (the buffer is taken over: ask for it
+//                                     again afterwards): a Reply whose changes are
 //                                     {"reset":true,"paged":true}: read every row with ringiRows
 //                                     before any other call                  (Service::loadPaged)
-//   ringiRestore(length, step)        rows documents into the engine: step 0 = one piece (as
+//   ringiRestore(length, step)        rows documents into the engine (the buffer is taken over,
+//                                     as by ringiLoad): step 0 = one piece (as
 //                                     ringiRows gives them), 1 = an overlay of newer rows, 2 = the
 //                                     end, which restores what came (length ignored): a Reply each
 //                                     (Service::restorePiece / restoreOverlay / restoreEnd)
@@ -153,12 +155,27 @@ void keep(std::string answer) {
                  static_cast<uint32_t>(kept.size())};
 }
 
+// Bytes the caller says it wrote: at most the buffer's size.
+std::size_t written(double length, std::size_t size) {
+  std::size_t n = 0;
+  if (std::isfinite(length) && length > 0) n = static_cast<std::size_t>(std::min(length, 1e15));
+  return std::min(n, size);
+}
+
 // The first `length` bytes the caller wrote into the request buffer.
 std::string_view request(double length) {
   const std::string& buffer = requestBuffer();
-  std::size_t n = 0;
-  if (std::isfinite(length) && length > 0) n = static_cast<std::size_t>(length);
-  return std::string_view(buffer.data(), std::min(n, buffer.size()));
+  return std::string_view(buffer.data(), written(length, buffer.size()));
+}
+
+// The same bytes, taken over with the buffer itself (a load or a restore piece: megabytes that a
+// copy would keep twice in wasm memory at its peak, which never shrinks). The buffer is empty
+// afterwards: the caller asks ringiRequestBuffer again.
+std::string takeRequest(double length) {
+  std::string text;
+  text.swap(requestBuffer());
+  text.resize(written(length, text.size()));
+  return text;
 }
 
 emscripten::val ringiRequestBuffer(double bytes) {
@@ -181,7 +198,7 @@ void ringiCall(double length) {
 }
 
 void ringiLoad(double length) {
-  std::string text(request(length));  // freed by the service once parsed
+  std::string text = takeRequest(length);  // freed by the service once parsed
   keep(guarded([&] { return service().loadPaged(std::move(text)); }));
 }
 
@@ -190,7 +207,7 @@ void ringiRestore(double length, int step) {
     keep(guarded([] { return service().restoreEnd(); }));
     return;
   }
-  std::string rows(request(length));  // freed by the service once decoded
+  std::string rows = takeRequest(length);  // freed by the service once decoded
   keep(guarded([&] {
     return step == 1 ? service().restoreOverlay(std::move(rows))
                      : service().restorePiece(std::move(rows));

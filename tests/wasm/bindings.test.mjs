@@ -105,6 +105,16 @@ test('embind surface of ringi-engine.wasm', { skip: !engineJs && 'wasm engine no
     assert.deepEqual(rows.users.map((u) => u.code), ['sato', 'li']);
   });
 
+  await t.test('ringiLoad and ringiRestore take the request buffer over: no second copy stays', () => {
+    const padded = JSON.stringify(workspace) + ' '.repeat(3 << 20);  // 3 MB of trailing space
+    assert.equal(reply(r.load(padded)).status, 200);
+    assert.ok(engine.ringiRequestBuffer(1).length < 1 << 20, 'the 3 MB buffer went with the load');
+    const { rows } = allRows(r, 1 << 20);  // the load's rows, read before anything else
+    assert.equal(reply(r.restore(' '.repeat(2 << 20) + JSON.stringify(rows), 0)).status, 200);
+    assert.ok(engine.ringiRequestBuffer(1).length < 1 << 20, 'and the 2 MB piece with the restore');
+    assert.equal(reply(r.restore(null, 2)).body.records, 1);
+  });
+
   await t.test('ringiRows: small pieces of whole rows, the same rows, then an empty answer', () => {
     const one = allRows(r, 1 << 20), tiny = allRows(r, 1);
     assert.ok(tiny.pieces > one.pieces, `${tiny.pieces} pieces vs ${one.pieces}`);

@@ -96,7 +96,7 @@ function defaultYield(ms = 0) {
   return new Promise((r) => setTimeout(r, 0));
 }
 
-const toUtf8 = new TextEncoder(), fromUtf8 = new TextDecoder();
+const fromUtf8 = new TextDecoder();
 
 const EMPTY_WORKSPACE = JSON.stringify({ users: [], organizations: [], groups: [], apps: [] });
 
@@ -284,7 +284,7 @@ export class Host {
    * @param {string} workspace @param {string} locale
    */
   async _load(workspace, locale) {
-    const resp = this._call((e) => e.ringiLoad(toUtf8.encode(workspace)), locale);
+    const resp = this._call((e) => e.ringiLoad(workspace), locale);
     if (resp.changes?.paged) resp.changes = { reset: true, put: this._rowsOf(this._call((e) => e.ringiRowsPieces(), locale, false), locale) };
     await this._commit(resp, locale);
     if (this._pending()) this._schedulePump();

@@ -154,12 +154,15 @@ function withInterface(engine, raw) {
     release();
     return answer;
   };
+  // ringiLoad and ringiRestore take the request buffer over (no second copy of megabytes in wasm
+  // memory, which never shrinks): the next call asks for a buffer again.
+  const handOver = () => { buffer = new Uint8Array(0); };
   /** A workspace (text or UTF-8 bytes); its rows are read with ringiRowsPieces right after. */
   engine.ringiLoad = (/** @type {string|Uint8Array} */ workspace) => {
-    raw.ringiLoad(write(workspace));
-    const answer = text();
-    release();
-    return answer;
+    // Bytes first: a text's buffer is sized for 3 bytes a character, and the engine keeps it.
+    raw.ringiLoad(write(typeof workspace === 'string' ? toUtf8.encode(workspace) : workspace));
+    handOver();
+    return text();
   };
   engine.ringiRunChunk = (/** @type {number} */ maxTasks) => { raw.ringiBatchStep(maxTasks, false); return text(); };
   engine.ringiFailBatchTask = () => { raw.ringiBatchStep(1, true); return text(); };
@@ -181,21 +184,18 @@ function withInterface(engine, raw) {
   engine.ringiRestorePieces = (/** @type {Uint8Array[]} */ pieces, /** @type {Uint8Array} */ overlay) => {
     const step = (/** @type {Uint8Array|null} */ input, /** @type {number} */ kind) => {
       raw.ringiRestore(input ? write(input) : 0, kind);
+      handOver();
       return text();
     };
-    try {
-      for (const p of pieces) {
-        const reply = step(p, 0);
-        if (!reply.startsWith('{"status":200,')) return reply;
-      }
-      if (overlay) {
-        const reply = step(overlay, 1);
-        if (!reply.startsWith('{"status":200,')) return reply;
-      }
-      return step(null, 2);
-    } finally {
-      release();
+    for (const p of pieces) {
+      const reply = step(p, 0);
+      if (!reply.startsWith('{"status":200,')) return reply;
     }
+    if (overlay) {
+      const reply = step(overlay, 1);
+      if (!reply.startsWith('{"status":200,')) return reply;
+    }
+    return step(null, 2);
   };
   engine.ringiMemoryInUse = () => engine._ringi_memory_in_use();
   return engine;
