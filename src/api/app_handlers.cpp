@@ -47,7 +47,7 @@ void status(Ctx& ctx, const Json& params, Json& out, bool preview) {
   auto app = p.integer("app", true, 1);
   checkLang(p);
   v.check();
-  const App& a = appOf(ctx, *app);
+  const App& a = appOf(ctx, *app, preview ? TokenRight::editApp : TokenRight::view);
   out = codec::encodeProcess(preview ? a.previewProcess : a.process);
   out["revision"] = std::to_string(preview ? a.previewRevision : a.revision);
 }
@@ -58,7 +58,7 @@ void fields(Ctx& ctx, const Json& params, Json& out, bool preview) {
   auto app = p.integer("app", true, 1);
   checkLang(p);
   v.check();
-  const App& a = appOf(ctx, *app);
+  const App& a = appOf(ctx, *app, preview ? TokenRight::editApp : TokenRight::view);
   const auto& fs = preview ? a.previewFields : a.fields;
   Json props = codec::encodeProperties(fs);
   // kintone always lists the process-management fields
@@ -86,7 +86,7 @@ void getApp(Ctx& ctx, const Json& params, Json& out) {
   Params p(v, params);
   auto id = p.integer("id", true, 1);
   v.check();
-  out = appInfo(ctx, appOf(ctx, *id));
+  out = appInfo(ctx, appOf(ctx, *id, TokenRight::view));
 }
 
 void getApps(Ctx& ctx, const Json& params, Json& out) {
@@ -105,6 +105,7 @@ void getApps(Ctx& ctx, const Json& params, Json& out) {
   int64_t skipped = 0, lim = limit.value_or(100);
   for (const App* a : ctx.engine.apps()) {
     if (!ids.empty() && std::find(ids.begin(), ids.end(), a->id) == ids.end()) continue;
+    if (ctx.token && !ctx.token->allows(a->id, TokenRight::view)) continue;  // as kintone
     if (!codes.empty()) continue;  // apps have no code in Ringi
     if (!spaces.empty() &&
         (!a->spaceId || std::find(spaces.begin(), spaces.end(), *a->spaceId) == spaces.end()))
@@ -124,6 +125,8 @@ void addPreviewApp(Ctx& ctx, const Json& params, Json& out) {
   if (name && name->size() > 64 * 4) v.fail("name", "size_between", {"1", "64"});
   auto space = p.integer("space", false, 1);
   v.check();
+  // A token belongs to an app, so it cannot make one (only a development grant may).
+  if (ctx.token && !ctx.token->every) throw domain::Error("GAIA_NO01");
   int64_t id = ctx.engine.createApp(ctx.user, *name, space);
   out = Json{{"app", std::to_string(id)},
              {"revision", std::to_string(ctx.engine.app(id).previewRevision)}};
@@ -141,7 +144,7 @@ void putPreviewStatus(Ctx& ctx, const Json& params, Json& out) {
   const Json* states = p.object("states", false);
   const Json* actions = p.array("actions", false);
   v.check();
-  const App& a = appOf(ctx, *app);
+  const App& a = appOf(ctx, *app, TokenRight::editApp);
   ProcessSettings s = a.previewProcess;
   if (enable) s.enable = *enable;
   if (states) {
@@ -183,7 +186,7 @@ void addPreviewFields(Ctx& ctx, const Json& params, Json& out) {
   std::vector<FieldDef> defs;
   if (props) defs = codec::decodeProperties(*props, v, "properties");
   v.check();
-  appOf(ctx, *app);
+  appOf(ctx, *app, TokenRight::editApp);
   int64_t rev = ctx.engine.addPreviewFields(*app, std::move(defs), noCheck(revision));
   out = Json{{"revision", std::to_string(rev)}};
 }
@@ -209,7 +212,7 @@ void deploy(Ctx& ctx, const Json& params, Json& out) {
     }
   }
   v.check();
-  for (const auto& [id, rev] : list) appOf(ctx, id);
+  for (const auto& [id, rev] : list) appOf(ctx, id, TokenRight::editApp);
   ctx.engine.deploy(list, revert.value_or(false));
   out = Json::object();
 }
@@ -223,7 +226,7 @@ void deployStatus(Ctx& ctx, const Json& params, Json& out) {
   v.check();
   Json arr = Json::array();
   for (int64_t id : ids) {
-    appOf(ctx, id);
+    appOf(ctx, id, TokenRight::editApp);
     arr.push_back(Json{{"app", std::to_string(id)}, {"status", "SUCCESS"}});
   }
   out = Json{{"apps", std::move(arr)}};

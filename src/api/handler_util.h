@@ -8,10 +8,12 @@
 
 namespace ringi::api {
 
-// The app, or GAIA_AP01; a guest-space app reached through a non-guest path -> GAIA_IL23.
-inline const domain::App& appOf(Ctx& ctx, int64_t id) {
+// The app, or GAIA_AP01; a guest-space app reached through a non-guest path -> GAIA_IL23; an
+// API-token caller whose tokens do not give `right` on it -> GAIA_NO01.
+inline const domain::App& appOf(Ctx& ctx, int64_t id, TokenRight right) {
   const domain::App& a = ctx.engine.app(id);
   if (a.guestSpace && !ctx.guestSpace) throw domain::Error("GAIA_IL23");
+  if (ctx.token) ctx.token->require(id, right);
   return a;
 }
 

@@ -49,7 +49,7 @@ void getRecord(Ctx& ctx, const Json& params, Json& out) {
   auto app = p.integer("app", true, 1);
   auto id = p.integer("id", true, 1);
   v.check();
-  const auto& a = appOf(ctx, *app);
+  const auto& a = appOf(ctx, *app, TokenRight::view);
   const auto& r = ctx.engine.record(ctx.user, *app, *id);
   std::string text;
   JsonWriter w(text, ctx.ascii);
@@ -66,7 +66,7 @@ void addRecord(Ctx& ctx, const Json& params, Json& out) {
   domain::FieldValues values;
   if (const Json* rec = p.get("record")) values = codec::decodeValues(*rec, v, "record");
   v.check();
-  appOf(ctx, *app);
+  appOf(ctx, *app, TokenRight::add);
   auto [id, rev] = ctx.engine.addRecord(ctx.user, *app, std::move(values));
   out = Json{{"id", std::to_string(id)}, {"revision", std::to_string(rev)}};
 }
@@ -82,7 +82,7 @@ void updateRecord(Ctx& ctx, const Json& params, Json& out) {
   domain::FieldValues values;
   if (const Json* rec = p.get("record")) values = codec::decodeValues(*rec, v, "record");
   v.check();
-  appOf(ctx, *app);
+  appOf(ctx, *app, TokenRight::edit);
   int64_t rid = viaKey ? ctx.engine.findIdByKey(*app, keyField, keyValue) : *id;
   int64_t rev = ctx.engine.updateRecord(ctx.user, *app, rid, std::move(values), noCheck(revision));
   out = Json{{"revision", std::to_string(rev)}};
@@ -107,7 +107,7 @@ void getRecords(Ctx& ctx, const Json& params, Json& out) {
     if (fields.size() > 1000) v.fail("fields", "size_between", {"0", "1000"});
   }
   v.check();
-  const auto& a = appOf(ctx, *app);
+  const auto& a = appOf(ctx, *app, TokenRight::view);
   int64_t total = 0;
   // Without totalCount the scan stops at the last record of the page.
   auto recs = ctx.engine.findRecords(ctx.user, *app, query.value_or(""),
@@ -136,7 +136,7 @@ void addRecords(Ctx& ctx, const Json& params, Json& out) {
     for (size_t i = 0; i < recs->size(); ++i)
       all.push_back(codec::decodeValues((*recs)[i], v, "records[" + std::to_string(i) + "]"));
   v.check();
-  appOf(ctx, *app);
+  appOf(ctx, *app, TokenRight::add);
   Json ids = Json::array(), revisions = Json::array();
   for (size_t i = 0; i < all.size(); ++i) {
     try {
@@ -179,7 +179,7 @@ void updateRecords(Ctx& ctx, const Json& params, Json& out) {
       items.push_back(std::move(it));
     }
   v.check();
-  appOf(ctx, *app);
+  appOf(ctx, *app, TokenRight::edit);
   Json results = Json::array();
   for (size_t i = 0; i < items.size(); ++i) {
     try {
@@ -211,7 +211,7 @@ void deleteRecords(Ctx& ctx, const Json& params, Json& out) {
     if (ids && revs->size() != ids->size()) v.fail("revisions", "size_mismatch", {"ids"});
   }
   v.check();
-  appOf(ctx, *app);
+  appOf(ctx, *app, TokenRight::remove);
   ctx.engine.deleteRecords(ctx.user, *app, idList, revList);
   out = Json::object();
 }

@@ -20,6 +20,7 @@
 
 #include "api/json/json.h"
 #include "api/json/writer.h"
+#include "api/token_grant.h"
 #include "domain/engine.h"
 
 namespace ringi::api {
@@ -34,6 +35,9 @@ struct Ctx {
   std::string* rawOut = nullptr;
   // How answers are written: ASCII where they become JavaScript strings (Service's Text::ascii).
   JsonWriter::Ascii ascii = JsonWriter::Ascii::no;
+  // Set when the caller authenticated with API tokens: every app a handler touches must be
+  // allowed by it (appOf).
+  const TokenGrant* token = nullptr;
 };
 
 using Handler = void (*)(Ctx& ctx, const Json& params, Json& out);

@@ -4,7 +4,8 @@
 // Decisions where kintone is unverified:
 //  - unknown path -> 404 CB_NF01 "The specified API is not found."
 //  - known path, wrong method -> 405 RINGI_MT01
-//  - unknown acting user (Request.user, or user_id of /batch_approvals/*) -> 401 CB_AU01
+//  - unknown acting user (Request.user) -> 401 CB_AU01; /batch_approvals/* with a user_id that
+//    is not the caller -> 403 CB_NO02 (an API-token caller may name any user; unknown: GAIA_IL26)
 //  - malformed JSON body, or a body that is not an object -> 400 CB_IJ01; for
 //    /batch_approvals/_check and _submit, whose body is the id array -> 400 CB_VA01 (task_ids)
 //  - params come from the query string merged with a JSON object body (body wins) for every
@@ -139,6 +140,21 @@ struct Service::Impl {
     return storage::changesText(engine, cs, ascii);
   }
 
+  // Who a /batch_approvals/* request acts as. `user_id` (the seed's parameter) may only repeat
+  // the authenticated user, so nobody reads or approves another's tasks; an integration (API
+  // token) may name any existing user and acts with that user's rights. Left out or empty: the
+  // caller. Anything else: 403 CB_NO02 before anything runs.
+  std::string batchActor(const Request& req, const Json& params) {
+    auto it = params.find("user_id");
+    if (it == params.end() || it->is_null()) return req.user;
+    if (!it->is_string()) throw domain::invalidInput("user_id", "not_string");
+    const std::string& named = it->get_ref<const std::string&>();
+    if (named.empty() || named == req.user) return req.user;
+    if (!req.apiToken) throw domain::Error("CB_NO02");
+    if (!engine.directory().findUser(named)) throw domain::Error("GAIA_IL26", {named});
+    return named;
+  }
+
   // `parsedBody`, when given, is req.body already parsed (handleJson has it as a value).
   Response dispatch(const Request& req, Locale* locale, Json* parsedBody = nullptr) {
     const std::string& method = req.method;
@@ -160,14 +176,9 @@ struct Service::Impl {
     Json params = Json::object();
     parseQuery(pp.query, params);
 
-    const bool batch = pp.api.rfind("batch/", 0) == 0;
     const bool idListBody = pp.api == "batch/_check" || pp.api == "batch/_submit";
     std::string user = req.user;
-    if (batch) {
-      auto it = params.find("user_id");
-      if (it != params.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
-        user = it->get<std::string>();
-    }
+    if (pp.api.rfind("batch/", 0) == 0) user = batchActor(req, params);
     if (!engine.directory().findUser(user)) throw domain::Error("CB_AU01");
     *locale = engine.localeOf(user);
 
@@ -191,6 +202,7 @@ struct Service::Impl {
 
     std::string raw;
     Ctx ctx{engine, user, *locale, pp.guestSpace, &raw, ascii};
+    if (req.apiToken) ctx.token = &*req.apiToken;
     Json out;
     Response resp;
     if (method == "GET") {
@@ -229,9 +241,16 @@ Response Service::handleJson(std::string_view requestJson) noexcept {
       if (!it->is_string()) throw domain::invalidInput(k, "not_string");
       dst = it->get<std::string>();
     };
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      const std::string& k = it.key();
+      if (k != "user" && k != "method" && k != "path" && k != "body" && k != "apiToken")
+        throw domain::invalidInput(k, "unknown_key");
+    }
     field("user", req.user);
     field("method", req.method);
     field("path", req.path);
+    auto token = j.find("apiToken");
+    if (token != j.end() && !token->is_null()) req.apiToken = parseTokenGrant(*token);
     auto b = j.find("body");
     if (b != j.end() && !b->is_null()) return impl_->dispatch(req, &locale, &*b);
     return impl_->dispatch(req, &locale);

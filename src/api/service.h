@@ -5,18 +5,25 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "api/token_grant.h"
 #include "domain/engine.h"
 
 namespace ringi::api {
 
 struct Request {
-  std::string user;    // login code of the acting user
+  // Login code of the authenticated caller: the HTTP layer or the page's session says who it is,
+  // never a parameter. On /batch_approvals/* a `user_id` parameter must name this user, unless
+  // the caller is an integration (apiToken), which may act as any existing user.
+  std::string user;
   std::string method;  // GET | POST | PUT | DELETE
   std::string path;    // e.g. /k/v1/record/status.json?app=1 (query string = parameters)
   std::string body;    // JSON text; empty means {}
+  // Set when the caller authenticated with API tokens: what they let it do, per app.
+  std::optional<TokenGrant> apiToken;
 };
 
 struct Response {
@@ -38,7 +45,8 @@ class Service {
   domain::Engine& engine();
 
   Response handle(const Request& request) noexcept;
-  // {"user": "...", "method": "...", "path": "...", "body": <any JSON value, optional>}
+  // {"user": "...", "method": "...", "path": "...", "body": <any JSON value, optional>,
+  //  "apiToken": <parseTokenGrant's shape, optional>}; any other key: CB_VA01.
   Response handleJson(std::string_view requestJson) noexcept;
 
   // Replaces everything with a workspace document (DESIGN §2); changes = full snapshot (reset).

@@ -26,7 +26,7 @@ void updateStatus(Ctx& ctx, const Json& params, Json& out) {
   auto app = p.integer("app", true, 1);
   auto req = statusRequest(p);
   v.check();
-  appOf(ctx, *app);
+  appOf(ctx, *app, TokenRight::edit);
   int64_t rev = ctx.engine.changeStatus(ctx.user, *app, req);
   out = Json{{"revision", std::to_string(rev)}};
 }
@@ -48,7 +48,7 @@ void updateStatuses(Ctx& ctx, const Json& params, Json& out) {
       reqs.push_back(statusRequest(ep));
     }
   v.check();
-  appOf(ctx, *app);
+  appOf(ctx, *app, TokenRight::edit);
   Json results = Json::array();
   for (size_t i = 0; i < reqs.size(); ++i) {
     try {
@@ -75,7 +75,7 @@ void updateAssignees(Ctx& ctx, const Json& params, Json& out) {
       if (std::find(assignees.begin(), assignees.end(), code) == assignees.end())
         assignees.push_back(code);
   v.check();
-  appOf(ctx, *app);
+  appOf(ctx, *app, TokenRight::edit);
   int64_t rev = ctx.engine.setAssignees(ctx.user, *app, *id, assignees, noCheck(revision));
   out = Json{{"revision", std::to_string(rev)}};
 }

@@ -59,7 +59,7 @@ mapfile -t lines <<<"$out"
 check "check answers an array" "${lines[0]}" '{"status":200,"body":[{"supported":true'
 check "condition not met is reported" "${lines[0]}" '"reason_code":"condition_not_met"'
 check "empty id list" "${lines[1]}" '{"status":400,"body":{"code":"CB_VA01"'
-check "unknown user_id" "${lines[2]}" '{"status":401,"body":{"code":"CB_AU01"'
+check "another user's user_id is refused" "${lines[2]}" '{"status":403,"body":{"code":"CB_NO02"'
 check "submit answers a batch number" "${lines[3]}" '{"status":200,"body":{"batch_number":"'
 check "batch ran before the next request" "${lines[4]}" '{"status":200,"body":{"records":[{"$id":{"type":"__ID__","value":"1"}}]'
 num="$(printf '%s' "${lines[3]}" | grep -o '"batch_number":"[0-9a-f]*"' | sed 's/.*:"//; s/"//')"

@@ -48,7 +48,10 @@ class ApiTest : public ::testing::Test {
 
   Call call(const std::string& user, const std::string& method, const std::string& path,
             const std::string& body = "") {
-    auto r = svc.handle(api::Request{user, method, path, body});
+    return send(api::Request{user, method, path, body, std::nullopt});
+  }
+  Call send(const api::Request& req) {
+    auto r = svc.handle(req);
     Call c;
     c.status = r.status;
     c.body = json::parse(r.body, nullptr, false);

@@ -97,7 +97,7 @@ TEST_F(ApiTest, BatchInputValidationStoresNothing) {
   EXPECT_EQ(messagesOf(c, "task_ids"),
             std::vector<std::string>{"A maximum of 200 tasks can be specified at one time."});
   expectError(call("sato", "POST", "/batch_approvals/_submit?user_id=ghost", json::array({"x"})),
-              401, "CB_AU01");
+              403, "CB_NO02");
   EXPECT_FALSE(svc.hasPendingBatches());
   EXPECT_EQ(svc.exportWorkspace(), before);
   // {"task_ids": [...]} is accepted too

@@ -38,7 +38,8 @@ class HistoryRowsTest : public ApiTest {
       const domain::Record* r = s.engine().findRecord(1, 1);
       const char* action = r->status == "承認待ち" ? "差し戻す" : "申請する";
       auto resp = s.handle(api::Request{"sato", "PUT", "/k/v1/record/status.json",
-                                        json{{"app", 1}, {"id", 1}, {"action", action}}.dump()});
+                                        json{{"app", 1}, {"id", 1}, {"action", action}}.dump(),
+                                        std::nullopt});
       EXPECT_EQ(resp.status, 200) << resp.body;
       ++clock;
       out.push_back(resp.changes);

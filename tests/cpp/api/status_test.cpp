@@ -167,7 +167,7 @@ TEST_F(ApiTest, AsciiChangesAreTheSameRows) {
   ascii.engine().seedIds(42);
   ASSERT_EQ(ascii.load(workspace()).status, 200);
   const std::string body = json{{"app", 1}, {"id", 1}, {"action", "承認する"}}.dump();
-  const api::Request request{"sato", "PUT", "/k/v1/record/status.json", body};
+  const api::Request request{"sato", "PUT", "/k/v1/record/status.json", body, std::nullopt};
   const auto utf8 = svc.handle(request);
   const auto asc = ascii.handle(request);
   ASSERT_EQ(utf8.status, 200) << utf8.body;
@@ -195,7 +195,10 @@ TEST_F(ApiTest, AsciiBodiesAreTheSameAnswers) {
   ascii.engine().setClock([this] { return clock; });
   ascii.engine().seedIds(42);
   ASSERT_EQ(ascii.load(workspace()).status, 200);
-  const std::vector<api::Request> requests = {
+  struct Sent {
+    std::string user, method, path, body;
+  };
+  const std::vector<Sent> requests = {
       {"sato", "GET", "/k/v1/record.json?app=1&id=1", ""},
       {"sato", "GET", "/k/v1/records.json?app=1&query=order%20by%20%24id%20asc", ""},
       {"sato", "GET", "/k/v1/app/status.json?app=1", ""},
@@ -214,7 +217,8 @@ TEST_F(ApiTest, AsciiBodiesAreTheSameAnswers) {
                          [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
   };
   size_t utf8Bytes = 0;
-  for (const auto& request : requests) {
+  for (const auto& sent : requests) {
+    const api::Request request{sent.user, sent.method, sent.path, sent.body, std::nullopt};
     const auto utf8 = svc.handle(request);
     const auto asc = ascii.handle(request);
     SCOPED_TRACE(request.path);
