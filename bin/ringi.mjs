@@ -3,7 +3,7 @@
 /**
  * `ringi` command line:
  *
- *   ringi serve [--port N] [--host 127.0.0.1] [--workspace FILE] [--data DIR]
+ *   ringi serve [--port N] [--host 127.0.0.1] [--workspace FILE] [--data DIR] [--cors-origin URL]...
  *               [--timeout SECONDS] [--max-body BYTES] [--compact-bytes BYTES] [--engine URL|PATH]
  *   ringi repair --data DIR
  *               keeps a copy of a damaged changes.log and cuts it to its intact records, saying
@@ -13,9 +13,17 @@
  * Runs the wasm engine (web/src/engine/host.js, the same host as the browser's worker) behind
  * Node's http server (web/src/http/node-server.js), speaking kintone's REST API over HTTP
  * (web/src/http/handler.js; docs/http.md):
- *   - auth as kintone: X-Cybozu-Authorization base64(login:password) selects the acting user
- *     (the password is NOT checked: this is a development server); X-Cybozu-API-Token acts as
- *     `Administrator`; neither -> 401 CB_AU01. No session auth (no cookies, no request token).
+ *   - auth as kintone (web/src/http/credentials.js): X-Cybozu-Authorization base64(login:password)
+ *     selects the acting user, and the password is checked against the workspace user's
+ *     `password` (kept only as a scrypt hash in --data); X-Cybozu-API-Token (comma-separated
+ *     tokens) acts as `Administrator` with the rights the workspace apps' `apiTokens` give;
+ *     neither -> 401 CB_AU01. No session auth (no cookies, no request token). Users without a
+ *     password, and tokens when no app declares any, keep the development behaviour (any password;
+ *     any token with every right), with a warning at start.
+ *   - where from: only Host values naming the address it listens on (403 RINGI_HT08 otherwise,
+ *     against DNS rebinding); no CORS headers unless --cors-origin URL (repeatable), and a request
+ *     from any other browser origin gets 403 RINGI_HT09. --host other than loopback requires a
+ *     password for every user and declared tokens (serve refuses to start otherwise).
  *   - --data DIR: durable file store (web/src/engine/storage/file.js): every answered change is
  *     fsync'd before the answer. Without --data: memory only.
  *   - --workspace FILE: a workspace document imported at start when the database is empty (a
@@ -42,19 +50,20 @@ import { MemoryStorage } from '../web/src/engine/storage/memory.js';
 import { FileStorage } from '../web/src/engine/storage/file.js';
 import { repairDataDir } from '../web/src/engine/storage/file-repair.js';
 import { MAX_BODY_BYTES } from '../web/src/http/handler.js';
-import { listenHttp } from '../web/src/http/node-server.js';
+import { listenHttp, isLoopback } from '../web/src/http/node-server.js';
+import { Credentials, takeCredentials } from '../web/src/http/credentials.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const USAGE = `usage: ringi serve [--port N] [--host 127.0.0.1] [--workspace FILE] [--data DIR]
-                   [--timeout SECONDS] [--max-body BYTES] [--compact-bytes BYTES] [--engine PATH]
+                   [--cors-origin URL]... [--timeout SECONDS] [--max-body BYTES] [--compact-bytes BYTES] [--engine PATH]
          kintone REST API (the Ringi engine) over HTTP; see docs/http.md
        ringi repair --data DIR
          keep a copy of a damaged changes.log, cut it to its intact records, say what was dropped`;
 
 /** @param {string[]} argv */
 export function parseArgs(argv) {
-  const o = { command: argv[0], port: 8787, host: '127.0.0.1', workspace: '', data: '', timeout: 30, maxBody: MAX_BODY_BYTES, engine: '', compactBytes: 32 * 1024 * 1024 };
+  const o = { command: argv[0], port: 8787, host: '127.0.0.1', workspace: '', data: '', timeout: 30, maxBody: MAX_BODY_BYTES, engine: '', compactBytes: 32 * 1024 * 1024, corsOrigins: /** @type {string[]} */ ([]) };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
@@ -69,6 +78,7 @@ export function parseArgs(argv) {
       case '--max-body': o.maxBody = Number(value()); break;
       case '--engine': o.engine = String(value()); break;
       case '--compact-bytes': o.compactBytes = Number(value()); break;
+      case '--cors-origin': o.corsOrigins.push(origin(String(value()))); break;
       case '-h': case '--help': o.command = 'help'; break;
       default: throw new Error(`unknown option ${a}`);
     }
@@ -78,6 +88,14 @@ export function parseArgs(argv) {
   if (!(o.maxBody > 0)) throw new Error('--max-body must be a positive number of bytes');
   if (!(o.compactBytes > 0)) throw new Error('--compact-bytes must be a positive number of bytes');
   return o;
+}
+
+/** A --cors-origin value: an origin exactly (scheme://host[:port]). @param {string} v */
+function origin(v) {
+  let u;
+  try { u = new URL(v); } catch { u = null; }
+  if (!u || !/^https?:$/.test(u.protocol) || u.origin !== v.replace(/\/$/, '')) throw new Error(`--cors-origin ${v}: give an origin, like https://example.cybozu.com`);
+  return u.origin;
 }
 
 function engineUrl(opt) {
@@ -92,6 +110,16 @@ function engineUrl(opt) {
 }
 
 /**
+ * Serving beyond loopback: every user needs a password. @param {string} host
+ * @param {string[]} open users without one @param {number} users how many users have credentials
+ */
+function refuseOpenUsers(host, open, users) {
+  if (open.length > 0 || users === 0) {
+    throw new Error(`--host ${host} is not a loopback address: every user needs a "password" in the workspace${open.length ? ` (none: ${open.join(', ')})` : ''}`);
+  }
+}
+
+/**
  * Start the server. Resolves when it listens.
  * @param {ReturnType<typeof parseArgs>} o
  * @param {{log?: (s: string) => void, loadEngine?: typeof loadEngine}} [io]
@@ -101,6 +129,10 @@ export async function serve(o, io = {}) {
   const log = io.log || ((s) => console.log(s));
   const engineAt = engineUrl(o.engine);
   const makeEngine = io.loadEngine || loadEngine;
+  const strict = !isLoopback(o.host);
+  // The workspace is read, and its credentials checked, before anything is written.
+  const taken = o.workspace ? takeCredentials(JSON.parse(await readFile(o.workspace, 'utf8'))) : null;
+  if (strict && taken) refuseOpenUsers(o.host, Object.keys(taken.passwords).filter((u) => taken.passwords[u] === null), Object.keys(taken.passwords).length);
   const engine = await makeEngine({ engineUrl: engineAt });
   const storage = o.data ? new FileStorage(o.data, { compactBytes: o.compactBytes, log: (m) => log(`[ringi] ${m}`) }) : new MemoryStorage();
   await storage.open('ringi-serve');
@@ -113,17 +145,27 @@ export async function serve(o, io = {}) {
     },
   });
   await host.open();
-  if (o.workspace) {
-    if ((await storage.generation()) === null) {
-      const ws = JSON.parse(await readFile(o.workspace, 'utf8'));
-      const r = await host.request('load', { workspace: ws });
+  const fresh = (await storage.generation()) === null;
+  const credentials = taken && fresh ? await Credentials.fromWorkspace(taken, { strict })
+    : o.data ? await Credentials.read(o.data, { strict }) : new Credentials({ users: {}, tokens: [] }, { strict });
+  const open = credentials.usersWithoutPassword();
+  if (strict) refuseOpenUsers(o.host, open, Object.keys(credentials.stored.users).length);
+  if (taken) {
+    if (fresh) {
+      // Credentials first: a kill between the two leaves a folder that imports again at start.
+      if (o.data) await credentials.write(o.data);
+      const r = await host.request('load', { workspace: taken.workspace });
       if (r.status >= 400) throw new Error(`workspace ${o.workspace}: ${JSON.stringify(r.body)}`);
       log(`[ringi] workspace ${o.workspace} imported`);
     } else {
       log(`[ringi] ${o.data} already holds data: --workspace ignored`);
     }
   }
-  const http = await listenHttp((p) => host.request('call', p), { port: o.port, host: o.host, maxBody: o.maxBody, timeoutMs: Math.round(o.timeout * 1000) });
+  if (open.length > 0) log(`[ringi] warning: no password, so any password signs in as: ${open.join(', ')}`);
+  if (!credentials.tokensDeclared()) log(`[ringi] warning: no app declares apiTokens, so ${strict ? 'API tokens are refused' : 'any X-Cybozu-API-Token acts as Administrator with every right'}`);
+  const http = await listenHttp((p) => host.request('call', p), {
+    port: o.port, host: o.host, maxBody: o.maxBody, timeoutMs: Math.round(o.timeout * 1000), credentials, corsOrigins: o.corsOrigins,
+  });
   const { server, url } = http;
   log(`Ringi listening on ${url} (storage: ${o.data ? `file ${path.resolve(o.data)}` : 'memory'})`);
 

@@ -44,3 +44,28 @@ test('a navigation to an API path is left to the network; the page\'s fetch of i
   await tab.close();
   assert.equal((await host.evaluate(() => kintone.api('/k/v1/records', 'GET', { app: 1 }))).records.length, 3, 'nothing was added');
 });
+
+test('a page on another origin cannot reach the engine through the Service Worker', async () => {
+  const selfOrigin = new URL(env.server.url).origin;
+  const otherUrl = env.server.url.replace('127.0.0.1', 'localhost');
+  assert.notEqual(new URL(otherUrl).origin, selfOrigin);
+  const other = await env.context.newPage();
+  await other.goto(`${otherUrl}/tests/browser/pages/harness.html`);
+  const tried = await other.evaluate(async (target) => {
+    const out = {};
+    try {
+      const r = await fetch(`${target}/k/v1/record.json?app=1&id=1001`, { headers: { 'x-requested-with': 'XMLHttpRequest' } });
+      out.read = `answered ${r.status}`;
+    } catch (e) {
+      out.read = `refused: ${e.name}`;
+    }
+    // A write that needs no pre-flight: the browser sends it, and only the network sees it.
+    const w = await fetch(`${target}/k/v1/record.json`, { method: 'POST', mode: 'no-cors', body: new Blob([JSON.stringify({ app: 1, record: {} })]) });
+    out.write = w.type;
+    return out;
+  }, selfOrigin);
+  assert.equal(tried.read, 'refused: TypeError', 'no engine answer is readable from another origin');
+  assert.equal(tried.write, 'opaque');
+  await other.close();
+  assert.equal((await host.evaluate(() => kintone.api('/k/v1/records', 'GET', { app: 1 }))).records.length, 3, 'nothing was added');
+});

@@ -13,7 +13,7 @@ const src = (p) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
 test('every code has a status and a message in en, ja and zh, and nothing else', () => {
   for (const [table, codes] of [['HOST_ERRORS', HOST_ERRORS], ['HTTP_ERRORS', HTTP_ERRORS]]) {
     for (const [code, e] of Object.entries(codes)) {
-      assert.match(code, /^(CB|RINGI)_[A-Z]{2}\d{2}$/, `${table}.${code}`);
+      assert.match(code, /^(CB|GAIA|RINGI)_[A-Z]{2}\d{2}$/, `${table}.${code}`);
       assert.deepEqual(Object.keys(e).sort(), ['en', 'ja', 'status', 'zh'], `${table}.${code}`);
       assert.ok(Number.isInteger(e.status) && e.status >= 400 && e.status < 600, `${table}.${code}.status`);
       for (const l of ['en', 'ja', 'zh']) assert.ok(typeof e[l] === 'string' && e[l].trim(), `${table}.${code}.${l}`);

@@ -126,4 +126,22 @@ export const SCENARIOS = [
       assert.equal(okBody(await api('GET', '/batch_approvals/_tasks?user_id=sato')).tasks.length, 2);
     },
   },
+  {
+    name: 'seed 000: user_id may only name the caller (CB_NO02), and nothing runs',
+    fixture: 'expense_workspace.json',
+    user: 'li',
+    async run(api) {
+      const statuses = async () => okBody(await api('GET', '/k/v1/records.json?app=1&query=order%20by%20%24id%20asc')).records.map((r) => r.ステータス.value);
+      const before = await statuses();
+      const ids = ['0123456789abcdef0123456789abcdef'];
+      assertError(await api('GET', '/batch_approvals/_tasks?user_id=sato'), 'CB_NO02');
+      assertError(await api('POST', '/batch_approvals/_check?user_id=sato', ids), 'CB_NO02');
+      assertError(await api('POST', '/batch_approvals/_submit?user_id=sato', ids), 'CB_NO02');
+      assertError(await api('GET', '/batch_approvals/_submit?user_id=sato&batch_number=9dd6622a77a94542af73f9494d76d75b'), 'CB_NO02');
+      assert.deepEqual(await statuses(), before);
+      // left out, or naming li, user_id is li: li has no tasks
+      assert.deepEqual(okBody(await api('GET', '/batch_approvals/_tasks')).tasks, []);
+      assert.deepEqual(okBody(await api('GET', '/batch_approvals/_tasks?user_id=li')).tasks, []);
+    },
+  },
 ];

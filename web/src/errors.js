@@ -35,6 +35,8 @@ export const HTTP_ERRORS = /** @type {Readonly<Record<string, ErrorEntry>>} */ (
   CB_AU01: { status: 401, en: 'Please login.', ja: 'ログインしてください。', zh: '请登录。' },
   CB_WA01: { status: 401, en: 'Password authentication failed.', ja: 'ユーザーのパスワード認証に失敗しました。', zh: '用户密码验证失败。' },
   CB_IL02: { status: 400, en: 'Illegal request.', ja: '不正なリクエストです。', zh: '非法请求。' },
+  GAIA_IA02: { status: 400, en: 'The specified API token does not match the API token generated via an app.', ja: '指定したAPIトークンは、アプリで生成されたトークンと異なります。', zh: '指定的API令牌与应用中生成的API令牌不一致。' },
+  GAIA_DA03: { status: 400, en: 'You cannot specify a duplicate API token for the same app.', ja: '同じアプリのAPIトークンを重複して指定することはできません。', zh: '不能为同一个应用重复指定API令牌。' },
   CB_VA01,
   CB_IJ01,
   RINGI_HT01: { status: 405, en: 'The HTTP method is not supported.', ja: 'このHTTPメソッドには対応していません。', zh: '不支持该HTTP方法。' },
@@ -44,5 +46,7 @@ export const HTTP_ERRORS = /** @type {Readonly<Record<string, ErrorEntry>>} */ (
   RINGI_HT05: { status: 431, en: 'The request line or headers are too large.', ja: 'リクエスト行またはヘッダーが大きすぎます。', zh: '请求行或请求头过大。' },
   RINGI_HT06: { status: 400, en: 'The request is not valid HTTP.', ja: 'リクエストがHTTPとして正しくありません。', zh: '请求不是有效的HTTP。' },
   RINGI_HT07: { status: 400, en: 'X-HTTP-Method-Override may only be GET, on a POST.', ja: 'X-HTTP-Method-OverrideはPOSTでGETのみ指定できます。', zh: 'X-HTTP-Method-Override只能在POST中指定GET。' },
+  RINGI_HT08: { status: 403, en: 'This server does not answer to this host name.', ja: 'このサーバーはこのホスト名には応答しません。', zh: '此服务器不响应该主机名。' },
+  RINGI_HT09: { status: 403, en: 'Requests from this origin are not allowed (see --cors-origin).', ja: 'このオリジンからのリクエストは許可されていません（--cors-origin を参照）。', zh: '不允许来自此来源的请求（参见 --cors-origin）。' },
   RINGI_WK01,
 });

@@ -24,7 +24,8 @@
  * ── Requests (page → worker) ─────────────────────────────────────────────────────────────────
  *   {id: number, type: RequestType, payload: object}
  *     'open'    OpenPayload {database, storage: 'indexeddb'|'memory', engineUrl?, chunkSize?, user?}
- *     'call'    {user, method, path, body, locale?}  one REST call; result {status, body}
+ *     'call'    {user, method, path, body, locale?, apiToken?}  one REST call; result {status, body}
+ *               (apiToken: an API-token caller's grant, src/api/token_grant.h)
  *               (a kintone error is a *successful* reply with status >= 400 and the error body)
  *     'load'    {workspace, locale?}                 replace everything; result {status, body}
  *     'export'  {}                                   result: the workspace document (object)

@@ -184,7 +184,9 @@ export class Host {
     const locale = normalizeLocale(payload.locale);
     switch (type) {
       case 'call': {
+        /** @type {any} */
         const req = { user: payload.user ?? '', method: payload.method, path: payload.path, body: payload.body ?? {} };
+        if (payload.apiToken !== undefined) req.apiToken = payload.apiToken;  // the HTTP layer's grant
         let text;
         try {
           text = JSON.stringify(req);

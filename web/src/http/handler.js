@@ -12,8 +12,13 @@
  *    __REQUEST_TOKEN__); the engine maps them (src/api/router.h: `.json`, guest spaces, the query
  *    decoded qs-style and merged with the JSON body, body wins) and answers 404 CB_NF01 for
  *    unknown APIs. Bodies nested deeper than MAX_PARAMS_DEPTH: 400 CB_IJ01.
- *  - Methods: GET, POST, PUT, DELETE; anything else: 405 RINGI_HT01, with `Allow`. OPTIONS gets a
- *    CORS pre-flight answer (204) when ctx.cors is set. `X-HTTP-Method-Override: GET` (upper case)
+ *  - Where from (ringi serve, ctx.hosts set): a `Host` that is not one of ctx.hosts (the
+ *    address serve listens on, with its port) gets 403 RINGI_HT08: a DNS-rebinding page reaches
+ *    the server under its own name. A request with an `Origin` that is neither this server nor one
+ *    of ctx.corsOrigins gets 403 RINGI_HT09, and nothing runs. CORS headers (the request's origin,
+ *    never `*`) go only to ctx.corsOrigins, and only they get a pre-flight answer (OPTIONS, 204).
+ *  - Methods: GET, POST, PUT, DELETE; anything else: 405 RINGI_HT01, with `Allow`.
+ *    `X-HTTP-Method-Override: GET` (upper case)
  *    is honoured on POST only, as kintone does (kintone.api's and rest-api-client's long GET);
  *    any other value, or the header on another method: 400 RINGI_HT07, and nothing runs (a
  *    PATCH there once ran the POST and added a record).
@@ -21,9 +26,14 @@
  *    body needs `Content-Type: application/json` (any parameters) or no Content-Type at all, else
  *    415 RINGI_HT02. Not JSON: 400 CB_IJ01. An empty body means {}. GET bodies are ignored.
  *  - Acting user (in this order):
- *      X-Cybozu-Authorization: base64(login:password) -> login (the password is NOT checked;
- *        undecodable -> 401 CB_WA01; an unknown login -> 401 CB_AU01 from the engine);
- *      X-Cybozu-API-Token: any value -> `Administrator` (as kintone's API-token rule);
+ *      X-Cybozu-Authorization: base64(login:password) -> login; with ctx.credentials the
+ *        password is checked (credentials.js; wrong or undecodable: 401 CB_WA01), without them
+ *        (the Service Worker) it is not; an unknown login: 401 CB_AU01 from the engine;
+ *      X-Cybozu-API-Token: one or more tokens, comma-separated -> `Administrator`, with the grant
+ *        ctx.credentials gives them (a token no app has: 400 GAIA_IA02; two for one app: 400
+ *        GAIA_DA03); the engine then refuses what the grant does not allow (403 GAIA_NO01) and
+ *        lets the caller name any user in the batch API's user_id. Without ctx.credentials (or
+ *        when no app declares tokens) any token gets every right;
  *      neither: the session (ctx.session = {user, token}) when the transport has one, else
  *        401 CB_AU01.
  *  - Session writes (no auth header, effective method POST/PUT/DELETE): need a non-empty
@@ -57,11 +67,13 @@ export { HTTP_ERRORS };
  * @property {string} body
  *
  * @typedef {object} HttpContext
- * @property {(payload: {user: string, method: string, path: string, body: any, locale?: string}) => Promise<{status: number, body: any}>} call
+ * @property {(payload: {user: string, method: string, path: string, body: any, locale?: string, apiToken?: any}) => Promise<{status: number, body: any}>} call
  * @property {{user: string, token: string} | null} [session]
+ * @property {import('./credentials.js').Credentials} [credentials]  passwords and tokens to check
+ * @property {Set<string>} [hosts]        Host header values answered (others: 403 RINGI_HT08)
+ * @property {string[]} [corsOrigins]     origins given CORS headers (others: 403 RINGI_HT09)
  * @property {number} [maxBodyBytes]
  * @property {string} [locale]  locale of the layer's own errors (default: Accept-Language)
- * @property {boolean} [cors]   add Access-Control-* headers and answer OPTIONS pre-flights
  */
 
 let running = 0;
@@ -89,13 +101,14 @@ export function respond(status, body, ctx = /** @type {any} */ ({}), extra = {})
     ...extra,
   };
   if (status >= 400 && body && typeof body.code === 'string') headers['x-cybozu-error'] = body.code;
-  if (ctx.cors) Object.assign(headers, corsHeaders());
   return { status, headers, body: JSON.stringify(body ?? null) };
 }
 
-export function corsHeaders() {
+/** CORS headers for an allowed origin. @param {string} origin */
+export function corsHeaders(origin) {
   return {
-    'access-control-allow-origin': '*',
+    'access-control-allow-origin': origin,
+    vary: 'Origin',
     'access-control-allow-methods': 'GET, POST, PUT, DELETE',
     'access-control-allow-headers': 'Content-Type, X-Cybozu-Authorization, X-Cybozu-API-Token, X-Requested-With, X-HTTP-Method-Override, Authorization',
     'access-control-expose-headers': 'X-ConcurrencyLimit-Limit, X-ConcurrencyLimit-Running, X-Cybozu-Error',
@@ -117,8 +130,9 @@ function decodeBase64Utf8(b64) {
 }
 
 /**
- * The acting user from the auth headers: {user} | {session: true} | {error}.
+ * What the auth headers claim: {user, password} | {token} | {session: true} | {error}.
  * @param {Record<string,string>} h
+ * @returns {{user: string, password: string} | {token: string} | {session: true} | {error: string}}
  */
 export function authenticate(h) {
   const xauth = h['x-cybozu-authorization'];
@@ -126,11 +140,24 @@ export function authenticate(h) {
     const text = decodeBase64Utf8(xauth);
     const colon = text === null ? -1 : text.indexOf(':');
     if (text === null || colon <= 0) return { error: 'CB_WA01' };
-    return { user: text.slice(0, colon) };
+    return { user: text.slice(0, colon), password: text.slice(colon + 1) };
   }
   const token = h['x-cybozu-api-token'];
-  if (token !== undefined && token.trim() !== '') return { user: API_TOKEN_USER };
+  if (token !== undefined && token.trim() !== '') return { token };
   return { session: true };
+}
+
+/**
+ * Is the request from where this server answers? null, or the refusal's code.
+ * @param {Record<string,string>} h @param {HttpContext} ctx
+ */
+function refusedSource(h, ctx) {
+  if (!ctx.hosts) return null;
+  const host = (h.host || '').toLowerCase();
+  if (!ctx.hosts.has(host)) return 'RINGI_HT08';
+  const origin = h.origin;
+  if (origin !== undefined && origin !== `http://${host}` && !(ctx.corsOrigins || []).includes(origin)) return 'RINGI_HT09';
+  return null;
 }
 
 /** Is `contentType` JSON (or absent)? @param {string|undefined} ct */
@@ -184,13 +211,18 @@ async function handle(req, ctx) {
   const h = {};
   for (const [k, v] of Object.entries(req.headers || {})) h[k.toLowerCase()] = String(v);
   const locale = ctx.locale || normalizeLocale(h['accept-language']);
+
+  const cors = h.origin !== undefined && (ctx.corsOrigins || []).includes(h.origin) ? corsHeaders(h.origin) : {};
+  const respondTo = (status, body, extra = {}) => respond(status, body, ctx, { ...cors, ...extra });
   const fail = (code, errors, extra) => {
     const e = httpError(code, locale, errors);
-    return respond(e.status, e.body, ctx, extra);
+    return respondTo(e.status, e.body, extra);
   };
+  const refused = refusedSource(h, ctx);
+  if (refused) return fail(refused);
 
   let method = String(req.method || '').toUpperCase();
-  if (method === 'OPTIONS' && ctx.cors) return { status: 204, headers: corsHeaders(), body: '' };
+  if (method === 'OPTIONS' && cors['access-control-allow-origin']) return { status: 204, headers: cors, body: '' };
   if (!METHODS.includes(method)) return fail('RINGI_HT01', { method: { messages: ['must be one of the enum value'] } }, { allow: METHODS.join(', ') });
   const override = h['x-http-method-override'];
   if (override !== undefined) {
@@ -221,8 +253,16 @@ async function handle(req, ctx) {
   const auth = authenticate(h);
   if ('error' in auth) return fail(/** @type {string} */ (auth.error));
   let user;
+  /** @type {any} */
+  let apiToken;
   if ('user' in auth) {
-    user = /** @type {string} */ (auth.user);
+    user = auth.user;
+    if (ctx.credentials && !(await ctx.credentials.checkPassword(auth.user, auth.password))) return fail('CB_WA01');
+  } else if ('token' in auth) {
+    user = API_TOKEN_USER;
+    const g = ctx.credentials ? ctx.credentials.grant(auth.token) : { grant: '*' };
+    if ('error' in g) return fail(g.error);
+    apiToken = g.grant;
   } else {
     if (!ctx.session) return fail('CB_AU01');
     user = ctx.session.user;
@@ -240,6 +280,6 @@ async function handle(req, ctx) {
   }
   if (nestedDeeperThan(body, MAX_PARAMS_DEPTH)) return fail('CB_IJ01');
   const query = stripQueryToken(rawQuery);
-  const r = await ctx.call({ user, method, path: u.pathname + (query ? `?${query}` : ''), body, locale });
-  return respond(r.status, r.body, ctx);
+  const r = await ctx.call({ user, method, path: u.pathname + (query ? `?${query}` : ''), body, locale, ...(apiToken ? { apiToken } : {}) });
+  return respondTo(r.status, r.body);
 }

@@ -20,11 +20,13 @@ const DRAIN_LIMIT = 64 * 1024 * 1024;
  * Listens; resolves once it does.
  * @param {import('./handler.js').HttpContext['call']} call the engine call of one authenticated
  *   request (Host.request('call', ...))
- * @param {{port: number, host: string, maxBody: number, timeoutMs: number}} o
+ * @param {{port: number, host: string, maxBody: number, timeoutMs: number,
+ *   credentials?: import('./credentials.js').Credentials, corsOrigins?: string[]}} o
  * @returns {Promise<{server: import('node:http').Server, url: string, port: number, close: () => Promise<void>}>}
  */
 export async function listenHttp(call, o) {
-  const ctx = { call, session: null, cors: true, maxBodyBytes: o.maxBody };
+  /** @type {import('./handler.js').HttpContext} */
+  const ctx = { call, session: null, maxBodyBytes: o.maxBody, credentials: o.credentials, corsOrigins: o.corsOrigins || [], hosts: new Set() };
   const timeoutMs = o.timeoutMs;
 
   const server = createServer((req, res) => {
@@ -97,6 +99,7 @@ export async function listenHttp(call, o) {
   });
   const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
   const hostName = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  ctx.hosts = hostNames(o.host, addr.port);
   /** Stops accepting, lets the requests in flight finish (at most 5 s), then resolves. */
   const close = () => new Promise((resolve) => {
     server.close(() => resolve(undefined));
@@ -104,4 +107,24 @@ export async function listenHttp(call, o) {
     setTimeout(() => { server.closeAllConnections(); }, 5000).unref();
   });
   return { server, url: `http://${hostName}:${addr.port}/`, port: addr.port, close: /** @type {() => Promise<void>} */ (close) };
+}
+
+/** Is `host` (a --host value) a loopback address? @param {string} host */
+export function isLoopback(host) {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * The Host header values a server listening on `host`:`port` answers: the loopback names when it
+ * listens on loopback, else the --host name given; with the port (and without it on port 80).
+ * @param {string} host @param {number} port
+ */
+export function hostNames(host, port) {
+  const names = isLoopback(host) ? ['localhost', '127.0.0.1', '[::1]'] : [host.includes(':') && !host.startsWith('[') ? `[${host}]` : host];
+  const out = new Set();
+  for (const n of names) {
+    out.add(`${n.toLowerCase()}:${port}`);
+    if (port === 80) out.add(n.toLowerCase());
+  }
+  return out;
 }
