@@ -5,6 +5,7 @@
 #                scripts/setup-native.sh, npm ci/install when node_modules is missing/stale
 #   2. native    cmake build/ (Release, -j2) + ctest                    (GoogleTest, CLI test)
 #      sanitize  the same suites in build-asan/ (Debug, ASan + UBSan) + ctest
+#      fuzz      scripts/fuzz.sh: each libFuzzer harness (tests/fuzz/) for RINGI_FUZZ_SECONDS (20)
 #      types     tsc -p tsconfig.json: web/src and bin/ against ringi.d.ts (JSDoc, @ts-check)
 #      format    clang-format --dry-run --Werror on every C++ file git tracks (.clang-format)
 #   3. wasm      emcmake cmake build-wasm/ (-j2) + ctest: the same GoogleTest suites in Node
@@ -19,7 +20,7 @@
 #   N passed, N failed
 # and the exit status is non-zero when anything failed.
 # Environment: RINGI_JOBS (default 2; machines are shared), RINGI_SKIP_WASM=1, RINGI_SKIP_NATIVE=1,
-# RINGI_SKIP_SANITIZE=1.
+# RINGI_SKIP_SANITIZE=1, RINGI_SKIP_FUZZ=1, RINGI_FUZZ_SECONDS.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 ROOT="$(pwd)"
@@ -93,6 +94,18 @@ stage_sanitize() {
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest_count sanitize build-asan
   else
     add 0 1 "sanitizer build FAILED (see test-results/build-asan.log)"
+  fi
+}
+
+stage_fuzz() {
+  banner "fuzz: libFuzzer harnesses, ${RINGI_FUZZ_SECONDS:-20} s each (scripts/fuzz.sh)"
+  local log="$LOGS/fuzz.log" line
+  bash scripts/fuzz.sh "${RINGI_FUZZ_SECONDS:-20}" 2>&1 | tee "$log"
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)
+  if [ -n "$line" ]; then
+    add "$(awk '{print $1}' <<<"$line")" "$(awk '{print $3}' <<<"$line")" "fuzz (harnesses)"
+  else
+    add 0 1 "fuzz did not run (see test-results/fuzz.log)"
   fi
 }
 
@@ -188,6 +201,7 @@ T0=$(date +%s)
 timed setup stage_setup
 [ "${RINGI_SKIP_NATIVE:-0}" = 1 ] || timed native stage_native
 [ "${RINGI_SKIP_NATIVE:-0}" = 1 ] || [ "${RINGI_SKIP_SANITIZE:-0}" = 1 ] || timed sanitize stage_sanitize
+[ "${RINGI_SKIP_NATIVE:-0}" = 1 ] || [ "${RINGI_SKIP_FUZZ:-0}" = 1 ] || timed fuzz stage_fuzz
 timed types stage_types
 timed format stage_format
 if [ "${RINGI_SKIP_WASM:-0}" != 1 ]; then
