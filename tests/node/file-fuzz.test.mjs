@@ -12,22 +12,11 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileStorage, readLog } from '../../web/src/engine/storage/file.js';
+import { rng } from '../../web/demo/demo-workspace.js';  // seeded: a failing case runs again
 
 const ITERATIONS = Number(process.env.RINGI_FUZZ_ITERATIONS || 150);
 const SEED = Number(process.env.RINGI_FUZZ_SEED || Date.now() % 1e9);
 const RECORDS = 24;
-
-/** mulberry32: a small seeded generator, so a failing case can be run again. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const row = (id) => ({ app: 1, id, v: `value ${id}`.padEnd(120 + (id % 7) * 30, '.') });
 

@@ -15,6 +15,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readLog } from '../../web/src/engine/storage/file-log.js';
+import { rng } from '../../web/demo/demo-workspace.js';  // seeded: RINGI_CHAOS_SEED repeats a run
 import { basicAuth, killAll, raw, runRingi, skipWithoutEngine as skip, startServer } from './helpers/serve-process.mjs';
 
 const KILLS = Number(process.env.RINGI_CHAOS_KILLS || 8);
@@ -23,18 +24,6 @@ const N = 24;  // records per app
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ringi-chaos-'));
 after(() => { killAll(); rmSync(dir, { recursive: true, force: true }); });
-
-/** mulberry32, so a failing run can be repeated with RINGI_CHAOS_SEED. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** App 1 toggles A <-> B (no assignees); app 2 is approved by sato (batch approval) and reopened. */
 function workspace() {

@@ -14,8 +14,8 @@
 
 const user = (code) => ({ entity: { type: 'USER', code }, includeSubs: false });
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed) {
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32); the tests use it too. */
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
