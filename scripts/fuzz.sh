@@ -6,7 +6,8 @@
 # (build-fuzz/corpus/<harness>/), with the dictionary tests/fuzz/ringi.dict.
 # Prints, per harness, executions, executions per second and corpus size; a crash, a sanitizer
 # report, a broken invariant, a leak or a timeout leaves its input in build-fuzz/findings/ and
-# fails the run. The last line is "N passed, N failed" (harnesses).
+# fails the run. The last line is "N passed, N failed" (harnesses). RINGI_FUZZ_ONLY="fuzz_rows ..."
+# runs only those.
 # Allocation stacks are kept 2 frames deep (ASan's malloc_context_size; the full 30 made the
 # request-sequence harness 1.4x slower): re-run a finding with RINGI_FUZZ_MALLOC_CONTEXT=30
 #   build-fuzz/<harness> build-fuzz/findings/<file>
@@ -43,6 +44,9 @@ run_one() {  # run_one NAME: one harness for SECONDS_EACH; its log in build-fuzz
 }
 
 mapfile -t NAMES < <(cd "$OUT" && ls fuzz_* 2>/dev/null | grep -v '\.log$')
+if [ -n "${RINGI_FUZZ_ONLY:-}" ]; then  # e.g. RINGI_FUZZ_ONLY="fuzz_rows fuzz_json"
+  mapfile -t NAMES < <(printf '%s\n' "${NAMES[@]}" | grep -Fx -f <(tr ' ' '\n' <<<"$RINGI_FUZZ_ONLY"))
+fi
 declare -A RC
 for ((i = 0; i < ${#NAMES[@]}; i += JOBS)); do
   pids=()
