@@ -1,7 +1,7 @@
 // The batch approval API (seed 000 + ours). The acting user is `user_id` (resolved by Service).
 // Task id lists come as the JSON body (an array; {"task_ids": [...]} is accepted too) and arrive
-// here as params["task_ids"]. Limits: 1..200 ids, each a string; errors are CB_VA01 keyed
-// `task_ids` / `task_ids[3]`.
+// here as params["task_ids"]; any other key than task_ids and user_id is refused (CB_VA01).
+// Limits: 1..200 ids, each a string; errors are CB_VA01 keyed `task_ids` / `task_ids[3]`.
 #include <nlohmann/json.hpp>
 
 #include "api/handler_util.h"
@@ -18,6 +18,10 @@ namespace {
 std::vector<std::string> taskIds(const Json& params) {
   Validation v;
   Params p(v, params);
+  // Nothing is ignored: a key this API does not take (an "action" the caller meant to choose, a
+  // typo) is refused, or the tasks would be approved as if it were not there.
+  for (auto it = params.begin(); it != params.end(); ++it)
+    if (it.key() != "task_ids" && it.key() != "user_id") v.fail(it.key(), "unknown_key");
   std::vector<std::string> ids;
   const Json* arr = p.get("task_ids");
   if (!arr)

@@ -161,4 +161,24 @@ TEST_F(IdentityTest, TheRequestDocumentRefusesWhatItDoesNotKnow) {
   EXPECT_EQ(r.status, 403) << r.body;
 }
 
+// Found while trying issue 23's example: {"task_ids": [...], "action": "差し戻す"} approved the
+// record, as the unknown "action" was ignored. Every key but task_ids and user_id is refused.
+TEST_F(IdentityTest, TheBatchApiRefusesKeysItDoesNotTake) {
+  const auto ids = openTaskIds("sato");
+  const std::string before = svc.exportWorkspace();
+  for (const char* op : {"_check", "_submit"}) {
+    auto c = call("sato", "POST", std::string("/batch_approvals/") + op,
+                  json{{"task_ids", ids}, {"action", "差し戻す"}});
+    expectError(c, 400, "CB_VA01");
+    EXPECT_EQ(messagesOf(c, "action"),
+              std::vector<std::string>{"このキーはリクエストで使用できません。"})
+        << c.body.dump();
+    expectError(
+        call("sato", "POST", std::string("/batch_approvals/") + op + "?comment=x", json(ids)), 400,
+        "CB_VA01");
+  }
+  EXPECT_FALSE(svc.hasPendingBatches());
+  EXPECT_EQ(svc.exportWorkspace(), before);
+}
+
 }  // namespace ringi::apitest
