@@ -193,6 +193,8 @@ constexpr FieldEntry kFieldMessages[] = {
     {"unknown_user",
      {"The specified user (code：{0}) not found.",
       "指定したユーザー（code：{0}）が見つかりません。", "指定的用户（code：{0}）不存在。"}},
+    {"duplicate_name",
+     {"The name \"{0}\" is used twice.", "名前「{0}」が重複しています。", "名称“{0}”重复。"}},
     {"unknown_key",
      {"This key is not part of the request.", "このキーはリクエストで使用できません。",
       "请求中不能使用此键。"}},

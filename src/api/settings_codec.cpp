@@ -287,6 +287,10 @@ std::vector<State> decodeStates(const Json& states, Validation& v, const std::st
     }
     State st;
     st.name = stringMember(s, "name", it.key());
+    // States are known by name (actions' from/to, a record's status): two with one name would
+    // make one of them unreachable, and the next save would drop it.
+    for (const State& other : out)
+      if (other.name == st.name) v.fail(k + ".name", "duplicate_name", {st.name});
     st.index = static_cast<int>(pos);
     auto idx = s.find("index");
     int64_t n = 0;
