@@ -5,52 +5,23 @@
 // Needs dist/ringi-engine.{js,wasm} (npm test builds it first; engine.test.mjs reports it missing).
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, appendFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { KintoneRestAPIClient, KintoneRestAPIError } from '@kintone/rest-api-client';
 import { frameRecord } from '../../web/src/engine/storage/file.js';
-import { raw } from './helpers/serve-process.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(root, 'bin', 'ringi.mjs');
-const WORKSPACE = path.join(root, 'tests', 'fixtures', 'serve-workspace.json');
-const dist = process.env.RINGI_DIST || path.join(root, 'dist');
-const ready = existsSync(path.join(dist, 'ringi-engine.wasm')) || existsSync(path.join(root, 'build-wasm', 'ringi-engine.wasm'));
-const skip = !ready && 'dist/ringi-engine.wasm missing (run `npm run build`)';
+import { raw, killAll, startServer as startServerProcess, WORKSPACE, skipWithoutEngine as skip } from './helpers/serve-process.mjs';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'ringi-serve-'));
 const logFile = path.join(dataDir, 'changes.log');
-/** @type {Set<import('node:child_process').ChildProcess>} */
-const procs = new Set();
 after(() => {
-  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  killAll();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Spawn the server; resolves when it printed its URL. */
-function startServer(extra = []) {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--workspace', WORKSPACE, '--data', dataDir, '--timeout', '3', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.add(proc);
-  let out = '';
-  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = /Ringi listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (m && !proc.__ready) {
-        proc.__ready = true;
-        const port = Number(m[1]);
-        resolve({ proc, port, baseUrl: `http://localhost:${port}`, exited, output: () => out });
-      }
-    });
-    proc.stderr.on('data', (d) => { out += d; });
-    exited.then((e) => { if (!proc.__ready) reject(new Error(`server exited ${JSON.stringify(e)}:\n${out}`)); });
-  });
-}
+/** The server on this file's data folder (helpers/serve-process.mjs); resolves when it listens. */
+const startServer = (extra = []) => startServerProcess(['--workspace', WORKSPACE, '--data', dataDir, '--timeout', '3', ...extra]);
 
 const client = (baseUrl, auth = { username: 'sato', password: 'x' }) => new KintoneRestAPIClient({ baseUrl, auth });
 const basic = (login) => Buffer.from(`${login}:whatever`).toString('base64');
