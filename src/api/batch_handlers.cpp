@@ -1,7 +1,9 @@
 // The batch approval API (seed 000 + ours). The acting user is `user_id` (resolved by Service).
-// Task id lists come as the JSON body (an array; {"task_ids": [...]} is accepted too) and arrive
-// here as params["task_ids"]; any other key than task_ids and user_id is refused (CB_VA01).
-// Limits: 1..200 ids, each a string; errors are CB_VA01 keyed `task_ids` / `task_ids[3]`.
+// _check and _submit take the seed's id array as the body (it arrives as params["task_ids"]) or
+// an object {task_ids, action, comment, assignee} (_submit also {retry_of}); any other key is
+// refused (CB_VA01). Limits: 1..200 ids, each a string; errors are CB_VA01 keyed `task_ids` /
+// `task_ids[3]` / `action` / `assignee`.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "api/handler_util.h"
@@ -15,15 +17,15 @@ namespace ringi::api::handlers {
 using namespace ringi::domain;
 
 namespace {
-std::vector<std::string> taskIds(const Json& params) {
-  Validation v;
-  Params p(v, params);
-  // Nothing is ignored: a key this API does not take (an "action" the caller meant to choose, a
-  // typo) is refused, or the tasks would be approved as if it were not there.
-  for (auto it = params.begin(); it != params.end(); ++it)
-    if (it.key() != "task_ids" && it.key() != "user_id") v.fail(it.key(), "unknown_key");
-  std::vector<std::string> ids;
-  const Json* arr = p.get("task_ids");
+constexpr size_t kMaxCommentChars = 65535;  // a record comment's limit (comment_handlers.cpp)
+
+size_t codePoints(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+void readTaskIds(Validation& v, const Json* arr, std::vector<std::string>* ids) {
   if (!arr)
     v.fail("task_ids", "required");
   else if (!arr->is_array())
@@ -43,10 +45,94 @@ std::vector<std::string> taskIds(const Json& params) {
       else if (x.get_ref<const std::string&>().size() > 256)
         v.fail(k, "size_between", {"1", "256"});
       else
-        ids.push_back(x.get<std::string>());
+        ids->push_back(x.get<std::string>());
     }
-  v.check();
+}
+
+// What _check and _submit were asked: the tasks and what to do to each.
+struct BatchRequest {
+  std::vector<std::string> ids;
+  BatchOrder order;
+  std::string retryOf;
+};
+
+// The failures of the caller's finished batch `number` whose tasks are still open.
+std::vector<std::string> stillOpenFailures(Ctx& ctx, Validation& v, const Batch& b) {
+  std::vector<std::string> ids;
+  if (!b.finished()) {
+    v.fail("retry_of", "batch_not_finished", {b.number});
+    return ids;
+  }
+  for (const auto& f : b.failures) {
+    const Task* t = ctx.engine.findTask(f.taskId);
+    if (t && t->state == TaskState::open &&
+        std::find(ids.begin(), ids.end(), f.taskId) == ids.end())
+      ids.push_back(f.taskId);
+  }
+  if (ids.empty()) v.fail("retry_of", "retry_nothing_open");
   return ids;
+}
+
+// Parses and checks the request against the engine: every key known and of its type, the action
+// in the app of every task named, the assignee one of the choices wherever the next status asks
+// for one. Any problem: CB_VA01 naming the key, before anything runs.
+BatchRequest batchRequest(Ctx& ctx, const Json& params, bool submit) {
+  Validation v;
+  Params p(v, params);
+  // Nothing is ignored: a key this API does not take (a typo of "action") is refused, or the
+  // tasks would be approved as if it were not there.
+  if (submit)
+    refuseUnknownKeys(v, params,
+                      {"task_ids", "action", "comment", "assignee", "retry_of", "user_id"});
+  else
+    refuseUnknownKeys(v, params, {"task_ids", "action", "comment", "assignee", "user_id"});
+  BatchRequest req;
+  auto action = p.string("action", false);
+  auto comment = p.string("comment", false);
+  auto assignee = p.string("assignee", false);
+  auto retryOf = submit ? p.string("retry_of", false) : std::nullopt;
+  if (action && action->empty()) v.fail("action", "required");
+  if (comment && codePoints(*comment) > kMaxCommentChars)
+    v.fail("comment", "size_between", {"0", std::to_string(kMaxCommentChars)});
+  if (assignee && !ctx.engine.directory().findUser(*assignee))
+    v.fail("assignee", "unknown_user", {*assignee});
+  if (retryOf) {
+    if (p.get("task_ids")) v.fail("task_ids", "retry_with_task_ids");
+    v.check();
+    const Batch& first = ctx.engine.batch(ctx.user, *retryOf);  // RINGI_BA01 if not theirs
+    req.ids = stillOpenFailures(ctx, v, first);
+    req.order = first.order;
+    req.retryOf = first.number;
+  } else {
+    readTaskIds(v, p.get("task_ids"), &req.ids);
+  }
+  if (action) req.order.action = *action;
+  if (comment) req.order.comment = *comment;
+  if (assignee) req.order.assignee = *assignee;
+  v.check();
+
+  if (!req.order.action.empty()) {
+    for (const auto& id : req.ids) {
+      const Task* t = ctx.engine.findTask(id);
+      const App* a = t ? ctx.engine.findApp(t->app) : nullptr;
+      if (!a) continue;  // the check answers for ids that name no task
+      bool known = false;
+      for (const Action& x : a->process.actions) known = known || x.name == req.order.action;
+      if (!known) {
+        v.fail("action", "unknown_action", {req.order.action, std::to_string(a->id)});
+        break;
+      }
+    }
+  }
+  if (req.order.assignee)
+    for (const auto& r : ctx.engine.check(ctx.user, req.ids, req.order))
+      if (!r.choices.empty() &&
+          std::find(r.choices.begin(), r.choices.end(), *req.order.assignee) == r.choices.end()) {
+        v.fail("assignee", "not_a_candidate", {*req.order.assignee, r.taskId});
+        break;
+      }
+  v.check();
+  return req;
 }
 
 std::string batchNumber(const Json& params) {
@@ -66,36 +152,55 @@ void requireTaskApps(Ctx& ctx, const std::vector<std::string>& ids) {
 }  // namespace
 
 void batchCheck(Ctx& ctx, const Json& params, Json& out) {
-  auto ids = taskIds(params);
-  requireTaskApps(ctx, ids);
+  BatchRequest req = batchRequest(ctx, params, false);
+  requireTaskApps(ctx, req.ids);
   out = Json::array();
-  for (const auto& r : ctx.engine.check(ctx.user, ids)) {
+  for (const auto& r : ctx.engine.check(ctx.user, req.ids, req.order)) {
+    Json item;
     if (r.supported()) {
-      out.push_back(Json{{"supported", true}, {"task_id", r.taskId}});
+      item = Json{{"supported", true}, {"task_id", r.taskId}};
     } else {
-      out.push_back(Json{{"supported", false},
-                         {"reason", reasonText(r.reason, ctx.locale)},
-                         {"reason_code", reasonCode(r.reason)},
-                         {"task_id", r.taskId}});
+      item = Json{{"supported", false},
+                  {"reason", reasonText(r.reason, ctx.locale)},
+                  {"reason_code", reasonCode(r.reason)},
+                  {"task_id", r.taskId}};
     }
+    if (!r.choices.empty()) item["assignees"] = r.choices;  // the next status's choices
+    out.push_back(std::move(item));
   }
 }
 
 void batchSubmit(Ctx& ctx, const Json& params, Json& out) {
-  auto ids = taskIds(params);
-  requireTaskApps(ctx, ids);
-  out = Json{{"batch_number", ctx.engine.submit(ctx.user, ids)}};
+  BatchRequest req = batchRequest(ctx, params, true);
+  requireTaskApps(ctx, req.ids);
+  out = Json{{"batch_number",
+              ctx.engine.submit(ctx.user, req.ids, std::move(req.order), std::move(req.retryOf))}};
+}
+
+// The caller's batches, newest first: {"batches": [summary...], "total_count"}.
+void batchList(Ctx& ctx, const Json& params, Json& out) {
+  Validation v;
+  Params p(v, params);
+  refuseUnknownKeys(v, params, {"user_id", "limit", "offset"});
+  const int64_t limit = p.integer("limit", false, 1, 100).value_or(100);
+  const int64_t offset = p.integer("offset", false, 0).value_or(0);
+  v.check();
+  auto all = ctx.engine.batchesOf(ctx.user);
+  Json list = Json::array();
+  for (int64_t i = offset; i < static_cast<int64_t>(all.size()) && i < offset + limit; ++i)
+    list.push_back(codec::encodeBatchSummary(*all[static_cast<size_t>(i)]));
+  out = Json{{"batches", std::move(list)}, {"total_count", all.size()}};
 }
 
 void batchProgress(Ctx& ctx, const Json& params, Json& out) {
   std::string n = batchNumber(params);
-  out = codec::encodeProgress(ctx.engine.batch(ctx.user, n), ctx.locale);
+  out = codec::encodeProgress(ctx.engine, ctx.engine.batch(ctx.user, n), ctx.locale);
 }
 
 void batchCancel(Ctx& ctx, const Json& params, Json& out) {
   std::string n = batchNumber(params);
   ctx.engine.cancel(ctx.user, n);
-  out = codec::encodeProgress(ctx.engine.batch(ctx.user, n), ctx.locale);
+  out = codec::encodeProgress(ctx.engine, ctx.engine.batch(ctx.user, n), ctx.locale);
 }
 
 void batchTasks(Ctx& ctx, const Json& params, Json& out) {

@@ -1,8 +1,10 @@
 // Small helpers shared by the *_handlers.cpp files.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 
+#include "api/params.h"
 #include "api/router.h"
 #include "domain/error.h"
 
@@ -30,6 +32,18 @@ inline domain::Error rekey(const domain::Error& e, const std::string& prefix) {
     fs.push_back(std::move(f));
   }
   return domain::Error(e.code(), e.args(), std::move(fs));
+}
+
+// Nothing a request sends is ignored: a key the API does not take is refused (CB_VA01
+// unknown_key), or the caller would believe it had an effect.
+inline void refuseUnknownKeys(Validation& v, const Json& params,
+                              std::initializer_list<const char*> known,
+                              const std::string& prefix = "") {
+  for (auto it = params.begin(); it != params.end(); ++it) {
+    bool ok = false;
+    for (const char* k : known) ok = ok || it.key() == k;
+    if (!ok) v.fail(prefix + it.key(), "unknown_key");
+  }
 }
 
 inline std::optional<int64_t> noCheck(std::optional<int64_t> revision) {

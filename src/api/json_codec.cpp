@@ -278,21 +278,69 @@ FieldValues decodeValues(const Json& record, Validation& v, const std::string& k
 }
 
 // ---- batches ---------------------------------------------------------------------------------
-Json encodeProgress(const Batch& b, Locale locale) {
+std::string recordTitle(const Engine& engine, int64_t app, int64_t id) {
+  const App* a = engine.findApp(app);
+  const Record* r = a ? engine.findRecord(app, id) : nullptr;
+  if (!r) return "";
+  const FieldDef* f = a->findFieldOfType(FieldType::SINGLE_LINE_TEXT);
+  if (!f) return "";
+  auto v = r->values.find(f->code);
+  return v == r->values.end() ? "" : v->second.text;
+}
+
+namespace {
+Json timeOrNull(int64_t ms) { return ms ? Json(isoTime(ms)) : Json(nullptr); }
+Json orNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+}  // namespace
+
+Json encodeBatchSummary(const Batch& b) {
+  return Json{{"batch_number", b.number},
+              {"action", orNull(b.order.action)},
+              {"total", b.taskIds.size()},
+              {"processed", b.processed},
+              {"succeeded", b.succeeded},
+              {"failed", b.failures.size()},
+              {"state", batchStateName(b.state)},
+              {"retry_of", orNull(b.retryOf)},
+              {"created_at", timeOrNull(b.createdAt)},
+              {"started_at", timeOrNull(b.startedAt)},
+              {"finished_at", timeOrNull(b.finishedAt)}};
+}
+
+Json encodeProgress(const Engine& engine, const Batch& b, Locale locale) {
   Json failed = Json::array();
   Json failures = Json::array();
   for (const auto& f : b.failures) {
     failed.push_back(f.taskId);
-    failures.push_back(Json{{"task_id", f.taskId},
-                            {"reason_code", reasonCode(f.reason)},
-                            {"reason", reasonText(f.reason, locale)}});
+    Json item{{"task_id", f.taskId},
+              {"reason_code", reasonCode(f.reason)},
+              {"reason", reasonText(f.reason, locale)},
+              {"app", nullptr},
+              {"record_id", nullptr},
+              {"title", nullptr}};
+    if (f.app) {
+      item["app"] = std::to_string(f.app);
+      item["record_id"] = std::to_string(f.record);
+      item["title"] = recordTitle(engine, f.app, f.record);
+    }
+    failures.push_back(std::move(item));
   }
-  auto ts = [](int64_t ms) { return ms ? Json(isoTime(ms)) : Json(nullptr); };
-  return Json{{"batch_number", b.number},         {"total", b.taskIds.size()},
-              {"processed", b.processed},         {"failed_tasks", std::move(failed)},
-              {"state", batchStateName(b.state)}, {"succeeded", b.succeeded},
-              {"failures", std::move(failures)},  {"created_at", ts(b.createdAt)},
-              {"started_at", ts(b.startedAt)},    {"finished_at", ts(b.finishedAt)}};
+  // Seed 000's four fields first, as the seed lists them; ours after.
+  Json out{{"batch_number", b.number},
+           {"total", b.taskIds.size()},
+           {"processed", b.processed},
+           {"failed_tasks", std::move(failed)},
+           {"state", batchStateName(b.state)},
+           {"succeeded", b.succeeded},
+           {"failures", std::move(failures)},
+           {"created_at", timeOrNull(b.createdAt)},
+           {"started_at", timeOrNull(b.startedAt)},
+           {"finished_at", timeOrNull(b.finishedAt)},
+           {"action", orNull(b.order.action)},
+           {"comment", orNull(b.order.comment)},
+           {"assignee", b.order.assignee ? Json(*b.order.assignee) : Json(nullptr)},
+           {"retry_of", orNull(b.retryOf)}};
+  return out;
 }
 
 }  // namespace ringi::api::codec

@@ -9,6 +9,7 @@
 #include "api/json/json.h"
 #include "api/params.h"
 #include "domain/directory.h"
+#include "domain/engine.h"
 #include "domain/types.h"
 
 namespace ringi::api::codec {
@@ -32,6 +33,11 @@ Json encodeValue(const domain::App& app, const std::string& code, const domain::
 std::string systemFieldCode(const domain::App& app, domain::FieldType t);
 
 // ---- batches ---------------------------------------------------------------------------------
-Json encodeProgress(const domain::Batch& b, domain::Locale locale);
+// A batch's progress (seed 000's fields plus ours), its failures with their records.
+Json encodeProgress(const domain::Engine& engine, const domain::Batch& b, domain::Locale locale);
+// One line of the batch list: counts and state, no task ids.
+Json encodeBatchSummary(const domain::Batch& b);
+// A record's title: its first single-line text field's value ("" when none, or no record).
+std::string recordTitle(const domain::Engine& engine, int64_t app, int64_t id);
 
 }  // namespace ringi::api::codec

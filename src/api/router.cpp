@@ -172,6 +172,7 @@ struct Route {
   Handler handler;
 };
 constexpr Route kRoutes[] = {
+    {"batch/_batches", "GET", handlers::batchList},
     {"batch/_cancel", "POST", handlers::batchCancel},
     {"batch/_check", "POST", handlers::batchCheck},
     {"batch/_history", "GET", handlers::batchHistory},
@@ -196,6 +197,9 @@ constexpr Route kRoutes[] = {
     {"k/record", "POST", handlers::addRecord},
     {"k/record", "PUT", handlers::updateRecord},
     {"k/record/assignees", "PUT", handlers::updateAssignees},
+    {"k/record/comment", "DELETE", handlers::deleteComment},
+    {"k/record/comment", "POST", handlers::addComment},
+    {"k/record/comments", "GET", handlers::getComments},
     {"k/record/status", "PUT", handlers::updateStatus},
     {"k/records", "DELETE", handlers::deleteRecords},
     {"k/records", "GET", handlers::getRecords},

@@ -45,7 +45,7 @@ TaskState parseTaskState(const std::string& s) {
   return s == "closed" ? TaskState::closed : s == "deleted" ? TaskState::deleted : TaskState::open;
 }
 CheckReason parseReason(const std::string& s) {
-  for (int i = 0; i <= static_cast<int>(CheckReason::engine_failure); ++i)
+  for (int i = 0; i <= static_cast<int>(kLastCheckReason); ++i)
     if (s == reasonCode(static_cast<CheckReason>(i))) return static_cast<CheckReason>(i);
   return CheckReason::task_not_found;
 }
@@ -126,13 +126,18 @@ struct RowDecoder {
       b.number = text(j, "batch_number");
       b.user = text(j, "user");
       b.taskIds = strings(j, "task_ids");
+      b.order.action = text(j, "action");
+      b.order.comment = text(j, "comment");
+      if (sub(j, "assignee").is_string()) b.order.assignee = text(j, "assignee");
+      b.retryOf = text(j, "retry_of");
       b.processed = static_cast<size_t>(num(j, "processed"));
       b.succeeded = static_cast<size_t>(num(j, "succeeded"));
       const Json& f = sub(j, "failures");
       if (f.is_array())
         for (const auto& x : f)
           if (x.is_object())
-            b.failures.push_back({text(x, "task_id"), parseReason(text(x, "reason_code"))});
+            b.failures.push_back({text(x, "task_id"), parseReason(text(x, "reason_code")),
+                                  num(x, "app"), num(x, "record")});
       b.state = parseBatchState(text(j, "state"));
       b.createdAt = num(j, "createdAt");
       b.startedAt = num(j, "startedAt");
@@ -296,6 +301,51 @@ void ownTasks(std::deque<Task>* tasks, size_t firstTask, int64_t app, int64_t re
   }
 }
 
+bool readMentions(JsonReader& r, std::vector<Mention>* mentions) {
+  r.beginArray();
+  while (r.nextElement()) {
+    if (r.peek() != Kind::object) return r.fail();
+    Mention& m = mentions->emplace_back();
+    std::string type;
+    r.beginObject();
+    for (std::string_view k; r.nextKey(&k);) {
+      if (keyIs(k, "code"))
+        r.readString(&m.code);
+      else if (keyIs(k, "type")) {
+        if (r.readString(&type) && !codec::parseEntityType(type, &m.type)) return r.fail();
+      } else
+        r.skipValue();
+    }
+  }
+  return r.ok();
+}
+
+bool readComments(JsonReader& r, std::vector<Comment>* comments) {
+  comments->clear();
+  r.beginArray();
+  while (r.nextElement()) {
+    if (r.peek() != Kind::object) return r.fail();
+    Comment& c = comments->emplace_back();
+    r.beginObject();
+    for (std::string_view k; r.nextKey(&k);) {
+      if (keyIs(k, "id"))
+        readNum(r, &c.id, 0);
+      else if (keyIs(k, "text"))
+        r.readString(&c.text);
+      else if (keyIs(k, "creator"))
+        r.readString(&c.creator);
+      else if (keyIs(k, "createdAt"))
+        readNum(r, &c.createdAt, 0);
+      else if (keyIs(k, "mentions")) {
+        c.mentions.clear();
+        if (!readMentions(r, &c.mentions)) return false;
+      } else
+        r.skipValue();
+    }
+  }
+  return r.ok();
+}
+
 // A record's row; the tasks in it go to the end of `tasks`, with the record's app and id.
 bool readRecord(JsonReader& r, Record* rec, std::deque<Task>* tasks) {
   const size_t firstTask = tasks->size();
@@ -329,9 +379,17 @@ bool readRecord(JsonReader& r, Record* rec, std::deque<Task>* tasks) {
       readHistory(r, &rec->history);
     else if (keyIs(k, "tasks")) {
       if (!readRowTasks(r, tasks, firstTask)) return false;
+    } else if (keyIs(k, "lastCommentId"))
+      readNum(r, &rec->lastCommentId, 0);
+    else if (keyIs(k, "comments")) {
+      if (!readComments(r, &rec->comments)) return false;
     } else
       r.skipValue();
   }
+  // A comment id past the counter would be given again: a row no commit wrote.
+  if (rec->lastCommentId < 0) return r.fail();
+  for (const Comment& c : rec->comments)
+    if (c.id < 1 || c.id > rec->lastCommentId) return r.fail();
   ownTasks(tasks, firstTask, rec->app, rec->id);
   return r.ok();
 }

@@ -88,7 +88,22 @@ void writeRecordRow(JsonWriter& w, const Record& r, const std::vector<const Task
   writeEntries(w, r.history, static_cast<size_t>(r.archived), r.history.size());
   w.literalKey("tasks").beginArray();
   for (const Task* t : tasks) writeTask(w, *t, false);
-  w.endArray().endObject();
+  w.endArray();
+  if (r.lastCommentId) {  // most records have none: their rows stay as they were
+    w.literalKey("lastCommentId").value(r.lastCommentId).literalKey("comments").beginArray();
+    for (const Comment& c : r.comments) {
+      w.beginObject().literalKey("id").value(c.id).literalKey("text").value(c.text);
+      w.literalKey("creator").value(c.creator).literalKey("createdAt").value(c.createdAt);
+      w.literalKey("mentions").beginArray();
+      for (const Mention& m : c.mentions) {
+        w.beginObject().literalKey("code").value(m.code);
+        w.literalKey("type").value(codec::entityTypeName(m.type)).endObject();
+      }
+      w.endArray().endObject();
+    }
+    w.endArray();
+  }
+  w.endObject();
 }
 
 void writeTaskRow(JsonWriter& w, const Task& t) { writeTask(w, t, true); }
@@ -110,12 +125,20 @@ void writeHistoryRow(JsonWriter& w, const Engine& engine, const Record& r, int64
 void writeBatchRow(JsonWriter& w, const Batch& b) {
   w.beginObject().literalKey("batch_number").value(b.number).literalKey("user").value(b.user);
   w.literalKey("task_ids").value(b.taskIds);
+  w.literalKey("action").value(b.order.action).literalKey("comment").value(b.order.comment);
+  w.literalKey("assignee");
+  if (b.order.assignee)
+    w.value(*b.order.assignee);
+  else
+    w.null();
+  w.literalKey("retry_of").value(b.retryOf);
   w.literalKey("processed").value(static_cast<uint64_t>(b.processed));
   w.literalKey("succeeded").value(static_cast<uint64_t>(b.succeeded));
   w.literalKey("failures").beginArray();
   for (const auto& f : b.failures) {
     w.beginObject().literalKey("task_id").value(f.taskId);
-    w.literalKey("reason_code").value(reasonCode(f.reason)).endObject();
+    w.literalKey("reason_code").value(reasonCode(f.reason));
+    w.literalKey("app").value(f.app).literalKey("record").value(f.record).endObject();
   }
   w.endArray().literalKey("state").value(batchStateName(b.state));
   w.literalKey("createdAt").value(b.createdAt);

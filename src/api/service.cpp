@@ -392,7 +392,7 @@ Response Service::Impl::batchStep(std::size_t maxTasks, bool failNext) noexcept 
     if (number) {
       if (const domain::Batch* b = engine.findBatch(*number)) {
         locale = engine.localeOf(b->user);
-        r.body = toText(codec::encodeProgress(*b, locale), ascii);
+        r.body = toText(codec::encodeProgress(engine, *b, locale), ascii);
         return r;
       }
     }

@@ -172,7 +172,6 @@ std::vector<FieldDef> decodeProperties(const Json& props, Validation& v, const s
 }
 
 // ---- process settings ------------------------------------------------------------------------
-namespace {
 const char* entityTypeName(EntityType t) {
   switch (t) {
     case EntityType::USER:
@@ -196,6 +195,7 @@ bool parseEntityType(const std::string& s, EntityType* t) {
     if (s == entityTypeName(e)) return *t = e, true;
   return false;
 }
+namespace {
 const char* assigneeTypeName(AssigneeType t) {
   return t == AssigneeType::ANY ? "ANY" : t == AssigneeType::ALL ? "ALL" : "ONE";
 }

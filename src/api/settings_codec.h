@@ -33,6 +33,8 @@ std::vector<domain::FieldDef> decodeProperties(const Json& props, Validation& v,
                                                const std::string& key);
 
 // ---- process settings ------------------------------------------------------------------------
+const char* entityTypeName(domain::EntityType t);  // "USER", "GROUP", ...
+bool parseEntityType(const std::string& s, domain::EntityType* t);
 Json encodeEntity(const domain::Entity& e);
 Json encodeProcess(const domain::ProcessSettings& p);  // {enable, states, actions}
 // Decodes `states` (object keyed by name) / `actions` (array), kintone request conventions.

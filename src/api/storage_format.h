@@ -28,7 +28,9 @@
 //                            "updatedAt", "historyFrom": N, "history": [the entries from
 //                            historyFrom on: {"at", "status", "action", "actor", "assignees"}],
 //                            "tasks": [the tasks of those entries: task rows without "app" and
-//                            "record"]}
+//                            "record"], and once the record has had a comment, "lastCommentId": N,
+//                            "comments": [{"id", "text", "creator", "createdAt", "mentions":
+//                            [{"code", "type"}]}]}
 //                           A row without historyFrom (written before it) holds every entry.
 //   history        ["app","record","from"]
 //                           {"app", "record", "from", "entries": [8 entries: from .. from+7],
@@ -41,9 +43,11 @@
 //                            "state": "open"|"closed"|"deleted", "openedAt", "closedAt",
 //                            "closedBy"}: only tasks whose record is gone (state "deleted")
 //   batches        "batch_number"
-//                           {"batch_number", "user", "task_ids": [...], "processed",
-//                            "succeeded", "failures": [{"task_id", "reason_code"}],
-//                            "state", "createdAt", "startedAt", "finishedAt"}
+//                           {"batch_number", "user", "task_ids": [...], "action", "comment",
+//                            "assignee": code|null, "retry_of", "processed", "succeeded",
+//                            "failures": [{"task_id", "reason_code", "app", "record"}],
+//                            "state", "createdAt", "startedAt", "finishedAt"} (rows written
+//                            before actions existed lack the four order keys: approve, no comment)
 //   meta           "key"    {"key": "engine", "nextAppId": N}
 //
 // Numbers are JSON numbers; times are epoch milliseconds. Service::restore takes exactly the

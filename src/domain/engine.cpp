@@ -146,6 +146,7 @@ void Engine::rollbackTo(UndoLog& log, size_t savepoint) {
               image.before.history.resize(image.historySize);
               if (image.lastEntry) image.before.history.back() = std::move(*image.lastEntry);
               if (!image.withValues) image.before.values = std::move(current->values);
+              if (!image.withComments) image.before.comments = std::move(current->comments);
             }
             s_->setRecord(image.key, std::move(image.before));
           } else if constexpr (std::is_same_v<T, UndoLog::TaskImage>) {
@@ -240,16 +241,20 @@ Record& Engine::touchRecord(int64_t app, int64_t id, Touch what) {
   if (!r) throw Error("GAIA_RE01", {std::to_string(id)});
   if (undo_) {
     const bool withValues = what == Touch::all;
+    const bool withComments = what != Touch::process;
     std::vector<StatusChange> history;
     history.swap(r->history);
     FieldValues values;
     if (!withValues) std::swap(values, r->values);
+    std::vector<Comment> comments;
+    if (!withComments) std::swap(comments, r->comments);
     // Copied straight into its place in the log: a Record is large, and moving it in cost two
     // moves.
     undo_->entries.emplace_back(std::in_place_type<UndoLog::RecordTouch>, RecordKey{app, id}, *r,
-                                history, withValues);
+                                history, withValues, withComments);
     r->history.swap(history);
     if (!withValues) std::swap(r->values, values);
+    if (!withComments) std::swap(r->comments, comments);
   }
   return *r;
 }

@@ -155,6 +155,13 @@ class Engine {
   int64_t setAssignees(const std::string& user, int64_t app, int64_t id,
                        const std::vector<std::string>& assignees, std::optional<int64_t> revision);
 
+  // ---- record comments (kintone's record comments API) --------------------------------------
+  // Adds a comment by `user`; the mentions' codes go in front of the text. Returns its id.
+  int64_t addComment(const std::string& user, int64_t app, int64_t record, const std::string& text,
+                     std::vector<Mention> mentions);
+  // Only the comment's author may delete it (CB_NO02); an unknown id is RINGI_CM01.
+  void deleteComment(const std::string& user, int64_t app, int64_t record, int64_t comment);
+
   // ---- tasks and batch approvals -----------------------------------------------------------
   const Task* findTask(const std::string& id) const;
   std::vector<OpenTask> openTasks(const std::string& user, std::optional<int64_t> app) const;
@@ -164,9 +171,13 @@ class Engine {
   std::vector<const Task*> tasksOf(int64_t app, int64_t record, int64_t fromEntry,
                                    int64_t toEntry) const;
 
-  std::vector<CheckResult> check(const std::string& user,
-                                 const std::vector<std::string>& taskIds) const;
-  std::string submit(const std::string& user, const std::vector<std::string>& taskIds);
+  // Whether each id may run `order` now (request order; a repeated id is duplicate_task).
+  std::vector<CheckResult> check(const std::string& user, const std::vector<std::string>& taskIds,
+                                 const BatchOrder& order = {}) const;
+  // Stores a batch to run later (runChunk); `retryOf` links it to the batch it retries.
+  std::string submit(const std::string& user, const std::vector<std::string>& taskIds,
+                     BatchOrder order = {}, std::string retryOf = {});
+  std::vector<const Batch*> batchesOf(const std::string& user) const;  // newest first
   const Batch* findBatch(const std::string& number) const;
   const Batch& batch(const std::string& user, const std::string& number) const;  // RINGI_BA01
   void cancel(const std::string& user, const std::string& number);
@@ -187,7 +198,8 @@ class Engine {
   // Touch::process when only the process fields change (status, assignees, revision, modifier,
   // updated time, history): the undo image then leaves the field values out (one copy less per
   // status change).
-  enum class Touch { all, process };
+  // Touch::comments when only the comments change. The image of each leaves out what it keeps.
+  enum class Touch { all, process, comments };
   Record& touchRecord(int64_t app, int64_t id, Touch what = Touch::all);
   void putRecord(Record r);
   void eraseRecord(int64_t app, int64_t id);
@@ -214,10 +226,11 @@ class Engine {
                    const std::string& actor, std::vector<std::string> assignees);
   void closeOpenTasks(const Record& record, const std::string& actor, const std::string* onlyFor);
   void openTasksFor(const Record& record);
-  CheckResult checkTask(const std::string& user, const std::string& taskId,
+  CheckResult checkTask(const std::string& user, const std::string& taskId, const BatchOrder& order,
                         std::optional<std::string>* assignee, const Action** action) const;
 
   Batch nextBatchRunning(int64_t at) const;
+  BatchFailure failureOf(const std::string& taskId, CheckReason reason) const;
   static void finishIfDone(Batch& b, int64_t at);
   static void reserveArchived(Record& r);
   void restoreArchived(std::vector<HistoryChunk>& chunks);

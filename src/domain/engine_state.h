@@ -148,19 +148,25 @@ struct Engine::UndoLog {
   };
   // A touched record's image without its history, which only grows (or has its last entry's
   // assignees edited): copying it on every change would make long-lived records slow.
-  // Touch::process leaves the values out too: they are the record's own on rollback.
+  // Touch::process leaves the values and comments out too, Touch::comments the values: what
+  // the touch does not change is the record's own on rollback.
   struct RecordTouch {
-    // `image` with its history moved out into `history` (and its values too when !values).
+    // `image` with its history moved out into `history` (values and comments left out as said).
     RecordTouch(RecordKey k, const Record& image, const std::vector<StatusChange>& history,
-                bool values)
-        : key(k), before(image), historySize(history.size()), withValues(values) {
+                bool values, bool comments)
+        : key(k),
+          before(image),
+          historySize(history.size()),
+          withValues(values),
+          withComments(comments) {
       if (!history.empty()) lastEntry = history.back();
     }
     RecordKey key;
-    Record before;  // history left empty, values too when !withValues
+    Record before;  // history left empty, values / comments too when not with them
     size_t historySize;
     std::optional<StatusChange> lastEntry;
     bool withValues;
+    bool withComments;
   };
   // Constructed in its place in the log (emplace_back), from the task as it is: no Task moves.
   struct TaskImage {

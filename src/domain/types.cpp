@@ -85,6 +85,8 @@ const char* reasonCode(CheckReason r) {
       return "cancelled";
     case CheckReason::engine_failure:
       return "engine_failure";
+    case CheckReason::action_not_available:
+      return "action_not_available";
   }
   return "unknown";
 }

@@ -180,6 +180,21 @@ struct StatusChange {
   std::vector<std::string> assignees;
 };
 
+// A record comment (kintone's record comments API). `text` holds the mentions' codes in front of
+// what the author wrote, as kintone stores it.
+struct Mention {
+  EntityType type = EntityType::USER;  // USER, GROUP or ORGANIZATION
+  std::string code;
+};
+
+struct Comment {
+  int64_t id = 0;  // per record, from 1, never reused
+  std::string text;
+  std::string creator;  // user code
+  int64_t createdAt = 0;
+  std::vector<Mention> mentions;
+};
+
 struct Record {
   int64_t app = 0;
   int64_t id = 0;
@@ -198,6 +213,8 @@ struct Record {
   // whole history again. Always a multiple of kHistoryChunk below history.size(); it grows as the
   // record enters statuses (Engine::enterStatus). 0 for records stored before chunks existed.
   int64_t archived = 0;
+  std::vector<Comment> comments;  // oldest first
+  int64_t lastCommentId = 0;      // the highest id ever given (deleted ids are not reused)
 };
 
 constexpr int64_t kHistoryChunk = 8;
@@ -243,14 +260,18 @@ enum class CheckReason {
   assignee_required,
   condition_not_met,
   duplicate_task,
-  cancelled,       // a batch that was cancelled before the task ran
-  engine_failure,  // running the task ended the engine (a trap, out of memory): not applied
+  cancelled,             // a batch that was cancelled before the task ran
+  engine_failure,        // running the task ended the engine (a trap, out of memory): not applied
+  action_not_available,  // the chosen action does not start from the record's current status
 };
+constexpr CheckReason kLastCheckReason = CheckReason::action_not_available;
 const char* reasonCode(CheckReason r);  // the stable snake_case name, e.g. "task_closed"
 
 struct CheckResult {
   std::string taskId;
   CheckReason reason = CheckReason::supported;
+  // When the action's next status takes one assignee chosen from several users: those users.
+  std::vector<std::string> choices;
   bool supported() const { return reason == CheckReason::supported; }
 };
 
@@ -260,12 +281,24 @@ const char* batchStateName(BatchState s);
 struct BatchFailure {
   std::string taskId;
   CheckReason reason = CheckReason::task_not_found;
+  int64_t app = 0;  // the task's app and record; 0 when the id names no task
+  int64_t record = 0;
+};
+
+// What a batch does to each of its tasks. An empty action is the approve action (the app's batch
+// settings name it per status, else the status's only PRIMARY action).
+struct BatchOrder {
+  std::string action;
+  std::string comment;                  // posted on every record the batch changes; empty: none
+  std::optional<std::string> assignee;  // the next assignee where the next status needs a choice
 };
 
 struct Batch {
   std::string number;  // 32 lowercase hex characters
   std::string user;
   std::vector<std::string> taskIds;
+  BatchOrder order;
+  std::string retryOf;   // the batch whose failures this one retries; empty: none
   size_t processed = 0;  // includes failures; taskIds[0 .. processed) have run
   size_t succeeded = 0;
   std::vector<BatchFailure> failures;

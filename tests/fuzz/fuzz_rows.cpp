@@ -41,6 +41,24 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
       {"body", ids}}.dump());
   svc.runChunk(1);
   save(svc.snapshotRows());
+  // The workbench's rows: a batch with an action, a comment and an assignee; record comments.
+  ringi::api::Service bench;
+  bench.engine().seedIds(1);
+  bench.load(ringi::fuzz::fixture("workbench_workspace.json"));
+  tasks = nlohmann::json::parse(
+      bench.handleJson(R"({"user":"sato","method":"GET","path":"/batch_approvals/_tasks"})").body);
+  ids = nlohmann::json::array();
+  for (const auto& t : tasks["tasks"]) ids.push_back(t["task_id"]);
+  bench.handleJson(
+      nlohmann::json{{"user", "sato"},
+                     {"method", "POST"},
+                     {"path", "/batch_approvals/_submit"},
+                     {"body", {{"task_ids", ids}, {"assignee", "tanaka"}, {"comment", "OK"}}}}
+          .dump());
+  bench.runChunk(2);
+  bench.handleJson(
+      R"({"user":"li","method":"POST","path":"/k/v1/record/comment.json","body":{"app":1,"record":3,"comment":{"text":"見てください","mentions":[{"code":"sato","type":"USER"},{"code":"directors","type":"GROUP"}]}}})");
+  save(bench.snapshotRows());
   return 0;
 }
 

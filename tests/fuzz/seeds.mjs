@@ -30,6 +30,12 @@ const REQUESTS = [
   ['POST', '/batch_approvals/_check?user_id=sato', J(['0123456789abcdef0123456789abcdef'])],
   ['POST', '/batch_approvals/_submit', J({ task_ids: ['0123456789abcdef0123456789abcdef'] })],
   ['GET', '/batch_approvals/_submit?batch_number=0123456789abcdef0123456789abcdef', ''],
+  ['POST', '/batch_approvals/_submit', J({ task_ids: ['0123456789abcdef0123456789abcdef'], action: '承認する', comment: 'OK', assignee: 'sato' })],
+  ['POST', '/batch_approvals/_submit', J({ retry_of: '0123456789abcdef0123456789abcdef' })],
+  ['GET', '/batch_approvals/_batches?limit=10&offset=0', ''],
+  ['POST', '/k/v1/record/comment.json', J({ app: 1, record: 1, comment: { text: 'x', mentions: [{ code: 'sato', type: 'USER' }] } })],
+  ['GET', '/k/v1/record/comments.json?app=1&record=1&order=asc&offset=0&limit=10', ''],
+  ['DELETE', '/k/v1/record/comment.json', J({ app: 1, record: 1, comment: 1 })],
 ];
 
 const write = (harness, name, text) => {
@@ -40,6 +46,7 @@ REQUESTS.forEach(([m, p, b], i) => write('fuzz_request', `r${i}`, `${m}\n${p}\n$
 const doc = ([m, p, b], user = 'sato') => J({ user, method: m, path: p, ...(b ? { body: JSON.parse(b) } : {}) });
 REQUESTS.forEach((r, i) => write('fuzz_sequence', `one${i}`, doc(r)));
 write('fuzz_sequence', 'batch', [doc(REQUESTS[13]), doc(['POST', '/batch_approvals/_submit', J([])]), 'RUN', doc(REQUESTS[1])].join('\n'));
+write('fuzz_sequence', 'comments', [doc(REQUESTS[20]), doc(REQUESTS[20], 'li'), doc(REQUESTS[21]), doc(REQUESTS[22], 'li'), doc(REQUESTS[22])].join('\n'));
 write('fuzz_sequence', 'token', [J({ user: 'sato', method: 'GET', path: '/k/v1/record.json?app=1&id=1', apiToken: { 1: ['view'] } }), doc(REQUESTS[2], 'li')].join('\n'));
 for (const f of readdirSync(fixtures).filter((n) => n.endsWith('.json'))) write('fuzz_json', f, readFileSync(path.join(fixtures, f)));
 REQUESTS.filter((r) => r[2]).forEach((r, i) => write('fuzz_json', `body${i}`, r[2]));

@@ -162,19 +162,26 @@ TEST_F(IdentityTest, TheRequestDocumentRefusesWhatItDoesNotKnow) {
 }
 
 // Found while trying issue 23's example: {"task_ids": [...], "action": "差し戻す"} approved the
-// record, as the unknown "action" was ignored. Every key but task_ids and user_id is refused.
+// record, as the unknown "action" was ignored. A key the API does not take is refused, and an
+// action the app does not have is too.
 TEST_F(IdentityTest, TheBatchApiRefusesKeysItDoesNotTake) {
   const auto ids = openTaskIds("sato");
   const std::string before = svc.exportWorkspace();
   for (const char* op : {"_check", "_submit"}) {
     auto c = call("sato", "POST", std::string("/batch_approvals/") + op,
-                  json{{"task_ids", ids}, {"action", "差し戻す"}});
+                  json{{"task_ids", ids}, {"actoin", "承認する"}});
     expectError(c, 400, "CB_VA01");
-    EXPECT_EQ(messagesOf(c, "action"),
+    EXPECT_EQ(messagesOf(c, "actoin"),
               std::vector<std::string>{"このキーはリクエストで使用できません。"})
         << c.body.dump();
+    c = call("sato", "POST", std::string("/batch_approvals/") + op,
+             json{{"task_ids", ids}, {"action", "差し戻す"}});
+    expectError(c, 400, "CB_VA01");
+    EXPECT_EQ(messagesOf(c, "action"),
+              std::vector<std::string>{"アクション「差し戻す」はアプリ1のプロセスにありません。"})
+        << c.body.dump();
     expectError(
-        call("sato", "POST", std::string("/batch_approvals/") + op + "?comment=x", json(ids)), 400,
+        call("sato", "POST", std::string("/batch_approvals/") + op + "?colour=x", json(ids)), 400,
         "CB_VA01");
   }
   EXPECT_FALSE(svc.hasPendingBatches());

@@ -233,3 +233,45 @@ TEST(Batch, ACounterPastItsTasksEndsTheBatchInsteadOfRunningForever) {
 }
 
 }  // namespace
+
+namespace {
+
+// A batch's comment is posted in the same transaction as each record's status change: a commit
+// storage could not keep takes both back, and a failed task posts nothing.
+TEST(Batch, ACommentGoesWithItsStatusChangeOrNotAtAll) {
+  BatchFixture f;
+  int64_t a = f.pending(), b = f.pending("smith", "500000");
+  std::string number = f.engine.submit("sato", {f.openTaskOf("sato", a), f.openTaskOf("sato", b)},
+                                       BatchOrder{"差し戻す", "再提出", {}});
+  f.engine.confirmLast();
+  ASSERT_TRUE(f.engine.runChunk(10));
+  EXPECT_EQ(f.engine.record("x", 1, a).status, "未処理");
+  EXPECT_EQ(f.engine.record("x", 1, b).status, "未処理");  // 差し戻す has no condition
+  ASSERT_EQ(f.engine.record("x", 1, a).comments.size(), 1u);
+  EXPECT_EQ(f.engine.record("x", 1, a).comments[0].text, "再提出");
+  EXPECT_EQ(f.engine.record("x", 1, a).comments[0].creator, "sato");
+
+  ChangeSet undone = f.engine.revertLast();  // storage failed to keep the chunk
+  EXPECT_FALSE(undone.records.empty());
+  EXPECT_EQ(f.engine.record("x", 1, a).status, "承認待ち");
+  EXPECT_TRUE(f.engine.record("x", 1, a).comments.empty());
+  EXPECT_EQ(f.engine.record("x", 1, a).lastCommentId, 0);
+  EXPECT_EQ(f.engine.batch("sato", number).processed, 0u);
+
+  // Approving one of 500,000 fails the condition (金額 < 100000): no status change, no comment.
+  int64_t c = f.pending("smith", "500000");
+  number = f.engine.submit("sato", {f.openTaskOf("sato", c)}, BatchOrder{"", "承認", {}});
+  f.runAll();
+  EXPECT_EQ(f.engine.batch("sato", number).failures.at(0).reason, CheckReason::condition_not_met);
+  EXPECT_EQ(f.engine.batch("sato", number).failures.at(0).record, c);
+  EXPECT_TRUE(f.engine.record("x", 1, c).comments.empty());
+}
+
+TEST(Batch, AnActionNotFromTheStatusIsNotAvailable) {
+  BatchFixture f;
+  int64_t a = f.pending();
+  auto r = f.engine.check("sato", {f.openTaskOf("sato", a)}, BatchOrder{"確認する", "", {}});
+  EXPECT_EQ(r.at(0).reason, CheckReason::action_not_available);
+}
+
+}  // namespace
