@@ -210,12 +210,47 @@ void batchTasks(Ctx& ctx, const Json& params, Json& out) {
   v.check();
   if (app) appOf(ctx, *app, TokenRight::view);
   Json tasks = Json::array();
-  for (const auto& ot : ctx.engine.openTasks(ctx.user, app))
+  for (const auto& ot : ctx.engine.openTasks(ctx.user, app)) {
+    Json actions = Json::array();  // what the action bar may offer for this task
+    for (const auto& sa : ctx.engine.statusActions(ctx.user, ot.task->app, ot.task->record))
+      if (std::find(actions.begin(), actions.end(), sa.action->name) == actions.end())
+        actions.push_back(sa.action->name);
     tasks.push_back(Json{{"task_id", ot.task->id()},
                          {"app", std::to_string(ot.task->app)},
                          {"record_id", std::to_string(ot.task->record)},
-                         {"status", ot.task->status}});
+                         {"status", ot.task->status},
+                         {"actions", std::move(actions)}});
+  }
   out = Json{{"tasks", std::move(tasks)}};
+}
+
+// The actions the caller may run on a record now, in the shape of kintone's
+// kintone.app.record.getStatusActions(): [{name, nextStatus: {name, type, assignees}}].
+void batchActions(Ctx& ctx, const Json& params, Json& out) {
+  Validation v;
+  Params p(v, params);
+  refuseUnknownKeys(v, params, {"user_id", "app", "id"});
+  auto app = p.integer("app", true, 1);
+  auto id = p.integer("id", true, 1);
+  v.check();
+  appOf(ctx, *app, TokenRight::view);
+  const Directory& dir = ctx.engine.directory();
+  Json actions = Json::array();
+  for (const auto& sa : ctx.engine.statusActions(ctx.user, *app, *id)) {
+    Json assignees = Json::array();
+    for (const auto& code : sa.assignees) {
+      const User* u = dir.findUser(code);
+      assignees.push_back(Json{{"code", code}, {"name", u ? u->name : code}});
+    }
+    const char* type = sa.next->assigneeType == AssigneeType::ANY   ? "ANY"
+                       : sa.next->assigneeType == AssigneeType::ALL ? "ALL"
+                                                                    : "ONE";
+    actions.push_back(
+        Json{{"name", sa.action->name},
+             {"nextStatus",
+              {{"name", sa.next->name}, {"type", type}, {"assignees", std::move(assignees)}}}});
+  }
+  out = Json{{"actions", std::move(actions)}};
 }
 
 // A record's status history, as kintone.app.record.getStatusHistory() reports it: newest first,

@@ -172,6 +172,7 @@ struct Route {
   Handler handler;
 };
 constexpr Route kRoutes[] = {
+    {"batch/_actions", "GET", handlers::batchActions},
     {"batch/_batches", "GET", handlers::batchList},
     {"batch/_cancel", "POST", handlers::batchCancel},
     {"batch/_check", "POST", handlers::batchCheck},

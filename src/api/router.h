@@ -89,6 +89,7 @@ void addComment(Ctx&, const Json&, Json&);
 void getComments(Ctx&, const Json&, Json&);
 void deleteComment(Ctx&, const Json&, Json&);
 void batchList(Ctx&, const Json&, Json&);
+void batchActions(Ctx&, const Json&, Json&);
 void batchCheck(Ctx&, const Json&, Json&);
 void batchSubmit(Ctx&, const Json&, Json&);
 void batchProgress(Ctx&, const Json&, Json&);

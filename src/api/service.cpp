@@ -158,7 +158,7 @@ struct Service::Impl {
   // `parsedBody`, when given, is req.body already parsed (handleJson has it as a value).
   Response dispatch(const Request& req, Locale* locale, Json* parsedBody = nullptr) {
     const std::string& method = req.method;
-    *locale = engine.localeOf(req.user);
+    *locale = req.locale ? *req.locale : engine.localeOf(req.user);
     // kintone's list, exactly (the facade rejects other spellings the same way)
     if (method != "GET" && method != "POST" && method != "PUT" && method != "DELETE")
       throw domain::invalidInput("method", "enum");
@@ -180,7 +180,7 @@ struct Service::Impl {
     std::string user = req.user;
     if (pp.api.rfind("batch/", 0) == 0) user = batchActor(req, params);
     if (!engine.directory().findUser(user)) throw domain::Error("CB_AU01");
-    *locale = engine.localeOf(user);
+    *locale = req.locale ? *req.locale : engine.localeOf(user);
 
     bool hasBody = parsedBody || req.body.find_first_not_of(" \t\r\n") != std::string::npos;
     if (hasBody) {
@@ -243,8 +243,16 @@ Response Service::handleJson(std::string_view requestJson) noexcept {
     };
     for (auto it = j.begin(); it != j.end(); ++it) {
       const std::string& k = it.key();
-      if (k != "user" && k != "method" && k != "path" && k != "body" && k != "apiToken")
+      if (k != "user" && k != "method" && k != "path" && k != "body" && k != "apiToken" &&
+          k != "locale")
         throw domain::invalidInput(k, "unknown_key");
+    }
+    std::string language;
+    field("locale", language);
+    if (!language.empty()) {
+      domain::Locale l;
+      if (!parseLocale(language, &l)) throw domain::invalidInput("locale", "enum");
+      req.locale = l;
     }
     field("user", req.user);
     field("method", req.method);
@@ -392,7 +400,9 @@ Response Service::Impl::batchStep(std::size_t maxTasks, bool failNext) noexcept 
     if (number) {
       if (const domain::Batch* b = engine.findBatch(*number)) {
         locale = engine.localeOf(b->user);
-        r.body = toText(codec::encodeProgress(engine, *b, locale), ascii);
+        Json progress = codec::encodeProgress(engine, *b, locale);
+        progress["user"] = b->user;  // whose it is: a page shows only its own user's batches
+        r.body = toText(progress, ascii);
         return r;
       }
     }

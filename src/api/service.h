@@ -24,6 +24,9 @@ struct Request {
   std::string body;    // JSON text; empty means {}
   // Set when the caller authenticated with API tokens: what they let it do, per app.
   std::optional<TokenGrant> apiToken;
+  // The language of the answer's messages; unset: the acting user's locale (kintone's rule). A
+  // page whose UI is set to a language asks for that one.
+  std::optional<domain::Locale> locale;
 };
 
 struct Response {

@@ -59,6 +59,14 @@ struct StatusRequest {
   std::optional<int64_t> revision;  // nullopt or -1: no check
 };
 
+// An action `user` may run on a record now (kintone.app.record.getStatusActions()): its next
+// status and, when that status takes one assignee from several, the users to choose from.
+struct StatusAction {
+  const Action* action;
+  const State* next;
+  std::vector<std::string> assignees;  // the next status's candidates
+};
+
 struct OpenTask {
   const Task* task;
   const Record* record;
@@ -151,6 +159,8 @@ class Engine {
 
   // Executes a process-management action; returns the new revision (+2).
   int64_t changeStatus(const std::string& user, int64_t app, const StatusRequest& req);
+  // The actions `user` may run on the record now, in the app's order.
+  std::vector<StatusAction> statusActions(const std::string& user, int64_t app, int64_t id) const;
   // Replaces the assignees (app administrators only in kintone; here any user); revision +1.
   int64_t setAssignees(const std::string& user, int64_t app, int64_t id,
                        const std::vector<std::string>& assignees, std::optional<int64_t> revision);

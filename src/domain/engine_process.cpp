@@ -198,6 +198,28 @@ int64_t Engine::changeStatus(const std::string& user, int64_t appId, const Statu
   return revision;
 }
 
+std::vector<StatusAction> Engine::statusActions(const std::string& user, int64_t appId,
+                                                int64_t id) const {
+  std::vector<StatusAction> out;
+  const App& a = app(appId);
+  const Record* r = s_->findRecord(appId, id);
+  if (!r) throw Error("GAIA_RE01", {std::to_string(id)});
+  if (!a.process.enable) return out;
+  const bool isAssignee = r->assignees.empty() || contains(r->assignees, user);
+  for (const Action& action : a.process.actions) {
+    if (action.from != r->status || !conditionHolds(a, action, *r, user)) continue;
+    bool allowed = isAssignee;
+    if (!allowed && action.type == ActionType::SECONDARY)
+      allowed = contains(resolveEntities(action.executableUser, *r), user);
+    const State* next = a.process.findState(action.to);
+    if (!allowed || !next) continue;
+    StatusAction sa{&action, next, {}};
+    if (next->assigneeType == AssigneeType::ONE) sa.assignees = resolveEntities(next->entities, *r);
+    out.push_back(std::move(sa));
+  }
+  return out;
+}
+
 int64_t Engine::setAssignees(const std::string& user, int64_t appId, int64_t id,
                              const std::vector<std::string>& requested,
                              std::optional<int64_t> revision) {

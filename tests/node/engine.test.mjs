@@ -219,3 +219,24 @@ test('wasmUrl: the engine\'s .wasm from another URL; a missing one is RINGI_EN01
     createKintone({ user: 'sato', worker: false, storage: 'memory', database: 'n-wasm-missing', wasmUrl: new URL('no-such-engine.wasm', distUrl) }),
     (e) => e.code === 'RINGI_EN01' && typeof e.message === 'string');
 });
+
+// The UI language (createKintone({language}) / ringi.setLanguage) decides the engine's messages
+// for this page; without it, kintone's rule: the acting user's locale.
+test('language: the page\'s language drives the engine\'s messages and getLoginUser().language', { skip: !ready && 'dist/ missing' }, async () => {
+  const createKintone = await load();
+  const k = await createKintone({ user: 'sato', worker: false, storage: 'memory', database: 'n-language', language: 'en' });
+  await k.ringi.load(JSON.parse(readFileSync(new URL('../fixtures/workbench_workspace.json', import.meta.url), 'utf8')));
+  const message = () => k.api('/k/v1/record', 'GET', { app: 1, id: 99 }).then(() => null, (e) => e.message);
+  assert.equal(await message(), 'The specified record (ID: 99) is not found.');
+  assert.equal(k.getLoginUser().language, 'en');
+  const { tasks } = await k.api('/batch_approvals/_tasks', 'GET', {});
+  const [check] = await k.api('/batch_approvals/_check', 'POST', [tasks[0].task_id]);
+  assert.equal(check.reason, 'The next status requires choosing an assignee.');
+  assert.equal(k.ringi.setLanguage('zh'), 'zh');
+  assert.equal(await message(), '指定的记录（ID: 99）不存在。');
+  assert.equal(k.getLoginUser().language, 'zh');
+  k.ringi.setLanguage(null);  // back to sato's own locale
+  assert.equal(await message(), '指定したレコード（id: 99）が見つかりません。');
+  assert.equal(k.ringi.language, 'ja');
+  await k.ringi.close();
+});

@@ -3,6 +3,11 @@
 export interface CreateKintoneOptions {
   /** Login code of the acting user (kintone.getLoginUser()). */
   user?: string;
+  /**
+   * The UI language: every message the engine returns to this page (errors, batch reasons) and
+   * getLoginUser().language follow it. Unset: the acting user's locale, as on kintone.
+   */
+  language?: 'en' | 'ja' | 'zh';
   /** 'indexeddb' (browser default) or 'memory' (Node default). */
   storage?: 'indexeddb' | 'memory';
   /** IndexedDB database name (default 'ringi'). */
@@ -84,7 +89,19 @@ export interface BatchProgress {
   failed_tasks: string[];
   state: 'queued' | 'running' | 'completed' | 'partially_completed' | 'cancelled';
   succeeded: number;
-  failures: { task_id: string; reason_code: string; reason?: string }[];
+  /** Each failure with its record (null when the id named no task); `title` is the record's. */
+  failures: { task_id: string; reason_code: string; reason?: string; app: string | null; record_id: string | null; title: string | null }[];
+  /** The action run (null: the approve action), the comment posted and the next assignee chosen. */
+  action: string | null;
+  comment: string | null;
+  assignee: string | null;
+  /** The batch whose failures this one retries. */
+  retry_of: string | null;
+  created_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  /** In 'progress' events: the submitter (a page shows only its own user's). */
+  user?: string;
   [key: string]: unknown;
 }
 
@@ -113,6 +130,10 @@ export interface RingiSurface {
   /** Act as another user; resolves with the new login user. */
   setUser(code: string): Promise<LoginUser>;
   readonly user: string;
+  /** Change the UI language (see CreateKintoneOptions.language); null goes back to the user's locale. */
+  setLanguage(language: 'en' | 'ja' | 'zh' | null): string | null;
+  /** The language messages come in now. */
+  readonly language: 'en' | 'ja' | 'zh';
   readonly transport: 'worker' | 'inprocess';
   on<K extends keyof RingiEvents>(type: K, fn: (payload: RingiEvents[K]) => void): RingiSurface;
   off<K extends keyof RingiEvents>(type: K, fn: (payload: RingiEvents[K]) => void): RingiSurface;

@@ -37,7 +37,7 @@ export async function createKintone(opts = {}) {
     transport.terminate();
     throw e;
   }
-  const kintone = createFacade(client, { user: opts.user, baseUrl: opts.baseUrl, guestSpaceId: opts.guestSpaceId });
+  const kintone = createFacade(client, { user: opts.user, language: opts.language, baseUrl: opts.baseUrl, guestSpaceId: opts.guestSpaceId });
   const { users, ...about } = opened;
   /** @type {any} */ (kintone.ringi).opened = Object.freeze(about);
   // The open reply carries the login user's directory entry (no second round trip for it).

@@ -48,7 +48,7 @@ class ApiTest : public ::testing::Test {
 
   Call call(const std::string& user, const std::string& method, const std::string& path,
             const std::string& body = "") {
-    return send(api::Request{user, method, path, body, std::nullopt});
+    return send(api::Request{user, method, path, body, std::nullopt, std::nullopt});
   }
   Call send(const api::Request& req) {
     auto r = svc.handle(req);

@@ -39,7 +39,7 @@ class HistoryRowsTest : public ApiTest {
       const char* action = r->status == "承認待ち" ? "差し戻す" : "申請する";
       auto resp = s.handle(api::Request{"sato", "PUT", "/k/v1/record/status.json",
                                         json{{"app", 1}, {"id", 1}, {"action", action}}.dump(),
-                                        std::nullopt});
+                                        std::nullopt, std::nullopt});
       EXPECT_EQ(resp.status, 200) << resp.body;
       ++clock;
       out.push_back(resp.changes);

@@ -23,7 +23,8 @@ constexpr unsigned kAdd = static_cast<unsigned>(api::TokenRight::add);
 struct IdentityTest : ApiTest {
   Call asToken(const api::TokenGrant& g, const std::string& method, const std::string& path,
                const json& body = json()) {
-    return send(api::Request{"Administrator", method, path, body.is_null() ? "" : body.dump(), g});
+    return send(api::Request{"Administrator", method, path, body.is_null() ? "" : body.dump(), g,
+                             std::nullopt});
   }
   std::string workspace() const override {
     json ws = json::parse(ApiTest::workspace());

@@ -208,8 +208,9 @@ TEST_F(WorkbenchTest, BatchesAreListedNewestFirstForTheirSubmitterOnly) {
   submit({{"task_ids", ids}, {"action", "却下する"}, {"comment", "予算超過"}});
   api::Service fresh;
   ASSERT_EQ(fresh.restore(svc.snapshotRows()).status, 200);
-  auto a = svc.handle({"sato", "GET", "/batch_approvals/_batches", "", std::nullopt});
-  auto b = fresh.handle({"sato", "GET", "/batch_approvals/_batches", "", std::nullopt});
+  auto a = svc.handle({"sato", "GET", "/batch_approvals/_batches", "", std::nullopt, std::nullopt});
+  auto b =
+      fresh.handle({"sato", "GET", "/batch_approvals/_batches", "", std::nullopt, std::nullopt});
   EXPECT_EQ(a.body, b.body);
   EXPECT_NE(b.body.find("却下する"), std::string::npos);
 }
@@ -271,8 +272,8 @@ TEST_F(WorkbenchTest, RecordCommentsFollowKintone) {
   api::Service fresh;
   ASSERT_EQ(fresh.restore(svc.snapshotRows()).status, 200);
   const std::string path = "/k/v1/record/comments.json?app=1&record=2&order=asc&offset=3";
-  EXPECT_EQ(fresh.handle({"sato", "GET", path, "", std::nullopt}).body,
-            svc.handle({"sato", "GET", path, "", std::nullopt}).body);
+  EXPECT_EQ(fresh.handle({"sato", "GET", path, "", std::nullopt, std::nullopt}).body,
+            svc.handle({"sato", "GET", path, "", std::nullopt, std::nullopt}).body);
   EXPECT_EQ(fresh.snapshotRows(), svc.snapshotRows());
 }
 
@@ -327,6 +328,60 @@ TEST_F(WorkbenchTest, BadCommentsAreRefusedAndChangeNothing) {
                  json{{"app", 1}, {"record", 1}, {"comment", {{"text", kanji}}}})
                 .status,
             200);
+}
+
+}  // namespace ringi::apitest
+
+namespace ringi::apitest {
+
+TEST_F(WorkbenchTest, TasksAndActionsSayWhatTheCallerMayDo) {
+  auto tasks = call("sato", "GET", "/batch_approvals/_tasks").body["tasks"];
+  ASSERT_EQ(tasks.size(), 3u);
+  EXPECT_EQ(tasks[0]["actions"], json({"承認する", "差し戻す", "却下する"}));
+  auto a = call("sato", "GET", "/batch_approvals/_actions?app=1&id=1");
+  ASSERT_EQ(a.status, 200) << a.body.dump();
+  ASSERT_EQ(a.body["actions"].size(), 3u);
+  const json directors =
+      json::parse(R"([{"code":"tanaka","name":"田中"},{"code":"suzuki","name":"鈴木"}])");
+  EXPECT_EQ(a.body["actions"][0]["name"], "承認する");
+  EXPECT_EQ(a.body["actions"][0]["nextStatus"]["name"], "部長承認待ち");
+  EXPECT_EQ(a.body["actions"][0]["nextStatus"]["type"], "ONE");
+  EXPECT_EQ(a.body["actions"][0]["nextStatus"]["assignees"], directors);
+  // 差し戻す goes back to the creator's 下書き: one candidate, li
+  EXPECT_EQ(a.body["actions"][1]["nextStatus"]["assignees"],
+            json::parse(R"([{"code":"li","name":"李"}])"));
+  // li is no assignee of record 1: nothing to run
+  EXPECT_EQ(call("li", "GET", "/batch_approvals/_actions?app=1&id=1").body["actions"],
+            json::array());
+  expectError(call("sato", "GET", "/batch_approvals/_actions?app=1&id=99"), 404, "GAIA_RE01");
+  expectError(call("sato", "GET", "/batch_approvals/_actions?app=1"), 400, "CB_VA01");
+  expectError(call("sato", "GET", "/batch_approvals/_actions?app=1&id=1&x=1"), 400, "CB_VA01");
+}
+
+// The page's UI language decides the answer's language; without one, the user's locale does.
+TEST_F(WorkbenchTest, ARequestedLocaleOverridesTheUsersOwn) {
+  auto answer = [&](const std::string& locale) {
+    std::string doc = R"({"user":"sato","method":"GET","path":"/k/v1/record.json?app=1&id=99")";
+    if (!locale.empty()) doc += R"(,"locale":")" + locale + "\"";
+    return json::parse(svc.handleJson(doc + "}").body)["message"].get<std::string>();
+  };
+  EXPECT_EQ(answer(""), "指定したレコード（id: 99）が見つかりません。");
+  EXPECT_EQ(answer("en"), "The specified record (ID: 99) is not found.");
+  EXPECT_EQ(answer("zh"), "指定的记录（ID: 99）不存在。");
+  auto bad =
+      svc.handleJson(R"({"user":"sato","method":"GET","path":"/k/v1/apps.json","locale":"fr"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("locale"), std::string::npos);
+  // batch reasons follow it too
+  auto ids = openTaskIds("sato");
+  auto c = json::parse(svc.handleJson(json{{"user", "sato"},
+                                           {"method", "POST"},
+                                           {"path", "/batch_approvals/_check"},
+                                           {"body", ids},
+                                           {"locale", "en"}}
+                                          .dump())
+                           .body);
+  EXPECT_EQ(c[0]["reason"], "The next status requires choosing an assignee.");
 }
 
 }  // namespace ringi::apitest

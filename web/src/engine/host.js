@@ -187,6 +187,7 @@ export class Host {
         /** @type {any} */
         const req = { user: payload.user ?? '', method: payload.method, path: payload.path, body: payload.body ?? {} };
         if (payload.apiToken !== undefined) req.apiToken = payload.apiToken;  // the HTTP layer's grant
+        if (payload.language) req.locale = normalizeLocale(payload.language);  // the page's UI language
         let text;
         try {
           text = JSON.stringify(req);

@@ -106,10 +106,14 @@ function makeToken() {
 
 /**
  * @param {import('./client.js').Client} client
- * @param {{user?: string, baseUrl?: string, guestSpaceId?: string|number|null}} [opts]
+ * @param {{user?: string, language?: string|null, baseUrl?: string, guestSpaceId?: string|number|null}} [opts]
  */
 export function createFacade(client, opts = {}) {
   let user = opts.user || '';
+  // The UI language, when the page sets one: every message the engine returns to this page, and
+  // getLoginUser().language, follow it. Unset: the acting user's locale (kintone's rule).
+  /** @type {string|null} */
+  let language = opts.language ? normalizeLocale(opts.language) : null;
   let running = 0;
   const token = makeToken();
   /** @type {any} */
@@ -121,14 +125,14 @@ export function createFacade(client, opts = {}) {
     const m = /\/k\/guest\/(\d+)\//.exec(globalThis.location?.pathname || '');
     return m ? m[1] : null;
   };
-  const locale = () => normalizeLocale(loginUser.language);
+  const locale = () => language ?? normalizeLocale(loginUser.language);
 
   /** @returns {Promise<any>} */
   function send(pathOrUrl, method, params) {
     const req = buildRequest(pathOrUrl, method, params);
     if ('error' in req) return Promise.reject(plain(makeError(/** @type {any} */ (req.error), locale(), req.errors)));
     running++;
-    return client.request('call', { user, method: req.method, path: req.path, body: req.body, locale: locale() })
+    return client.request('call', { user, method: req.method, path: req.path, body: req.body, locale: locale(), ...(language ? { language } : {}) })
       .then((r) => {
         if (r.status >= 400) throw r.body;
         return r.body;
@@ -217,6 +221,13 @@ export function createFacade(client, opts = {}) {
       return refreshLoginUser();
     },
     get user() { return user; },
+    /** The language of the engine's messages from now on (en, ja, zh); null: the user's locale. */
+    setLanguage(lang) {
+      language = lang ? normalizeLocale(lang) : null;
+      client.locale = locale();
+      return language;
+    },
+    get language() { return locale(); },
     get transport() { return client.transport.kind; },
     /** @param {'progress'|'changed'|'error'} type @param {(payload: any) => void} fn */
     on(type, fn) { client.on(type, fn); return ringi; },
@@ -230,7 +241,7 @@ export function createFacade(client, opts = {}) {
   const kintone = {
     api,
     getRequestToken: () => token,
-    getLoginUser: () => ({ ...loginUser }),
+    getLoginUser: () => ({ ...loginUser, language: locale() }),
     Promise: globalThis.Promise,
     ringi,
     /** globalThis.kintone = this */
