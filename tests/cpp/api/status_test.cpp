@@ -167,7 +167,8 @@ TEST_F(ApiTest, AsciiChangesAreTheSameRows) {
   ascii.engine().seedIds(42);
   ASSERT_EQ(ascii.load(workspace()).status, 200);
   const std::string body = json{{"app", 1}, {"id", 1}, {"action", "承認する"}}.dump();
-  const api::Request request{"sato", "PUT", "/k/v1/record/status.json", body, std::nullopt, std::nullopt};
+  const api::Request request{"sato", "PUT",        "/k/v1/record/status.json",
+                             body,   std::nullopt, std::nullopt};
   const auto utf8 = svc.handle(request);
   const auto asc = ascii.handle(request);
   ASSERT_EQ(utf8.status, 200) << utf8.body;
@@ -218,7 +219,8 @@ TEST_F(ApiTest, AsciiBodiesAreTheSameAnswers) {
   };
   size_t utf8Bytes = 0;
   for (const auto& sent : requests) {
-    const api::Request request{sent.user, sent.method, sent.path, sent.body, std::nullopt, std::nullopt};
+    const api::Request request{sent.user, sent.method,  sent.path,
+                               sent.body, std::nullopt, std::nullopt};
     const auto utf8 = svc.handle(request);
     const auto asc = ascii.handle(request);
     SCOPED_TRACE(request.path);
