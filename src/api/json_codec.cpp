@@ -325,6 +325,27 @@ Json encodeProgress(const Engine& engine, const Batch& b, Locale locale) {
     }
     failures.push_back(std::move(item));
   }
+  // Every task's outcome, in the batch's order: failures are recorded in the order the tasks ran,
+  // so one pass pairs them up.
+  Json items = Json::array();
+  size_t nextFailure = 0;
+  for (size_t i = 0; i < b.taskIds.size(); ++i) {
+    const std::string& id = b.taskIds[i];
+    const char* result = b.state == BatchState::cancelled ? "cancelled" : "pending";
+    if (i < b.processed) {
+      const bool failed = nextFailure < b.failures.size() && b.failures[nextFailure].taskId == id;
+      result = failed ? "failed" : "succeeded";
+      if (failed) ++nextFailure;
+    }
+    Json item{{"task_id", id}, {"result", result}, {"app", nullptr}, {"record_id", nullptr},
+              {"title", nullptr}};
+    if (const Task* t = engine.findTask(id)) {
+      item["app"] = std::to_string(t->app);
+      item["record_id"] = std::to_string(t->record);
+      item["title"] = recordTitle(engine, t->app, t->record);
+    }
+    items.push_back(std::move(item));
+  }
   // Seed 000's four fields first, as the seed lists them; ours after.
   Json out{{"batch_number", b.number},
            {"total", b.taskIds.size()},
@@ -339,7 +360,8 @@ Json encodeProgress(const Engine& engine, const Batch& b, Locale locale) {
            {"action", orNull(b.order.action)},
            {"comment", orNull(b.order.comment)},
            {"assignee", b.order.assignee ? Json(*b.order.assignee) : Json(nullptr)},
-           {"retry_of", orNull(b.retryOf)}};
+           {"retry_of", orNull(b.retryOf)},
+           {"items", std::move(items)}};
   return out;
 }
 

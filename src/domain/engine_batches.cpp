@@ -108,7 +108,9 @@ std::string Engine::submit(const std::string& user, const std::vector<std::strin
   b.taskIds = taskIds;
   b.order = std::move(order);
   b.retryOf = std::move(retryOf);
-  b.createdAt = now();
+  // Strictly after every earlier batch, also within one millisecond: batches run, and are
+  // listed, in the order they were submitted.
+  b.createdAt = std::max(now(), s_->latestBatchAt + 1);
   std::string number = b.number;
   putBatch(std::move(b));
   tx.commit();

@@ -40,6 +40,7 @@ struct Engine::Store {
   std::unordered_map<std::string, std::set<TaskSlot>> openTasksByUser;
   std::unordered_map<RecordKey, std::vector<TaskKey>, RecordKeyHash> tasksByRecord;
   std::set<std::pair<int64_t, std::string>> pendingBatches;  // (createdAt, number)
+  int64_t latestBatchAt = 0;  // the latest createdAt of any batch: the next one comes after it
 
   const std::vector<const Record*>& orderedRecords(int64_t app) const {
     static const std::vector<const Record*> none;
@@ -134,6 +135,7 @@ struct Engine::Store {
     }
     const Batch& b = batches.at(number);
     if (!b.finished()) pendingBatches.insert({b.createdAt, number});
+    latestBatchAt = std::max(latestBatchAt, b.createdAt);
   }
 };
 

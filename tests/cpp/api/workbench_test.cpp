@@ -157,6 +157,11 @@ TEST_F(WorkbenchTest, FailuresNameTheirRecordsAndRetryMakesALinkedBatch) {
   EXPECT_EQ(p["failures"][0]["title"], "出張 大阪");
   EXPECT_EQ(p["failures"][1]["title"], "展示会ブース");
   EXPECT_EQ(p["failures"][0]["reason_code"], "assignee_required");
+  // Every task's outcome, in the batch's order
+  ASSERT_EQ(p["items"].size(), 3u);
+  EXPECT_EQ(p["items"][2]["result"], "failed");
+  EXPECT_EQ(p["items"][2]["record_id"], "3");
+  EXPECT_EQ(p["items"][2]["title"], "ノートPC");
 
   // Another user cannot retry it, nor learn it exists.
   expectError(call("li", "POST", "/batch_approvals/_submit", json{{"retry_of", first}}), 404,
@@ -170,8 +175,10 @@ TEST_F(WorkbenchTest, FailuresNameTheirRecordsAndRetryMakesALinkedBatch) {
   auto c = call("sato", "POST", "/batch_approvals/_submit", json{{"retry_of", retry}});
   expectError(c, 400, "CB_VA01");
   EXPECT_FALSE(messagesOf(c, "retry_of").empty());
+  EXPECT_EQ(progress(retry)["items"][0]["result"], "pending");
   runAll();
   EXPECT_EQ(progress(retry)["state"], "completed");
+  for (const auto& item : progress(retry)["items"]) EXPECT_EQ(item["result"], "succeeded");
   EXPECT_EQ(comments(2)["comments"][0]["text"], "OK");
   // Nothing of the first batch is open any more.
   c = call("sato", "POST", "/batch_approvals/_submit", json{{"retry_of", first}});

@@ -275,3 +275,22 @@ TEST(Batch, AnActionNotFromTheStatusIsNotAvailable) {
 }
 
 }  // namespace
+
+namespace {
+
+// Found while listing batches: two submitted in one millisecond were ordered by their random
+// numbers, so they could run (and be listed) out of order.
+TEST(Batch, BatchesOfOneMillisecondRunInTheOrderTheyCameIn) {
+  BatchFixture f;
+  std::vector<std::string> numbers;
+  for (int i = 0; i < 20; ++i)
+    numbers.push_back(f.engine.submit("sato", {f.openTaskOf("sato", f.pending())}));
+  std::vector<std::string> ran;
+  while (auto n = f.engine.runChunk(1)) ran.push_back(*n);
+  EXPECT_EQ(ran, numbers);
+  auto listed = f.engine.batchesOf("sato");
+  ASSERT_EQ(listed.size(), 20u);
+  for (size_t i = 0; i < 20; ++i) EXPECT_EQ(listed[i]->number, numbers[19 - i]);
+}
+
+}  // namespace
