@@ -144,4 +144,52 @@ export const SCENARIOS = [
       assert.deepEqual(okBody(await api('GET', '/batch_approvals/_tasks?user_id=li')).tasks, []);
     },
   },
+  {
+    name: 'workbench: send back with a comment and approve with the next assignee; bad orders change nothing',
+    fixture: 'workbench_workspace.json',
+    user: 'sato',
+    async run(api) {
+      const { tasks } = okBody(await api('GET', '/batch_approvals/_tasks'));
+      const byRecord = Object.fromEntries(tasks.map((t) => [t.record_id, t.task_id]));
+      assert.deepEqual(tasks[0].actions, ['承認する', '差し戻す', '却下する']);
+      const revisions = async () => okBody(await api('GET', '/k/v1/records.json?app=1&query=order%20by%20%24id%20asc')).records.map((r) => r.$revision.value);
+      const before = await revisions();
+      // Each refused before anything runs: an unknown key, a wrong type, an action the app lacks,
+      // an assignee who is no choice of the next status.
+      for (const bad of [
+        { task_ids: [byRecord[1]], actoin: '差し戻す' },
+        { task_ids: [byRecord[1]], comment: ['x'] },
+        { task_ids: [byRecord[1]], action: 'Approve' },
+        { task_ids: [byRecord[1]], assignee: 'smith' },
+      ]) {
+        assertError(await api('POST', '/batch_approvals/_check', bad), 'CB_VA01');
+        assertError(await api('POST', '/batch_approvals/_submit', bad), 'CB_VA01');
+      }
+      assert.equal(okBody(await api('GET', '/batch_approvals/_batches')).total_count, 0);
+      assert.deepEqual(await revisions(), before);
+
+      const finished = async (bn) => {
+        for (let i = 0; i < 300; i++) {
+          const p = okBody(await api('GET', `/batch_approvals/_submit?batch_number=${bn}`));
+          if (p.state === 'completed' || p.state === 'partially_completed') return p;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        throw new Error(`batch ${bn} did not finish`);
+      };
+      const back = okBody(await api('POST', '/batch_approvals/_submit', { task_ids: [byRecord[1], byRecord[2]], action: '差し戻す', comment: '再提出してください' }));
+      assert.equal((await finished(back.batch_number)).succeeded, 2);
+      const check = okBody(await api('POST', '/batch_approvals/_check', [byRecord[3]]));
+      assert.deepEqual([check[0].reason_code, check[0].assignees], ['assignee_required', ['tanaka', 'suzuki']]);
+      const approve = okBody(await api('POST', '/batch_approvals/_submit', { task_ids: [byRecord[3]], assignee: 'tanaka' }));
+      const done = await finished(approve.batch_number);
+      assert.deepEqual(done.items.map((i) => [i.record_id, i.result]), [['3', 'succeeded']]);
+      for (const id of [1, 2]) {
+        const { comments } = okBody(await api('GET', `/k/v1/record/comments.json?app=1&record=${id}`));
+        assert.deepEqual(comments.map((c) => [c.text, c.creator.code]), [['再提出してください', 'sato']]);
+      }
+      const { record } = okBody(await api('GET', '/k/v1/record.json?app=1&id=3'));
+      assert.deepEqual([record.ステータス.value, record.作業者.value.map((u) => u.code)], ['部長承認待ち', ['tanaka']]);
+      assert.deepEqual(okBody(await api('GET', '/batch_approvals/_batches')).batches.map((b) => b.action), [null, '差し戻す']);
+    },
+  },
 ];

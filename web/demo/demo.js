@@ -1,283 +1,388 @@
 // @ts-check
-// Ringi demo: a person's open approval tasks, Check, Submit, live progress, failures, a record with
-// its status history. Everything goes through kintone.api (the engine runs in a Web Worker and
-// keeps its data in IndexedDB, so a reload shows everything as it was). Data is only ever put into
-// the page with textContent.
+// Ringi demo: an approver's workbench. The acting user's open tasks (paged, searched, sorted,
+// filtered), checked for the chosen action as soon as they load; an action bar that runs approve,
+// send back or reject on the selection with one comment and the next assignee; a batch log that
+// survives reloads; a record dialog with kintone's action buttons and the comments thread.
+// Everything goes through kintone.api: the engine runs in a Web Worker and keeps its data in
+// IndexedDB, and an app-shell Service Worker (app-shell-sw.js) lets a reload open offline. Data is
+// only ever put into the page with textContent.
 import { createKintone } from '../dist/ringi.js';
 import { makeDemoWorkspace } from './demo-workspace.js';
+import { asLang, words, translate } from './i18n.js';
+import { toRows, applyView, selectRange, sharedActions, sharedChoices } from './task-view.js';
+import { createRecordDialog } from './record-dialog.js';
+import { createBatchLog } from './batch-log.js';
 
-const DB = new URLSearchParams(location.search).get('db') || 'ringi-demo';
-const APP = 1;
+const PARAMS = new URLSearchParams(location.search);
+const DB = PARAMS.get('db') || 'ringi-demo';
+// Tasks per batch chunk: small, so a person can watch the progress bar move (the library's
+// default is one chunk per batch); ?chunk=1 slows a batch down further, to watch it or test it.
+const CHUNK = Math.max(1, Number(PARAMS.get('chunk')) || 20);
+const CHECK_CHUNK = 200;  // the most one _check or _submit takes
 
-const STRINGS = {
-  en: {
-    title: 'Ringi', appName: 'Expense report', language: 'Language', user: 'User', reset: 'Reset demo data',
-    refresh: 'Refresh', check: 'Check', selectSupported: 'Select all supported', submit: 'Approve selected',
-    record: 'Record', subject: 'Subject', amount: 'Amount', status: 'Status', noTasks: 'No open tasks.',
-    history: 'Status history', close: 'Close', loading: 'Loading the engine…', ready: 'Ready.',
-    tasks: (n) => `${n} open task(s)`, selected: (n) => `${n} selected`, supported: 'OK',
-    progress: (p) => `Batch ${p.batch_number.slice(0, 8)}: ${p.processed} / ${p.total} processed, ${p.failed_tasks.length} failed (${{ queued: 'queued', running: 'running', completed: 'completed', partially_completed: 'partially completed', cancelled: 'cancelled' }[p.state] ?? p.state})`,
-    failed: 'Failed', loaded: 'Demo data loaded.', by: 'by',
-  },
-  ja: {
-    title: '稟議', appName: '経費精算', language: '言語', user: 'ユーザー', reset: 'デモデータを初期化',
-    refresh: '再読み込み', check: 'チェック', selectSupported: '一括承認できるものを全選択', submit: '選択したものを承認',
-    record: 'レコード', subject: '件名', amount: '金額', status: 'ステータス', noTasks: '未処理のタスクはありません。',
-    history: 'ステータスの履歴', close: '閉じる', loading: 'エンジンを読み込んでいます…', ready: '準備完了。',
-    tasks: (n) => `未処理のタスク ${n} 件`, selected: (n) => `${n} 件選択`, supported: 'OK',
-    progress: (p) => `バッチ ${p.batch_number.slice(0, 8)}: ${p.total} 件中 ${p.processed} 件処理、失敗 ${p.failed_tasks.length} 件（${({ queued: '待機中', running: '処理中', completed: '完了', partially_completed: '一部失敗', cancelled: '取消済み' })[p.state] ?? p.state}）`,
-    failed: '失敗', loaded: 'デモデータを読み込みました。', by: '実行者',
-  },
-  zh: {
-    title: '审批', appName: '费用报销', language: '语言', user: '用户', reset: '重置演示数据',
-    refresh: '刷新', check: '校验', selectSupported: '全选可批量审批的任务', submit: '批量审批所选',
-    record: '记录', subject: '标题', amount: '金额', status: '状态', noTasks: '没有待办任务。',
-    history: '状态历史', close: '关闭', loading: '正在加载引擎…', ready: '就绪。',
-    tasks: (n) => `待办任务 ${n} 个`, selected: (n) => `已选 ${n} 个`, supported: '支持',
-    progress: (p) => `批次 ${p.batch_number.slice(0, 8)}：已处理 ${p.processed} / ${p.total}，失败 ${p.failed_tasks.length}（${({ queued: '排队中', running: '处理中', completed: '已完成', partially_completed: '部分失败', cancelled: '已取消' })[p.state] ?? p.state}）`,
-    failed: '失败', loaded: '已加载演示数据。', by: '操作人',
-  },
-};
-
-const $ = (sel) => /** @type {any} */ (document.querySelector(sel));
+const $ = (/** @type {string} */ sel) => /** @type {any} */ (document.querySelector(sel));
 const state = {
-  lang: localStorage.getItem('ringi-demo-lang') || 'en',
+  lang: asLang(localStorage.getItem('ringi-demo-lang')),
   user: localStorage.getItem('ringi-demo-user') || 'sato',
   /** @type {any[]} */ tasks: [],
-  /** @type {Map<string, any>} */ checks: new Map(),
-  /** @type {Map<number, any>} */ records: new Map(),
+  /** @type {import('./task-view.js').Row[]} */ rows: [],
+  /** @type {Map<string, any>} */ records: new Map(),
+  /** @type {Map<string, string>} user code → name */ names: new Map(),
+  /** @type {Map<string, string>} app id → name */ apps: new Map(),
+  /** @type {Map<string, any>} task id → _check answer for `action` */ checks: new Map(),
+  checkedFor: '',
   /** @type {Set<string>} */ selected: new Set(),
-  /** @type {Map<string, any>} */ batches: new Map(),
+  /** @type {string|null} */ anchor: null,
+  action: '',
+  view: { query: '', app: '', status: '', sort: 'newest', page: 1 },
 };
 /** @type {any} */
 let kintone;
+let w = words(state.lang);
+const t = (/** @type {string} */ key, /** @type {any[]} */ ...args) => w.t(key, ...args);
 
-const t = (key, ...args) => {
-  const v = STRINGS[state.lang][key] ?? STRINGS.en[key];
-  return typeof v === 'function' ? v(...args) : v;
-};
-
-function applyLanguage() {
-  document.documentElement.lang = state.lang;
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.getAttribute('data-i18n'));
-  $('#lang').value = state.lang;
-  renderTasks();
-  renderProgress();
-}
-
-function say(text, error = false) {
+function say(/** @type {string} */ text, error = false) {
   const el = $('#status-line');
   el.textContent = text;
   el.classList.toggle('error', error);
 }
-
-const errText = (e) => (e && e.message ? `${e.code}: ${e.message}` : String(e));
-
-async function fillUsers() {
-  const { users } = await kintone.api('/v1/users', 'GET', {});
-  const sel = $('#user');
-  sel.replaceChildren(...users.map((u) => {
-    const o = document.createElement('option');
-    o.value = u.code;
-    o.textContent = `${u.name} (${u.code})`;
-    return o;
-  }));
-  if (!users.some((u) => u.code === state.user) && users.length) state.user = users[0].code;
-  sel.value = state.user;
-}
-
-async function loadRecords() {
-  state.records.clear();
-  for (let offset = 0; ; offset += 500) {
-    const r = await kintone.api('/k/v1/records', 'GET', { app: APP, query: `order by $id asc limit 500 offset ${offset}` });
-    for (const rec of r.records) state.records.set(Number(rec.$id.value), rec);
-    if (r.records.length < 500) break;
-  }
-}
-
-async function refresh() {
-  const r = await kintone.api(`/batch_approvals/_tasks?user_id=${encodeURIComponent(state.user)}`, 'GET', { app: APP });
-  state.tasks = r.tasks;
-  const open = new Set(state.tasks.map((x) => x.task_id));
-  for (const id of [...state.selected]) if (!open.has(id)) state.selected.delete(id);
-  await loadRecords();
-  renderTasks();
-}
-
-function renderTasks() {
-  const tbody = $('#tasks tbody');
-  const rows = state.tasks.map((task) => {
-    const tr = document.createElement('tr');
-    tr.dataset.task = task.task_id;
-    const rec = state.records.get(Number(task.record_id));
-    const cb = document.createElement('input');
-    cb.type = 'checkbox';
-    cb.checked = state.selected.has(task.task_id);
-    cb.addEventListener('change', () => {
-      if (cb.checked) state.selected.add(task.task_id); else state.selected.delete(task.task_id);
-      updateCount();
-    });
-    const link = document.createElement('a');
-    link.className = 'record';
-    link.textContent = `#${task.record_id}`;
-    link.addEventListener('click', () => openRecord(Number(task.record_id)));
-    const check = state.checks.get(task.task_id);
-    const cells = [
-      cb, link,
-      rec?.件名?.value ?? '',
-      rec?.金額?.value ? Number(rec.金額.value).toLocaleString(state.lang) : '',
-      task.status,
-      check ? (check.supported ? t('supported') : check.reason || check.reason_code || '') : '',
-    ];
-    cells.forEach((c, i) => {
-      const td = document.createElement('td');
-      if (typeof c === 'string') td.textContent = c; else td.append(c);
-      if (i === 3) td.className = 'amount';
-      if (i === 5 && check) td.className = check.supported ? 'ok' : 'ng';
-      tr.append(td);
-    });
-    return tr;
-  });
-  tbody.replaceChildren(...rows);
-  $('#empty').hidden = state.tasks.length > 0;
-  updateCount();
-}
-
-function updateCount() {
-  $('#count').textContent = `${t('tasks', state.tasks.length)} · ${t('selected', state.selected.size)}`;
-  $('#submit').disabled = state.selected.size === 0;
-}
-
-async function runCheck() {
-  const ids = state.tasks.map((x) => x.task_id);
-  for (let i = 0; i < ids.length; i += 200) {
-    const part = ids.slice(i, i + 200);
-    const res = await kintone.api(`/batch_approvals/_check?user_id=${encodeURIComponent(state.user)}`, 'POST', part);
-    res.forEach((r, j) => state.checks.set(part[j], r));
-  }
-  renderTasks();
-}
-
-function selectSupported(on) {
-  state.selected.clear();
-  if (on) for (const task of state.tasks) if (state.checks.get(task.task_id)?.supported) state.selected.add(task.task_id);
-  renderTasks();
-}
-
-async function submit() {
-  const ids = [...state.selected];
-  for (let i = 0; i < ids.length; i += 200) {
-    const { batch_number } = await kintone.api(`/batch_approvals/_submit?user_id=${encodeURIComponent(state.user)}`, 'POST', ids.slice(i, i + 200));
-    state.batches.set(batch_number, { batch_number, total: Math.min(200, ids.length - i), processed: 0, failed_tasks: [], state: 'queued', failures: [] });
-  }
-  state.selected.clear();
-  $('#select-all').checked = false;
-  renderProgress();
-  updateCount();
-}
-
-function renderProgress() {
-  const box = $('#progress-box');
-  const list = [...state.batches.values()];
-  box.hidden = list.length === 0;
-  if (!list.length) return;
-  const total = list.reduce((s, b) => s + b.total, 0);
-  const processed = list.reduce((s, b) => s + b.processed, 0);
-  $('#progress').max = total || 1;
-  $('#progress').value = processed;
-  $('#progress-text').textContent = list.map((b) => t('progress', b)).join(' · ');
-  // The language-independent states, for scripts and tests: "completed running" etc.
-  box.dataset.states = list.map((b) => b.state).join(' ');
-  const failures = list.flatMap((b) => (b.failures && b.failures.length ? b.failures : b.failed_tasks.map((task_id) => ({ task_id }))));
-  $('#failures').replaceChildren(...failures.map((f) => {
-    const li = document.createElement('li');
-    li.textContent = `${t('failed')}: ${f.task_id} ${f.reason ?? f.reason_code ?? ''}`;
-    return li;
-  }));
-}
-
-async function openRecord(id) {
-  const { record } = await kintone.api('/k/v1/record', 'GET', { app: APP, id });
-  $('#record-title').textContent = `#${id} ${record.件名?.value ?? ''}`;
-  const dl = $('#record-fields');
-  dl.replaceChildren();
-  for (const [code, f] of Object.entries(record)) {
-    const dt = document.createElement('dt');
-    dt.textContent = code;
-    const dd = document.createElement('dd');
-    const v = f.value;
-    dd.textContent = Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? x.name || x.code : x)).join(', ')
-      : v && typeof v === 'object' ? v.name || v.code || JSON.stringify(v) : String(v ?? '');
-    dl.append(dt, dd);
-  }
-  const { history } = await kintone.api(`/batch_approvals/_history?user_id=${encodeURIComponent(state.user)}`, 'GET', { app: APP, id });
-  $('#record-history').replaceChildren(...history.reverse().map((h) => {  // oldest first
-    const li = document.createElement('li');
-    const actor = h.actor?.name || h.actor?.code;
-    li.textContent = `${new Date(h.changedAt).toLocaleString(state.lang)} — ${h.action ? `${h.action} → ` : ''}${h.status}${actor ? ` (${t('by')} ${actor})` : ''}`;
-    return li;
-  }));
-  $('#record-dialog').showModal();
-}
-
-const guard = (fn) => async (...args) => {
+const errText = (/** @type {any} */ e) => (e && e.message ? `${e.code ? `${e.code}: ` : ''}${e.message}` : String(e));
+const guard = (/** @type {(...a: any[]) => Promise<void>} */ fn) => async (/** @type {any[]} */ ...args) => {
   try { await fn(...args); } catch (e) { say(errText(e), true); }
 };
 
+const dialog = createRecordDialog({
+  get kintone() { return kintone; },
+  words: () => w,
+  say,
+  changed: () => refreshTasks(),
+  fallbackFocus: () => $('#tasks-heading'),
+});
+const log = createBatchLog({
+  get kintone() { return kintone; },
+  words: () => w,
+  user: () => state.user,
+  database: DB,
+  say,
+  openRecord: (app, id, from) => { openRecord(app, id, from); },
+  retried: async (number) => {
+    log.watch(number);
+    await log.refresh();
+    log.focus(number);
+  },
+});
+
+function applyLanguage() {
+  w = words(state.lang);
+  document.documentElement.lang = state.lang;
+  document.title = t('pageTitle');
+  translate(document, t);
+  $('#lang').value = state.lang;
+}
+
+// ---- data ------------------------------------------------------------------------------------
+
+async function loadDirectory() {
+  const { users } = await kintone.api('/v1/users', 'GET', {});
+  state.names = new Map(users.map((/** @type {any} */ u) => [u.code, u.name]));
+  $('#user').replaceChildren(...users.map((/** @type {any} */ u) => new Option(`${u.name} (${u.code})`, u.code)));
+  if (!users.some((/** @type {any} */ u) => u.code === state.user) && users.length) state.user = users[0].code;
+  $('#user').value = state.user;
+  const { apps } = await kintone.api('/k/v1/apps', 'GET', {});
+  state.apps = new Map(apps.map((/** @type {any} */ a) => [String(a.appId), a.name]));
+}
+
+/** Every record of the apps the tasks are in, 500 at a time. */
+async function loadRecords() {
+  state.records.clear();
+  for (const app of new Set(state.tasks.map((x) => x.app))) {
+    for (let offset = 0; ; offset += 500) {
+      const r = await kintone.api('/k/v1/records', 'GET', { app, query: `order by $id asc limit 500 offset ${offset}` });
+      for (const rec of r.records) state.records.set(`${app}:${rec.$id.value}`, rec);
+      if (r.records.length < 500) break;
+    }
+  }
+}
+
+async function refreshTasks() {
+  const { tasks } = await kintone.api('/batch_approvals/_tasks', 'GET', {});
+  state.tasks = tasks;
+  const open = new Set(tasks.map((/** @type {any} */ x) => x.task_id));
+  for (const id of [...state.selected]) if (!open.has(id)) state.selected.delete(id);
+  await loadRecords();
+  state.rows = toRows(state.tasks, state.records, state.names);
+  fillFilters();
+  fillActions();
+  await runCheck();
+}
+
+/** _check for the chosen action, for every task (Check runs by itself: nobody selects blind). */
+async function runCheck() {
+  state.checks.clear();
+  state.checkedFor = state.action;
+  renderTasks();
+  const ids = state.tasks.map((x) => x.task_id);
+  for (let i = 0; i < ids.length; i += CHECK_CHUNK) {
+    const part = ids.slice(i, i + CHECK_CHUNK);
+    const res = await kintone.api('/batch_approvals/_check', 'POST', { task_ids: part, ...(state.action ? { action: state.action } : {}) });
+    res.forEach((/** @type {any} */ r, /** @type {number} */ j) => state.checks.set(part[j], r));
+  }
+  renderTasks();
+}
+
+/** Whether a task can run the chosen action with the chosen assignee. @param {string} id */
+function canRun(id) {
+  const c = state.checks.get(id);
+  if (!c) return false;
+  if (c.supported) return true;
+  const assignee = $('#assignee').value;
+  return c.reason_code === 'assignee_required' && !!assignee && (c.assignees ?? []).includes(assignee);
+}
+
+// ---- rendering -------------------------------------------------------------------------------
+
+function fillFilters() {
+  const keep = (/** @type {any} */ sel, /** @type {[string, string][]} */ options) => {
+    const value = sel.value;
+    sel.replaceChildren(new Option(t('all'), ''), ...options.map(([v, label]) => new Option(label, v)));
+    sel.value = options.some(([v]) => v === value) ? value : '';
+  };
+  keep($('#filter-app'), [...new Set(state.tasks.map((x) => x.app))].map((a) => [a, state.apps.get(a) ?? a]));
+  keep($('#filter-status'), [...new Set(state.tasks.map((x) => x.status))].map((s) => [s, s]));
+}
+
+function fillActions() {
+  const actions = sharedActions(state.tasks, state.selected);
+  if (!actions.includes(state.action)) state.action = actions[0] ?? '';
+  $('#action').replaceChildren(...actions.map((a) => new Option(a, a)));
+  $('#action').value = state.action;
+}
+
+function fillAssignees() {
+  const choices = sharedChoices(state.checks, state.selected);
+  const field = $('#assignee-field');
+  const select = $('#assignee');
+  const value = select.value;
+  field.hidden = choices.length === 0;
+  select.replaceChildren(new Option(t('choose'), ''), ...choices.map((c) => new Option(`${state.names.get(c) ?? c} (${c})`, c)));
+  select.value = choices.includes(value) ? value : '';
+}
+
+/** @param {number} app @param {number} id @param {HTMLElement|null} from */
+function openRecord(app, id, from) {
+  dialog.open(app, id, from).catch((e) => say(errText(e), true));
+}
+
+function checkText(/** @type {string} */ id) {
+  const c = state.checks.get(id);
+  if (!c) return [state.checkedFor === state.action ? t('checking') : '', ''];
+  if (canRun(id)) return [t('supported'), 'ok'];
+  if (c.reason_code === 'assignee_required') return [t('chooseAssignee'), 'choose'];
+  return [c.reason || c.reason_code || '', 'ng'];
+}
+
+function renderTasks() {
+  const { all, page, pageNumber, pages } = applyView(state.rows, state.view);
+  state.view.page = pageNumber;
+  const order = all.map((r) => r.task.task_id);
+  const label = (/** @type {string} */ key) => t(key);
+  $('#tasks tbody').replaceChildren(...page.map((row) => {
+    const id = row.task.task_id;
+    const tr = document.createElement('tr');
+    tr.dataset.task = id;
+    tr.classList.toggle('selected', state.selected.has(id));
+    const cb = document.createElement('input');
+    cb.type = 'checkbox';
+    cb.checked = state.selected.has(id);
+    cb.setAttribute('aria-label', t('selectTask', row.id));
+    cb.addEventListener('click', (ev) => {
+      selectRange(state.selected, order, ev.shiftKey ? state.anchor : null, id, cb.checked);
+      state.anchor = id;
+      afterSelection();
+    });
+    const link = document.createElement('a');
+    link.className = 'record';
+    link.href = `#record-${row.task.app}-${row.id}`;
+    link.textContent = `#${row.id}`;
+    link.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      openRecord(Number(row.task.app), row.id, link);
+    });
+    const [checkLabel, checkClass] = checkText(id);
+    /** @type {[string|Node, string, string][]} content, class, label on narrow screens */
+    const cells = [
+      [cb, '', ''], [link, '', ''], [row.title, '', ''], [w.number(row.amount), 'num', ''],
+      [row.applicant, '', label('applicant')], [row.assignees, '', label('assignee')], [w.date(row.date), '', label('date')],
+      [row.status, '', label('status')], [checkLabel, checkClass, label('check')],
+    ];
+    for (const [content, cls, narrowLabel] of cells) {
+      const td = document.createElement('td');
+      td.append(content);
+      if (cls) td.className = cls;
+      if (narrowLabel) td.dataset.label = narrowLabel;
+      tr.append(td);
+    }
+    return tr;
+  }));
+  const empty = $('#empty');
+  empty.hidden = page.length > 0;
+  empty.textContent = state.tasks.length ? t('noMatch') : t('none');
+  $('#page-info').textContent = t('pageOf', pageNumber, pages, all.length);
+  $('#prev').disabled = pageNumber <= 1;
+  $('#next').disabled = pageNumber >= pages;
+  const pageIds = page.map((r) => r.task.task_id);
+  $('#select-page').checked = pageIds.length > 0 && pageIds.every((x) => state.selected.has(x));
+  updateBar();
+}
+
+function afterSelection() {
+  const before = state.action;
+  fillActions();
+  if (state.action !== before) { runCheck().catch((e) => say(errText(e), true)); return; }
+  renderTasks();
+}
+
+function updateBar() {
+  fillAssignees();
+  $('#count').textContent = `${t('tasks', state.tasks.length)} · ${t('selected', state.selected.size)}`;
+  const submit = $('#submit');
+  submit.textContent = t('run', state.action || '—', state.selected.size);
+  submit.disabled = state.selected.size === 0 || !state.action;
+  // With a selection, the bar stays in view at the bottom; without, it waits below the list.
+  $('#action-bar').classList.toggle('active', state.selected.size > 0);
+}
+
+// ---- acting ----------------------------------------------------------------------------------
+
+async function submit() {
+  // In the order shown (what the log and the CSV then list), then any selected but filtered out.
+  const shown = applyView(state.rows, state.view).all.map((r) => r.task.task_id);
+  const ids = [...new Set([...shown, ...state.tasks.map((x) => x.task_id)])].filter((id) => state.selected.has(id));
+  if (!ids.length || !state.action) return;
+  const choices = sharedChoices(state.checks, state.selected);
+  const assignee = $('#assignee').value;
+  if (choices.length && !assignee) {
+    say(`${t('nextAssignee')}: ${t('choose')}`, true);
+    $('#assignee').focus();
+    return;
+  }
+  const comment = $('#comment').value.trim();
+  /** @type {string[]} */
+  const numbers = [];
+  for (let i = 0; i < ids.length; i += CHECK_CHUNK) {
+    const body = { task_ids: ids.slice(i, i + CHECK_CHUNK), action: state.action, ...(comment ? { comment } : {}), ...(choices.length ? { assignee } : {}) };
+    const { batch_number } = await kintone.api('/batch_approvals/_submit', 'POST', body);
+    log.watch(batch_number);
+    numbers.push(batch_number);
+  }
+  say(t('submitted', state.action, ids.length));
+  state.selected.clear();
+  state.anchor = null;
+  $('#comment').value = '';
+  renderTasks();
+  await log.refresh();
+  log.focus(numbers[0]);  // focus goes to the batch just made, where its result will show
+}
+
+function selectRunnable() {
+  const { all } = applyView(state.rows, state.view);
+  for (const r of all) if (canRun(r.task.task_id)) state.selected.add(r.task.task_id);
+  afterSelection();
+}
+
+// ---- start -----------------------------------------------------------------------------------
+
+let progressTimer = 0;
+function onProgress(/** @type {any} */ p) {
+  if (p.user !== state.user) return;  // another user's batch: not this person's to see
+  clearTimeout(progressTimer);
+  progressTimer = window.setTimeout(() => {
+    log.refresh();
+    if (p.state !== 'queued' && p.state !== 'running') refreshTasks().catch((e) => say(errText(e), true));
+  }, 50);
+}
+
+async function switchUser(/** @type {string} */ code) {
+  state.user = code;
+  localStorage.setItem('ringi-demo-user', code);
+  state.checks.clear();
+  state.selected.clear();
+  state.anchor = null;
+  await kintone.ringi.setUser(code);
+  await Promise.all([refreshTasks(), log.refresh()]);
+}
+
+function wireControls() {
+  $('#lang').addEventListener('change', guard(async () => {
+    state.lang = asLang($('#lang').value);
+    localStorage.setItem('ringi-demo-lang', state.lang);
+    kintone.ringi.setLanguage(state.lang);
+    applyLanguage();
+    await Promise.all([runCheck(), log.refresh()]);
+  }));
+  $('#user').addEventListener('change', guard(() => switchUser($('#user').value)));
+  let searchTimer = 0;
+  $('#search').addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = window.setTimeout(() => { state.view.query = $('#search').value; state.view.page = 1; renderTasks(); }, 150);
+  });
+  for (const [sel, key] of [['#filter-app', 'app'], ['#filter-status', 'status'], ['#sort', 'sort']]) {
+    $(sel).addEventListener('change', () => { /** @type {any} */ (state.view)[key] = $(sel).value; state.view.page = 1; renderTasks(); });
+  }
+  $('#prev').addEventListener('click', () => { state.view.page--; renderTasks(); });
+  $('#next').addEventListener('click', () => { state.view.page++; renderTasks(); });
+  $('#select-page').addEventListener('change', () => {
+    for (const r of applyView(state.rows, state.view).page) {
+      if ($('#select-page').checked) state.selected.add(r.task.task_id); else state.selected.delete(r.task.task_id);
+    }
+    afterSelection();
+  });
+  $('#action').addEventListener('change', guard(async () => { state.action = $('#action').value; await runCheck(); }));
+  $('#assignee').addEventListener('change', () => renderTasks());
+  $('#select-supported').addEventListener('click', selectRunnable);
+  $('#clear').addEventListener('click', () => { state.selected.clear(); state.anchor = null; afterSelection(); });
+  $('#submit').addEventListener('click', guard(submit));
+  $('#reset').addEventListener('click', () => $('#confirm-reset').showModal());
+  $('#confirm-reset').addEventListener('close', guard(async () => {
+    $('#reset').focus();
+    if ($('#confirm-reset').returnValue !== 'reset') return;
+    await kintone.ringi.load(makeDemoWorkspace());
+    localStorage.removeItem(`ringi-demo-pending:${DB}:${state.user}`);
+    state.selected.clear();
+    await loadDirectory();
+    await Promise.all([refreshTasks(), log.refresh()]);
+    say(t('loaded'));
+  }));
+  window.addEventListener('hashchange', openFromHash);
+}
+
+function openFromHash() {
+  const m = /^#record-(\d+)-(\d+)$/.exec(location.hash);
+  if (m && !dialog.isOpen) openRecord(Number(m[1]), Number(m[2]), null);
+}
+
 async function main() {
-  say(t('loading'));
   applyLanguage();
-  // Small chunks so a person can watch the progress bar move (the default is one chunk per batch).
-  kintone = await createKintone({ user: state.user, storage: 'indexeddb', database: DB, worker: true, chunkSize: 20 });
+  say(t('loading'));
+  // The app shell for offline reloads; the page works without it (first visit, http: origins).
+  navigator.serviceWorker?.register('app-shell-sw.js').catch(() => {});
+  kintone = await createKintone({ user: state.user, language: state.lang, storage: 'indexeddb', database: DB, worker: true, chunkSize: CHUNK });
   kintone.install();
   const existing = await kintone.ringi.export();
   if (!existing.apps || !existing.apps.length) {
     await kintone.ringi.load(makeDemoWorkspace());
     say(t('loaded'));
   }
-  await fillUsers();
+  await loadDirectory();
   await kintone.ringi.setUser(state.user);
-  kintone.ringi.on('progress', (p) => {
-    const prev = state.batches.get(p.batch_number);
-    if (prev || p.user === undefined || p.user === state.user) state.batches.set(p.batch_number, p);
-    renderProgress();
-    if (p.state !== 'queued' && p.state !== 'running') refresh().catch(() => {});
-  });
-  kintone.ringi.on('changed', (c) => { if (c.source === 'remote') refresh().catch(() => {}); });
-  kintone.ringi.on('error', (e) => say(errText(e), true));
-
-  $('#lang').addEventListener('change', () => {
-    state.lang = $('#lang').value;
-    localStorage.setItem('ringi-demo-lang', state.lang);
-    applyLanguage();
-  });
-  $('#user').addEventListener('change', guard(async () => {
-    state.user = $('#user').value;
-    localStorage.setItem('ringi-demo-user', state.user);
-    state.checks.clear();
-    state.selected.clear();
-    state.batches.clear();
-    await kintone.ringi.setUser(state.user);
-    renderProgress();
-    await refresh();
-  }));
-  $('#refresh').addEventListener('click', guard(refresh));
-  $('#check').addEventListener('click', guard(runCheck));
-  $('#select-all').addEventListener('change', () => selectSupported($('#select-all').checked));
-  $('#submit').addEventListener('click', guard(submit));
-  $('#reset').addEventListener('click', guard(async () => {
-    await kintone.ringi.load(makeDemoWorkspace());
-    state.checks.clear();
-    state.selected.clear();
-    state.batches.clear();
-    renderProgress();
-    await fillUsers();
-    await refresh();
-    say(t('loaded'));
-  }));
-  await refresh();
-  // Batches of this user that are still running (e.g. after a reload) show up again.
-  say(t('ready'));
+  kintone.ringi.on('progress', onProgress);
+  kintone.ringi.on('changed', (/** @type {any} */ c) => { if (c.source === 'remote') refreshTasks().catch(() => {}); });
+  kintone.ringi.on('error', (/** @type {any} */ e) => say(errText(e), true));
+  wireControls();
+  await refreshTasks();
+  say(navigator.onLine ? t('ready') : t('offline'));
+  await log.refresh();  // after "Ready": a batch that ended while the page was closed says so
+  openFromHash();
   document.body.dataset.ready = 'true';
 }
 
