@@ -337,7 +337,10 @@ Json encodeProgress(const Engine& engine, const Batch& b, Locale locale) {
       result = failed ? "failed" : "succeeded";
       if (failed) ++nextFailure;
     }
-    Json item{{"task_id", id}, {"result", result}, {"app", nullptr}, {"record_id", nullptr},
+    Json item{{"task_id", id},
+              {"result", result},
+              {"app", nullptr},
+              {"record_id", nullptr},
               {"title", nullptr}};
     if (const Task* t = engine.findTask(id)) {
       item["app"] = std::to_string(t->app);
