@@ -129,10 +129,40 @@ test('send back with one comment lands on every record; the batch log keeps it a
   await page.close();
 });
 
-test('keyboard only: a record link opens the dialog, one action with a comment runs in it, focus comes back', async () => {
+/** Presses Tab (or Shift+Tab) until the focused element matches `selector`. */
+async function tabTo(page, selector, { back = false, max = 200 } = {}) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+test('keyboard only: select and reject a task; a record link opens the dialog, one action with a comment runs in it, focus comes back', async () => {
   const page = await openDemo('wb-keyboard');
+  // The skip link leads to the list.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+  await page.keyboard.press('Enter');
+  const rejected = (await rowIds(page))[0];
+  await tabTo(page, '#tasks tbody tr:first-child input[type=checkbox]');
+  await page.keyboard.press('Space');
+  assert.match(await page.textContent('#count'), /1 selected/);
+  // The list was drawn again, and the checkbox still has focus.
+  assert.equal(await page.evaluate(() => document.activeElement.matches('#tasks tbody tr:first-child input[type=checkbox]')), true);
+  await tabTo(page, '#action');
+  await page.keyboard.press('End');  // the last action: 却下する
+  await page.waitForFunction(() => document.querySelector('#action').value === '却下する');
+  await ready(page);
+  await tabTo(page, '#submit');
+  assert.match(await page.textContent('#submit'), /却下する: 1 task/);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /^batch-/.test(document.activeElement.id));
+  await finishedBatch(page);
+  await waitFor(async () => !(await rowIds(page)).includes(rejected));
+
   const first = (await rowIds(page))[0];
-  await page.focus('#tasks tbody a.record');
+  await tabTo(page, '#tasks tbody tr:first-child a.record', { back: true });
   await page.keyboard.press('Enter');
   await page.waitForSelector('#record-dialog[open]');
   assert.equal(await page.evaluate(() => document.getElementById('record-dialog').contains(document.activeElement)), true, 'focus inside the dialog');
@@ -141,12 +171,16 @@ test('keyboard only: a record link opens the dialog, one action with a comment r
   assert.ok(terms.includes('金額') && terms.includes('申請日') && !terms.some((t) => t.startsWith('$')), terms.join());
   assert.match(await page.textContent('#record-fields'), /Dec|Nov/);  // a date, formatted for en
   await axe(page, 'record dialog');
-  // Tab to the comment, type, then Shift+Tab back to 差し戻す and press it.
-  await page.focus('#record-comment');
-  await page.keyboard.type('Please split this into two reports');
+  // Focus stays in the dialog: Tab from its last control comes round to its first.
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.getElementById('record-dialog').contains(document.activeElement) || document.activeElement === document.body), true);
+  }
   const buttons = await page.$$eval('#record-actions button', (bs) => bs.map((b) => b.textContent));
   assert.deepEqual(buttons, ['承認する', '差し戻す', '却下する']);
-  await page.focus('#record-actions button:nth-child(2)');
+  await tabTo(page, '#record-comment');
+  await page.keyboard.type('Please split this into two reports');
+  await tabTo(page, '#record-actions button:nth-child(2)', { back: true });
   await page.keyboard.press('Enter');
   await waitFor(async () => /差し戻す/.test(await page.textContent('#status-line')));
   assert.match(await page.textContent('#record-comments'), /Please split this into two reports/);

@@ -186,6 +186,9 @@ function renderTasks() {
   state.view.page = pageNumber;
   const order = all.map((r) => r.task.task_id);
   const label = (/** @type {string} */ key) => t(key);
+  // Drawing the rows again must not lose the keyboard's place: the control that had focus gets
+  // it back in the new row.
+  const focusKey = /** @type {HTMLElement|null} */ (document.activeElement)?.dataset?.focusKey;
   $('#tasks tbody').replaceChildren(...page.map((row) => {
     const id = row.task.task_id;
     const tr = document.createElement('tr');
@@ -195,6 +198,7 @@ function renderTasks() {
     cb.type = 'checkbox';
     cb.checked = state.selected.has(id);
     cb.setAttribute('aria-label', t('selectTask', row.id));
+    cb.dataset.focusKey = `select:${id}`;
     cb.addEventListener('click', (ev) => {
       selectRange(state.selected, order, ev.shiftKey ? state.anchor : null, id, cb.checked);
       state.anchor = id;
@@ -204,6 +208,7 @@ function renderTasks() {
     link.className = 'record';
     link.href = `#record-${row.task.app}-${row.id}`;
     link.textContent = `#${row.id}`;
+    link.dataset.focusKey = `open:${id}`;
     link.addEventListener('click', (ev) => {
       ev.preventDefault();
       openRecord(Number(row.task.app), row.id, link);
@@ -224,6 +229,7 @@ function renderTasks() {
     }
     return tr;
   }));
+  if (focusKey) /** @type {HTMLElement|null} */ (document.querySelector(`[data-focus-key="${focusKey}"]`))?.focus();
   const empty = $('#empty');
   empty.hidden = page.length > 0;
   empty.textContent = state.tasks.length ? t('noMatch') : t('none');
