@@ -95,6 +95,8 @@ export interface BatchProgress {
   action: string | null;
   comment: string | null;
   assignee: string | null;
+  /** Every task in the batch's order, with its record and outcome. */
+  items: { task_id: string; app: string | null; record_id: string | null; title: string | null; result: 'succeeded' | 'failed' | 'pending' | 'cancelled' }[];
   /** The batch whose failures this one retries. */
   retry_of: string | null;
   created_at: string | null;
