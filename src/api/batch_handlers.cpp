@@ -17,14 +17,6 @@ namespace ringi::api::handlers {
 using namespace ringi::domain;
 
 namespace {
-constexpr size_t kMaxCommentChars = 65535;  // a record comment's limit (comment_handlers.cpp)
-
-size_t codePoints(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 void readTaskIds(Validation& v, const Json* arr, std::vector<std::string>* ids) {
   if (!arr)
     v.fail("task_ids", "required");

@@ -14,15 +14,8 @@ namespace ringi::api::handlers {
 using namespace ringi::domain;
 
 namespace {
-constexpr size_t kMaxCommentChars = 65535;
 constexpr size_t kMaxMentions = 10;
 constexpr int64_t kMaxCommentsPage = 10;
-
-size_t codePoints(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 bool mentionExists(const Directory& dir, const Mention& m) {
   switch (m.type) {

@@ -46,6 +46,15 @@ inline void refuseUnknownKeys(Validation& v, const Json& params,
   }
 }
 
+// A record comment's limit, kintone's: 65,535 characters (code points, not bytes). The comments
+// API and a batch's comment both check it.
+constexpr size_t kMaxCommentChars = 65535;
+inline size_t codePoints(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 inline std::optional<int64_t> noCheck(std::optional<int64_t> revision) {
   if (revision && *revision == -1) return std::nullopt;
   return revision;
