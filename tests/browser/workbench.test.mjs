@@ -92,6 +92,14 @@ test('the list is checked on load; shift-click selects a range; approve takes th
   assert.equal(lines.filter((l) => l.includes(',succeeded,')).length, runnable.length);
   assert.ok(lines.filter((l) => l.includes(',failed,condition_not_met,')).length === failed.length);
   await axe(page, 'list after a batch, 1280 px');
+  // Retry failed: a new batch of the failures still open, linked to the first; it fails again
+  // (the condition still does not hold), and says so.
+  await page.click('#batches li.batch:first-child button[data-role=retry]');
+  await waitFor(async () => (await page.locator('#batches li.batch').count()) === 2);
+  await page.waitForFunction(() => /^batch-/.test(document.activeElement.id));
+  assert.match(await page.textContent('#batches li.batch:first-child'), /Retry of an earlier batch/);
+  await finishedBatch(page);
+  assert.match(await page.textContent('#batches li.batch:first-child'), new RegExp(`${failed.length} of ${failed.length} processed, 0 succeeded, ${failed.length} failed`));
   await page.close();
 });
 
