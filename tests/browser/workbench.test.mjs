@@ -195,7 +195,10 @@ test('keyboard only: select and reject a task; a record link opens the dialog, o
   assert.match(await page.textContent('#record-fields'), /下書き/);
   await page.keyboard.press('Escape');
   await waitFor(async () => !(await page.evaluate(() => document.getElementById('record-dialog').open)));
-  // The link it came from is gone (the list was drawn again): focus goes to the list's heading.
+  // The link it came from is gone (its task closed and the list was drawn again): focus goes to
+  // the list's heading, whichever happened first, the close or the new list.
+  await page.waitForFunction(() => document.activeElement.id === 'tasks-heading');
+  await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'tasks-heading');
   const { record } = await api(page, '/k/v1/record', 'GET', { app: 1, id: first });
   assert.equal(record['ステータス'].value, '下書き');

@@ -229,7 +229,11 @@ function renderTasks() {
     }
     return tr;
   }));
-  if (focusKey) /** @type {HTMLElement|null} */ (document.querySelector(`[data-focus-key="${focusKey}"]`))?.focus();
+  if (focusKey) {
+    // Its task gone (done, or filtered out): the list's heading, not <body>.
+    const again = /** @type {HTMLElement|null} */ (document.querySelector(`[data-focus-key="${focusKey}"]`));
+    (again ?? $('#tasks-heading')).focus();
+  }
   const empty = $('#empty');
   empty.hidden = page.length > 0;
   empty.textContent = state.tasks.length ? t('noMatch') : t('none');
