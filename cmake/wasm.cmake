@@ -30,6 +30,10 @@
 #   -sMEMORY_GROWTH_LINEAR_STEP=4MiB grow 4 MiB at a time, not by 20% of the size: wasm memory never
 #                                    shrinks, so the overshoot of the last step stays the tab's memory
 #                                    (100,000 records: 112 -> 105 MB at the same peak; bench/README)
+#   -sNODEJS_CATCH_EXIT=0            a guest in the host's Node process: the glue installs no
+#   -sNODEJS_CATCH_REJECTION=0       uncaughtException / unhandledRejection listeners (one pair per
+#                                    engine, never removed), so the host's own errors end the
+#                                    process as Node would (tests/node/node-guest.test.mjs)
 if(NOT EXISTS "${CMAKE_SOURCE_DIR}/src/bindings/ringi_bindings.cpp")
   return()
 endif()
@@ -49,6 +53,8 @@ set(RINGI_ENGINE_LINK_FLAGS
   -sMEMORY_GROWTH_LINEAR_STEP=4194304
   "-sINCOMING_MODULE_JS_API=[wasmBinary,locateFile,print,printErr,instantiateWasm]"
   -sTEXTDECODER=2
+  -sNODEJS_CATCH_EXIT=0
+  -sNODEJS_CATCH_REJECTION=0
   -sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=100
 )
 target_link_options(ringi_engine PRIVATE ${RINGI_ENGINE_LINK_FLAGS})
