@@ -106,8 +106,9 @@ test('the list is checked on load; shift-click selects a range; approve takes th
 test('send back with one comment lands on every record; the batch log keeps it across a reload mid-batch and a user switch', async () => {
   const page = await openDemo('wb-sendback', { lang: 'ja', chunk: 1 });  // one task per chunk: slow enough to reload mid-batch
   await page.selectOption('#action', '差し戻す');
-  await ready(page);
+  // At once, while the check for 差し戻す runs: it waits for the check, not selects nothing.
   await page.click('#select-supported');  // every task of every page that can run it
+  await waitFor(async () => /150 件選択/.test(await page.textContent('#count')));
   assert.match(await page.textContent('#count'), /150 件選択/);
   await page.fill('#comment', '領収書を添付してください');
   await page.click('#submit');

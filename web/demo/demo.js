@@ -117,7 +117,12 @@ async function refreshTasks() {
 }
 
 /** _check for the chosen action, for every task (Check runs by itself: nobody selects blind). */
-async function runCheck() {
+let checking = Promise.resolve();
+function runCheck() {
+  checking = checkAll();
+  return checking;
+}
+async function checkAll() {
   state.checks.clear();
   state.checkedFor = state.action;
   renderTasks();
@@ -294,7 +299,8 @@ async function submit() {
   log.focus(numbers[0]);  // focus goes to the batch just made, where its result will show
 }
 
-function selectRunnable() {
+async function selectRunnable() {
+  await checking.catch(() => {});  // "all that can run" means checked: wait for a check under way
   const { all } = applyView(state.rows, state.view);
   for (const r of all) if (canRun(r.task.task_id)) state.selected.add(r.task.task_id);
   afterSelection();
@@ -349,7 +355,7 @@ function wireControls() {
   });
   $('#action').addEventListener('change', guard(async () => { state.action = $('#action').value; await runCheck(); }));
   $('#assignee').addEventListener('change', () => renderTasks());
-  $('#select-supported').addEventListener('click', selectRunnable);
+  $('#select-supported').addEventListener('click', guard(selectRunnable));
   $('#clear').addEventListener('click', () => { state.selected.clear(); state.anchor = null; afterSelection(); });
   $('#submit').addEventListener('click', guard(submit));
   $('#reset').addEventListener('click', () => $('#confirm-reset').showModal());
