@@ -178,21 +178,30 @@ void batchList(Ctx& ctx, const Json& params, Json& out) {
   const int64_t offset = p.integer("offset", false, 0).value_or(0);
   v.check();
   auto all = ctx.engine.batchesOf(ctx.user);
-  Json list = Json::array();
+  std::string text;
+  JsonWriter w(text, ctx.ascii);
+  w.beginObject().literalKey("batches").beginArray();
   for (int64_t i = offset; i < static_cast<int64_t>(all.size()) && i < offset + limit; ++i)
-    list.push_back(codec::encodeBatchSummary(*all[static_cast<size_t>(i)]));
-  out = Json{{"batches", std::move(list)}, {"total_count", all.size()}};
+    codec::writeBatchSummary(w, *all[static_cast<size_t>(i)]);
+  w.endArray().literalKey("total_count").value(static_cast<uint64_t>(all.size())).endObject();
+  answer(ctx, std::move(text), out);
 }
 
 void batchProgress(Ctx& ctx, const Json& params, Json& out) {
   std::string n = batchNumber(params);
-  out = codec::encodeProgress(ctx.engine, ctx.engine.batch(ctx.user, n), ctx.locale);
+  std::string text;
+  JsonWriter w(text, ctx.ascii);
+  codec::writeProgress(w, ctx.engine, ctx.engine.batch(ctx.user, n), ctx.locale);
+  answer(ctx, std::move(text), out);
 }
 
 void batchCancel(Ctx& ctx, const Json& params, Json& out) {
   std::string n = batchNumber(params);
   ctx.engine.cancel(ctx.user, n);
-  out = codec::encodeProgress(ctx.engine, ctx.engine.batch(ctx.user, n), ctx.locale);
+  std::string text;
+  JsonWriter w(text, ctx.ascii);
+  codec::writeProgress(w, ctx.engine, ctx.engine.batch(ctx.user, n), ctx.locale);
+  answer(ctx, std::move(text), out);
 }
 
 void batchTasks(Ctx& ctx, const Json& params, Json& out) {

@@ -115,26 +115,29 @@ void getComments(Ctx& ctx, const Json& params, Json& out) {
   const Directory& dir = ctx.engine.directory();
   const int64_t n = static_cast<int64_t>(r.comments.size());
   const bool asc = order == "asc";
-  Json comments = Json::array();
+  std::string text;
+  JsonWriter w(text, ctx.ascii);
+  w.beginObject().literalKey("comments").beginArray();
   for (int64_t i = offset; i < n && i < offset + limit; ++i) {
     const Comment& c = r.comments[static_cast<size_t>(asc ? i : n - 1 - i)];
     const User* creator = dir.findUser(c.creator);
-    Json mentions = Json::array();
-    for (const Mention& m : c.mentions)
-      mentions.push_back(Json{{"code", m.code}, {"type", codec::entityTypeName(m.type)}});
-    comments.push_back(
-        Json{{"id", std::to_string(c.id)},
-             {"text", c.text},
-             {"createdAt", codec::isoTime(c.createdAt)},
-             {"creator", {{"code", c.creator}, {"name", creator ? creator->name : c.creator}}},
-             {"mentions", std::move(mentions)}});
+    w.beginObject().literalKey("id").value(std::to_string(c.id)).literalKey("text").value(c.text);
+    w.literalKey("createdAt").value(codec::isoTime(c.createdAt));
+    w.literalKey("creator").beginObject().literalKey("code").value(c.creator);
+    w.literalKey("name").value(creator ? creator->name : c.creator).endObject();
+    w.literalKey("mentions").beginArray();
+    for (const Mention& m : c.mentions) {
+      w.beginObject().literalKey("code").value(m.code);
+      w.literalKey("type").value(codec::entityTypeName(m.type)).endObject();
+    }
+    w.endArray().endObject();
   }
   // older / newer: comments with lower / higher ids than this page's, whichever way it is read.
   const bool before = offset > 0 && n > 0;
   const bool after = offset + limit < n;
-  out = Json{{"comments", std::move(comments)},
-             {"older", asc ? before : after},
-             {"newer", asc ? after : before}};
+  w.endArray().literalKey("older").value(asc ? before : after);
+  w.literalKey("newer").value(asc ? after : before).endObject();
+  answer(ctx, std::move(text), out);
 }
 
 void deleteComment(Ctx& ctx, const Json& params, Json& out) {

@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <string>
 
+#include "api/json/reader.h"
 #include "api/params.h"
 #include "api/router.h"
 #include "domain/error.h"
@@ -32,6 +33,15 @@ inline domain::Error rekey(const domain::Error& e, const std::string& prefix) {
     fs.push_back(std::move(f));
   }
   return domain::Error(e.code(), e.args(), std::move(fs));
+}
+
+// A handler's answer written as text (JsonWriter): the response body as is, or parsed where a
+// Json is wanted (inside bulkRequest, which has no rawOut).
+inline void answer(Ctx& ctx, std::string text, Json& out) {
+  if (ctx.rawOut)
+    *ctx.rawOut = std::move(text);
+  else
+    out = parseJson(text);
 }
 
 // Nothing a request sends is ignored: a key the API does not take is refused (CB_VA01

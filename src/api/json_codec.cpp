@@ -289,45 +289,85 @@ std::string recordTitle(const Engine& engine, int64_t app, int64_t id) {
 }
 
 namespace {
-Json timeOrNull(int64_t ms) { return ms ? Json(isoTime(ms)) : Json(nullptr); }
-Json orNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+void timeOrNull(JsonWriter& w, int64_t ms) {
+  if (ms)
+    w.value(isoTime(ms));
+  else
+    w.null();
+}
+void textOrNull(JsonWriter& w, const std::string& s) {
+  if (s.empty())
+    w.null();
+  else
+    w.value(s);
+}
+void writeRecordOf(JsonWriter& w, const Engine& engine, int64_t app, int64_t record) {
+  w.literalKey("app");
+  if (!app) {
+    w.null().literalKey("record_id").null().literalKey("title").null();
+    return;
+  }
+  w.value(std::to_string(app)).literalKey("record_id").value(std::to_string(record));
+  w.literalKey("title").value(recordTitle(engine, app, record));
+}
+// The fields a summary and a progress share, after their first ones.
+void writeBatchTail(JsonWriter& w, const Batch& b) {
+  w.literalKey("created_at");
+  timeOrNull(w, b.createdAt);
+  w.literalKey("started_at");
+  timeOrNull(w, b.startedAt);
+  w.literalKey("finished_at");
+  timeOrNull(w, b.finishedAt);
+  w.literalKey("action");
+  textOrNull(w, b.order.action);
+  w.literalKey("retry_of");
+  textOrNull(w, b.retryOf);
+}
 }  // namespace
 
-Json encodeBatchSummary(const Batch& b) {
-  return Json{{"batch_number", b.number},
-              {"action", orNull(b.order.action)},
-              {"total", b.taskIds.size()},
-              {"processed", b.processed},
-              {"succeeded", b.succeeded},
-              {"failed", b.failures.size()},
-              {"state", batchStateName(b.state)},
-              {"retry_of", orNull(b.retryOf)},
-              {"created_at", timeOrNull(b.createdAt)},
-              {"started_at", timeOrNull(b.startedAt)},
-              {"finished_at", timeOrNull(b.finishedAt)}};
+// Written as text with JsonWriter, not built as nlohmann values: each brace-initialized Json
+// object cost kilobytes of wasm (bench/README.md, "Findings": the workbench's size).
+void writeBatchSummary(JsonWriter& w, const Batch& b) {
+  w.beginObject().literalKey("batch_number").value(b.number);
+  w.literalKey("total").value(static_cast<uint64_t>(b.taskIds.size()));
+  w.literalKey("processed").value(static_cast<uint64_t>(b.processed));
+  w.literalKey("succeeded").value(static_cast<uint64_t>(b.succeeded));
+  w.literalKey("failed").value(static_cast<uint64_t>(b.failures.size()));
+  w.literalKey("state").value(batchStateName(b.state));
+  writeBatchTail(w, b);
+  w.endObject();
 }
 
-Json encodeProgress(const Engine& engine, const Batch& b, Locale locale) {
-  Json failed = Json::array();
-  Json failures = Json::array();
+void writeProgress(JsonWriter& w, const Engine& engine, const Batch& b, Locale locale,
+                   const std::string* user) {
+  // Seed 000's four fields first, as the seed lists them; ours after.
+  w.beginObject().literalKey("batch_number").value(b.number);
+  w.literalKey("total").value(static_cast<uint64_t>(b.taskIds.size()));
+  w.literalKey("processed").value(static_cast<uint64_t>(b.processed));
+  w.literalKey("failed_tasks").beginArray();
+  for (const auto& f : b.failures) w.value(f.taskId);
+  w.endArray().literalKey("state").value(batchStateName(b.state));
+  w.literalKey("succeeded").value(static_cast<uint64_t>(b.succeeded));
+  w.literalKey("failures").beginArray();
   for (const auto& f : b.failures) {
-    failed.push_back(f.taskId);
-    Json item{{"task_id", f.taskId},
-              {"reason_code", reasonCode(f.reason)},
-              {"reason", reasonText(f.reason, locale)},
-              {"app", nullptr},
-              {"record_id", nullptr},
-              {"title", nullptr}};
-    if (f.app) {
-      item["app"] = std::to_string(f.app);
-      item["record_id"] = std::to_string(f.record);
-      item["title"] = recordTitle(engine, f.app, f.record);
-    }
-    failures.push_back(std::move(item));
+    w.beginObject().literalKey("task_id").value(f.taskId);
+    w.literalKey("reason_code").value(reasonCode(f.reason));
+    w.literalKey("reason").value(reasonText(f.reason, locale));
+    writeRecordOf(w, engine, f.app, f.record);
+    w.endObject();
   }
+  w.endArray();
+  writeBatchTail(w, b);
+  w.literalKey("comment");
+  textOrNull(w, b.order.comment);
+  w.literalKey("assignee");
+  if (b.order.assignee)
+    w.value(*b.order.assignee);
+  else
+    w.null();
   // Every task's outcome, in the batch's order: failures are recorded in the order the tasks ran,
   // so one pass pairs them up.
-  Json items = Json::array();
+  w.literalKey("items").beginArray();
   size_t nextFailure = 0;
   for (size_t i = 0; i < b.taskIds.size(); ++i) {
     const std::string& id = b.taskIds[i];
@@ -337,35 +377,14 @@ Json encodeProgress(const Engine& engine, const Batch& b, Locale locale) {
       result = failed ? "failed" : "succeeded";
       if (failed) ++nextFailure;
     }
-    Json item{{"task_id", id},
-              {"result", result},
-              {"app", nullptr},
-              {"record_id", nullptr},
-              {"title", nullptr}};
-    if (const Task* t = engine.findTask(id)) {
-      item["app"] = std::to_string(t->app);
-      item["record_id"] = std::to_string(t->record);
-      item["title"] = recordTitle(engine, t->app, t->record);
-    }
-    items.push_back(std::move(item));
+    w.beginObject().literalKey("task_id").value(id).literalKey("result").value(result);
+    const Task* t = engine.findTask(id);
+    writeRecordOf(w, engine, t ? t->app : 0, t ? t->record : 0);
+    w.endObject();
   }
-  // Seed 000's four fields first, as the seed lists them; ours after.
-  Json out{{"batch_number", b.number},
-           {"total", b.taskIds.size()},
-           {"processed", b.processed},
-           {"failed_tasks", std::move(failed)},
-           {"state", batchStateName(b.state)},
-           {"succeeded", b.succeeded},
-           {"failures", std::move(failures)},
-           {"created_at", timeOrNull(b.createdAt)},
-           {"started_at", timeOrNull(b.startedAt)},
-           {"finished_at", timeOrNull(b.finishedAt)},
-           {"action", orNull(b.order.action)},
-           {"comment", orNull(b.order.comment)},
-           {"assignee", b.order.assignee ? Json(*b.order.assignee) : Json(nullptr)},
-           {"retry_of", orNull(b.retryOf)},
-           {"items", std::move(items)}};
-  return out;
+  w.endArray();
+  if (user) w.literalKey("user").value(*user);
+  w.endObject();
 }
 
 }  // namespace ringi::api::codec

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/json/json.h"
+#include "api/json/writer.h"
 #include "api/params.h"
 #include "domain/directory.h"
 #include "domain/engine.h"
@@ -33,10 +34,12 @@ Json encodeValue(const domain::App& app, const std::string& code, const domain::
 std::string systemFieldCode(const domain::App& app, domain::FieldType t);
 
 // ---- batches ---------------------------------------------------------------------------------
-// A batch's progress (seed 000's fields plus ours), its failures with their records.
-Json encodeProgress(const domain::Engine& engine, const domain::Batch& b, domain::Locale locale);
+// A batch's progress (seed 000's fields plus ours), its failures and items with their records;
+// `user`, when given, names the submitter (progress events).
+void writeProgress(JsonWriter& w, const domain::Engine& engine, const domain::Batch& b,
+                   domain::Locale locale, const std::string* user = nullptr);
 // One line of the batch list: counts and state, no task ids.
-Json encodeBatchSummary(const domain::Batch& b);
+void writeBatchSummary(JsonWriter& w, const domain::Batch& b);
 // A record's title: its first single-line text field's value ("" when none, or no record).
 std::string recordTitle(const domain::Engine& engine, int64_t app, int64_t id);
 

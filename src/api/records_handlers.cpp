@@ -12,14 +12,6 @@ namespace ringi::api::handlers {
 using domain::Error;
 
 namespace {
-// A handler's answer written as text: the response body as is, or parsed where a Json is wanted.
-void answer(Ctx& ctx, std::string text, Json& out) {
-  if (ctx.rawOut)
-    *ctx.rawOut = std::move(text);
-  else
-    out = parseJson(text);
-}
-
 // id directly, or through updateKey {field, value}.
 std::optional<int64_t> targetId(Params& p, bool* viaKey, std::string* keyField,
                                 std::string* keyValue) {

@@ -400,9 +400,9 @@ Response Service::Impl::batchStep(std::size_t maxTasks, bool failNext) noexcept 
     if (number) {
       if (const domain::Batch* b = engine.findBatch(*number)) {
         locale = engine.localeOf(b->user);
-        Json progress = codec::encodeProgress(engine, *b, locale);
-        progress["user"] = b->user;  // whose it is: a page shows only its own user's batches
-        r.body = toText(progress, ascii);
+        JsonWriter w(r.body, ascii);
+        // with whose it is: a page shows only its own user's batches
+        codec::writeProgress(w, engine, *b, locale, &b->user);
         return r;
       }
     }
