@@ -13,11 +13,6 @@ namespace ringi::api::handlers {
 using namespace ringi::domain;
 
 namespace {
-Json userRef(Ctx& ctx, const std::string& code) {
-  const User* u = ctx.engine.directory().findUser(code);
-  return Json{{"code", code}, {"name", u ? u->name : code}};
-}
-
 Json appInfo(Ctx& ctx, const App& a) {
   Json j{{"appId", std::to_string(a.id)},
          {"code", ""},
@@ -26,9 +21,9 @@ Json appInfo(Ctx& ctx, const App& a) {
   j["spaceId"] = a.spaceId ? Json(std::to_string(*a.spaceId)) : Json(nullptr);
   j["threadId"] = a.spaceId ? Json(std::to_string(*a.spaceId)) : Json(nullptr);
   j["createdAt"] = codec::isoTime(a.createdAt);
-  j["creator"] = userRef(ctx, a.creator);
+  j["creator"] = codec::userRef(ctx.engine.directory(), a.creator);
   j["modifiedAt"] = codec::isoTime(a.modifiedAt);
-  j["modifier"] = userRef(ctx, a.creator);
+  j["modifier"] = codec::userRef(ctx.engine.directory(), a.creator);
   return j;
 }
 

@@ -46,6 +46,8 @@ struct BatchRequest {
   std::vector<std::string> ids;
   BatchOrder order;
   std::string retryOf;
+  // The check of every id for `order`, when checking the assignee already needed it.
+  std::vector<CheckResult> checked;
 };
 
 // The failures of the caller's finished batch `number` whose tasks are still open.
@@ -116,13 +118,13 @@ BatchRequest batchRequest(Ctx& ctx, const Json& params, bool submit) {
       }
     }
   }
-  if (req.order.assignee)
-    for (const auto& r : ctx.engine.check(ctx.user, req.ids, req.order))
-      if (!r.choices.empty() &&
-          std::find(r.choices.begin(), r.choices.end(), *req.order.assignee) == r.choices.end()) {
-        v.fail("assignee", "not_a_candidate", {*req.order.assignee, r.taskId});
-        break;
-      }
+  if (req.order.assignee) req.checked = ctx.engine.check(ctx.user, req.ids, req.order);
+  for (const auto& r : req.checked)
+    if (!r.choices.empty() &&
+        std::find(r.choices.begin(), r.choices.end(), *req.order.assignee) == r.choices.end()) {
+      v.fail("assignee", "not_a_candidate", {*req.order.assignee, r.taskId});
+      break;
+    }
   v.check();
   return req;
 }
@@ -147,7 +149,8 @@ void batchCheck(Ctx& ctx, const Json& params, Json& out) {
   BatchRequest req = batchRequest(ctx, params, false);
   requireTaskApps(ctx, req.ids);
   out = Json::array();
-  for (const auto& r : ctx.engine.check(ctx.user, req.ids, req.order)) {
+  if (req.checked.empty()) req.checked = ctx.engine.check(ctx.user, req.ids, req.order);
+  for (const auto& r : req.checked) {
     Json item;
     if (r.supported()) {
       item = Json{{"supported", true}, {"task_id", r.taskId}};
@@ -239,17 +242,12 @@ void batchActions(Ctx& ctx, const Json& params, Json& out) {
   Json actions = Json::array();
   for (const auto& sa : ctx.engine.statusActions(ctx.user, *app, *id)) {
     Json assignees = Json::array();
-    for (const auto& code : sa.assignees) {
-      const User* u = dir.findUser(code);
-      assignees.push_back(Json{{"code", code}, {"name", u ? u->name : code}});
-    }
-    const char* type = sa.next->assigneeType == AssigneeType::ANY   ? "ANY"
-                       : sa.next->assigneeType == AssigneeType::ALL ? "ALL"
-                                                                    : "ONE";
-    actions.push_back(
-        Json{{"name", sa.action->name},
-             {"nextStatus",
-              {{"name", sa.next->name}, {"type", type}, {"assignees", std::move(assignees)}}}});
+    for (const auto& code : sa.assignees) assignees.push_back(codec::userRef(dir, code));
+    actions.push_back(Json{{"name", sa.action->name},
+                           {"nextStatus",
+                            {{"name", sa.next->name},
+                             {"type", codec::assigneeTypeName(sa.next->assigneeType)},
+                             {"assignees", std::move(assignees)}}}});
   }
   out = Json{{"actions", std::move(actions)}};
 }
@@ -267,20 +265,16 @@ void batchHistory(Ctx& ctx, const Json& params, Json& out) {
   if (ctx.token) ctx.token->require(*app, TokenRight::view);
   const Record& r = ctx.engine.record(ctx.user, *app, *id);
   const Directory& dir = ctx.engine.directory();
-  auto person = [&](const std::string& code) {
-    const User* u = dir.findUser(code);
-    return Json{{"code", code}, {"name", u ? u->name : code}};
-  };
   Json history = Json::array();
   const int64_t n = static_cast<int64_t>(r.history.size());
   for (int64_t i = n - 1 - offset; i >= 0 && n - 1 - i < offset + limit; --i) {
     const StatusChange& h = r.history[static_cast<size_t>(i)];
     Json assignees = Json::array();
-    for (const auto& code : h.assignees) assignees.push_back(person(code));
+    for (const auto& code : h.assignees) assignees.push_back(codec::userRef(dir, code));
     history.push_back(Json{{"changedAt", codec::isoTime(h.at)},
                            {"status", h.status},
                            {"action", h.action},
-                           {"actor", person(h.actor)},
+                           {"actor", codec::userRef(dir, h.actor)},
                            {"assignees", std::move(assignees)}});
   }
   out = Json{{"history", std::move(history)}};

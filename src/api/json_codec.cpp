@@ -207,6 +207,11 @@ Json entityRef(const std::string& code, FieldType t, const Directory* dir) {
 }
 }  // namespace
 
+Json userRef(const Directory& dir, const std::string& code) {
+  const User* u = dir.findUser(code);
+  return Json{{"code", code}, {"name", u ? u->name : code}};
+}
+
 Json encodeValue(const App& app, const std::string& code, const FieldValue& fv,
                  const Directory* dir) {
   const FieldDef* f = app.findField(code);

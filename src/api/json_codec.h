@@ -30,6 +30,9 @@ domain::FieldValue decodeValue(const Json& value, bool* ok);
 Json encodeValue(const domain::App& app, const std::string& code, const domain::FieldValue& fv,
                  const domain::Directory* dir);
 
+// {"code", "name"} of a user, as kintone names people in answers (the code as name when unknown).
+Json userRef(const domain::Directory& dir, const std::string& code);
+
 // System field codes of an app (from its fields, else defaults by locale).
 std::string systemFieldCode(const domain::App& app, domain::FieldType t);
 

@@ -158,7 +158,11 @@ struct Service::Impl {
   // `parsedBody`, when given, is req.body already parsed (handleJson has it as a value).
   Response dispatch(const Request& req, Locale* locale, Json* parsedBody = nullptr) {
     const std::string& method = req.method;
-    *locale = req.locale ? *req.locale : engine.localeOf(req.user);
+    // The language of the answer: the one the request asks for, else the acting user's.
+    auto localeOf = [&](const std::string& user) {
+      return req.locale ? *req.locale : engine.localeOf(user);
+    };
+    *locale = localeOf(req.user);
     // kintone's list, exactly (the facade rejects other spellings the same way)
     if (method != "GET" && method != "POST" && method != "PUT" && method != "DELETE")
       throw domain::invalidInput("method", "enum");
@@ -180,7 +184,7 @@ struct Service::Impl {
     std::string user = req.user;
     if (pp.api.rfind("batch/", 0) == 0) user = batchActor(req, params);
     if (!engine.directory().findUser(user)) throw domain::Error("CB_AU01");
-    *locale = req.locale ? *req.locale : engine.localeOf(user);
+    *locale = localeOf(user);
 
     bool hasBody = parsedBody || req.body.find_first_not_of(" \t\r\n") != std::string::npos;
     if (hasBody) {

@@ -195,10 +195,10 @@ bool parseEntityType(const std::string& s, EntityType* t) {
     if (s == entityTypeName(e)) return *t = e, true;
   return false;
 }
-namespace {
 const char* assigneeTypeName(AssigneeType t) {
   return t == AssigneeType::ANY ? "ANY" : t == AssigneeType::ALL ? "ALL" : "ONE";
 }
+namespace {
 std::vector<Entity> decodeEntities(const Json& j, Validation& v, const std::string& key) {
   std::vector<Entity> out;
   if (j.is_null()) return out;

@@ -35,6 +35,7 @@ std::vector<domain::FieldDef> decodeProperties(const Json& props, Validation& v,
 // ---- process settings ------------------------------------------------------------------------
 const char* entityTypeName(domain::EntityType t);  // "USER", "GROUP", ...
 bool parseEntityType(const std::string& s, domain::EntityType* t);
+const char* assigneeTypeName(domain::AssigneeType t);  // "ONE", "ANY", "ALL"
 Json encodeEntity(const domain::Entity& e);
 Json encodeProcess(const domain::ProcessSettings& p);  // {enable, states, actions}
 // Decodes `states` (object keyed by name) / `actions` (array), kintone request conventions.

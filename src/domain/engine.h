@@ -230,6 +230,7 @@ class Engine {
                                          const std::optional<std::string>& chosen) const;
   bool conditionHolds(const App& app, const Action& action, const Record& record,
                       const std::string& user) const;
+  bool mayAct(const Action& action, const Record& record, const std::string& user) const;
   static bool waitsForOthers(const State& from, const Action& action, const Record& record,
                              const std::string& user);
   void enterStatus(Record& record, const State& state, const std::string& action,

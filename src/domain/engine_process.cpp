@@ -150,6 +150,14 @@ bool Engine::waitsForOthers(const State& from, const Action& action, const Recor
          contains(record.assignees, user) && record.assignees.size() > 1;
 }
 
+// Who may run an action: a current assignee, anyone when the record has none, and for a
+// SECONDARY action also its executors.
+bool Engine::mayAct(const Action& action, const Record& record, const std::string& user) const {
+  if (record.assignees.empty() || contains(record.assignees, user)) return true;
+  return action.type == ActionType::SECONDARY &&
+         contains(resolveEntities(action.executableUser, record), user);
+}
+
 int64_t Engine::changeStatus(const std::string& user, int64_t appId, const StatusRequest& req) {
   auto tx = begin();
   const App& a = app(appId);
@@ -171,11 +179,7 @@ int64_t Engine::changeStatus(const std::string& user, int64_t appId, const Statu
   if (!from || !to) throw statusSettingsChanged();
   if (!conditionHolds(a, *action, *current, user)) throw statusSettingsChanged();
 
-  const bool isAssignee = contains(current->assignees, user);
-  bool allowed = current->assignees.empty() || isAssignee;
-  if (!allowed && action->type == ActionType::SECONDARY)
-    allowed = contains(resolveEntities(action->executableUser, *current), user);
-  if (!allowed) throw Error("GAIA_NT01");
+  if (!mayAct(*action, *current, user)) throw Error("GAIA_NT01");
 
   const bool waitForOthers = waitsForOthers(*from, *action, *current, user);
   Record& r =
@@ -205,14 +209,10 @@ std::vector<StatusAction> Engine::statusActions(const std::string& user, int64_t
   const Record* r = s_->findRecord(appId, id);
   if (!r) throw Error("GAIA_RE01", {std::to_string(id)});
   if (!a.process.enable) return out;
-  const bool isAssignee = r->assignees.empty() || contains(r->assignees, user);
   for (const Action& action : a.process.actions) {
     if (action.from != r->status || !conditionHolds(a, action, *r, user)) continue;
-    bool allowed = isAssignee;
-    if (!allowed && action.type == ActionType::SECONDARY)
-      allowed = contains(resolveEntities(action.executableUser, *r), user);
     const State* next = a.process.findState(action.to);
-    if (!allowed || !next) continue;
+    if (!next || !mayAct(action, *r, user)) continue;
     StatusAction sa{&action, next, {}};
     if (next->assigneeType == AssigneeType::ONE) sa.assignees = resolveEntities(next->entities, *r);
     out.push_back(std::move(sa));

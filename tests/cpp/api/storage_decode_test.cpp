@@ -296,6 +296,15 @@ TEST(StorageDecode, RowsNotInTheShapeRingiWritesAreRefusedByName) {
       {R"({"records":[{"app":3,"id":1,"tasks":{}}]})", row0},
       {R"({"records":[{"app":3,"id":1,"tasks":[5]}]})", row0},
       {R"({"records":[{"app":1,"id":1,"tasks":[{"id":"t"}]}]})", row0},  // a task id is 32 hex
+      // Comments: a comment id past the record's counter (it would be given again), none below
+      // 1, a negative counter, a mention of no entity type, a comment that is no object.
+      {R"({"records":[{"app":3,"id":1,"lastCommentId":1,"comments":[{"id":2}]}]})", row0},
+      {R"({"records":[{"app":3,"id":1,"comments":[{"id":1}]}]})", row0},
+      {R"({"records":[{"app":3,"id":1,"lastCommentId":1,"comments":[{"id":0}]}]})", row0},
+      {R"({"records":[{"app":3,"id":1,"lastCommentId":-1}]})", row0},
+      {R"({"records":[{"app":3,"id":1,"lastCommentId":1,"comments":[{"id":1,"mentions":[{"code":"a","type":"ROBOT"}]}]}]})",
+       row0},
+      {R"({"records":[{"app":3,"id":1,"lastCommentId":1,"comments":[5]}]})", row0},
       {R"({"records": [1]})",
        "error RINGI_WS01 [the stored row records[0] is not in the shape Ringi writes (byte 13"},
       {R"({"records":[{"app":1,"id":1}],"records":[{}, 5]})",
