@@ -13,6 +13,7 @@ const FINISHED = new Set(['completed', 'partially_completed', 'cancelled']);
 /**
  * @param {{kintone: any, words: () => Words, user: () => string, database: string,
  *          say: (text: string, error?: boolean) => void,
+ *          guard: (fn: () => Promise<void>) => () => Promise<void>,
  *          openRecord: (app: number, id: number, from: HTMLElement) => void,
  *          retried: (batchNumber: string) => Promise<void>}} ctx
  */
@@ -89,28 +90,41 @@ export function createBatchLog(ctx) {
     if (FINISHED.has(b.state)) {
       const buttons = document.createElement('div');
       buttons.className = 'buttons';
-      const csv = document.createElement('button');
-      csv.type = 'button';
-      csv.textContent = w.t('exportCsv');
-      csv.dataset.role = 'csv';
-      csv.addEventListener('click', () => guard(() => exportCsv(b)));
-      buttons.append(csv);
-      if (b.failed > 0) {
-        const retry = document.createElement('button');
-        retry.type = 'button';
-        retry.textContent = w.t('retryFailed');
-        retry.dataset.role = 'retry';
-        retry.addEventListener('click', () => guard(() => retryFailed(b)));
-        buttons.append(retry);
-      }
+      buttons.append(button(w.t('exportCsv'), 'csv', () => exportCsv(b)));
+      if (b.failed > 0) buttons.append(button(w.t('retryFailed'), 'retry', () => retryFailed(b)));
       li.append(buttons);
     }
     return li;
   }
 
-  /** @param {() => Promise<void>} fn */
-  async function guard(fn) {
-    try { await fn(); } catch (/** @type {any} */ e) { ctx.say(e && e.message ? `${e.code}: ${e.message}` : String(e), true); }
+  /** @param {string} label @param {string} role @param {() => Promise<void>} onClick */
+  function button(label, role, onClick) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    b.dataset.role = role;
+    b.addEventListener('click', ctx.guard(onClick));
+    return b;
+  }
+
+  // A finished batch's details no longer change: read once per language (the reasons are in it),
+  // not again on every progress event of the batches still running.
+  /** @type {Map<string, any>} */
+  let finishedDetails = new Map();
+  /** @type {Words|null} */
+  let detailsIn = null;
+  /** @param {any} b a summary */
+  async function failuresOf(b) {
+    if (b.failed === 0) return null;
+    if (detailsIn !== ctx.words()) {
+      finishedDetails = new Map();
+      detailsIn = ctx.words();
+    }
+    const known = finishedDetails.get(b.batch_number);
+    if (known) return known;
+    const d = await details(b.batch_number);
+    if (FINISHED.has(d.state)) finishedDetails.set(b.batch_number, d);
+    return d;
   }
 
   /** @param {any} b */
@@ -140,7 +154,7 @@ export function createBatchLog(ctx) {
   async function render() {
     const w = ctx.words();
     const { batches } = await ctx.kintone.api(`/batch_approvals/_batches?limit=${SHOWN}`, 'GET', {});
-    const full = await Promise.all(batches.map((/** @type {any} */ b) => (b.failed > 0 ? details(b.batch_number) : null)));
+    const full = await Promise.all(batches.map(failuresOf));
     const pending = loadPending();
     for (const b of batches) {
       if (!FINISHED.has(b.state)) {
@@ -164,7 +178,7 @@ export function createBatchLog(ctx) {
     refresh() {
       if (again) return refreshing;
       again = true;
-      refreshing = refreshing.then(() => { again = false; return render(); }).catch((e) => ctx.say(String(e?.message ?? e), true));
+      refreshing = refreshing.then(ctx.guard(() => { again = false; return render(); }));
       return refreshing;
     },
     /** @param {string} number */

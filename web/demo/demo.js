@@ -55,6 +55,7 @@ const dialog = createRecordDialog({
   get kintone() { return kintone; },
   words: () => w,
   say,
+  guard,
   changed: () => refreshTasks(),
   fallbackFocus: () => $('#tasks-heading'),
 });
@@ -64,6 +65,7 @@ const log = createBatchLog({
   user: () => state.user,
   database: DB,
   say,
+  guard,
   openRecord: (app, id, from) => { openRecord(app, id, from); },
   retried: async (number) => {
     log.watch(number);
@@ -190,7 +192,6 @@ function renderTasks() {
   const { all, page, pageNumber, pages } = applyView(state.rows, state.view);
   state.view.page = pageNumber;
   const order = all.map((r) => r.task.task_id);
-  const label = (/** @type {string} */ key) => t(key);
   // Drawing the rows again must not lose the keyboard's place: the control that had focus gets
   // it back in the new row.
   const focusKey = /** @type {HTMLElement|null} */ (document.activeElement)?.dataset?.focusKey;
@@ -222,8 +223,8 @@ function renderTasks() {
     /** @type {[string|Node, string, string][]} content, class, label on narrow screens */
     const cells = [
       [cb, '', ''], [link, '', ''], [row.title, '', ''], [w.number(row.amount), 'num', ''],
-      [row.applicant, '', label('applicant')], [row.assignees, '', label('assignee')], [w.date(row.date), '', label('date')],
-      [row.status, '', label('status')], [checkLabel, checkClass, label('check')],
+      [row.applicant, '', t('applicant')], [row.assignees, '', t('assignee')], [w.date(row.date), '', t('date')],
+      [row.status, '', t('status')], [checkLabel, checkClass, t('check')],
     ];
     for (const [content, cls, narrowLabel] of cells) {
       const td = document.createElement('td');
@@ -395,8 +396,11 @@ async function main() {
   kintone.ringi.on('changed', (/** @type {any} */ c) => { if (c.source === 'remote') refreshTasks().catch(() => {}); });
   kintone.ringi.on('error', (/** @type {any} */ e) => say(errText(e), true));
   wireControls();
+  const loading = $('#status-line').textContent;
   await refreshTasks();
-  say(navigator.onLine ? t('ready') : t('offline'));
+  // A batch that ended while the list loaded has said so (its progress event came first): that
+  // stays, "Ready" does not overwrite it.
+  if ($('#status-line').textContent === loading) say(navigator.onLine ? t('ready') : t('offline'));
   await log.refresh();  // after "Ready": a batch that ended while the page was closed says so
   openFromHash();
   document.body.dataset.ready = 'true';

@@ -14,7 +14,9 @@ const COMMENTS_PAGE = 10;
 
 /**
  * @param {{kintone: any, words: () => Words, say: (text: string, error?: boolean) => void,
+ *          guard: (fn: () => Promise<void>) => () => Promise<void>,
  *          changed: () => Promise<void>, fallbackFocus: () => HTMLElement}} ctx
+ *   guard: the page's way to run an action and show its error in the status line
  */
 export function createRecordDialog(ctx) {
   const dialog = $('record-dialog');
@@ -32,7 +34,7 @@ export function createRecordDialog(ctx) {
     const back = opener && opener.isConnected ? opener : ctx.fallbackFocus();
     back.focus();
   });
-  $('record-post').addEventListener('click', () => guard(async () => {
+  $('record-post').addEventListener('click', ctx.guard(async () => {
     if (!current) return;
     const text = $('record-comment').value.trim();
     if (!text) { $('record-comment').focus(); return; }
@@ -41,12 +43,7 @@ export function createRecordDialog(ctx) {
     ctx.say(ctx.words().t('posted'));
     await renderComments(true);
   }));
-  $('record-older').addEventListener('click', () => guard(() => renderComments(false)));
-
-  /** @param {() => Promise<void>} fn */
-  async function guard(fn) {
-    try { await fn(); } catch (/** @type {any} */ e) { ctx.say(e && e.message ? `${e.code}: ${e.message}` : String(e), true); }
-  }
+  $('record-older').addEventListener('click', ctx.guard(() => renderComments(false)));
 
   /** @param {number} app */
   async function fields(app) {
@@ -103,7 +100,7 @@ export function createRecordDialog(ctx) {
       b.type = 'button';
       b.textContent = a.name;
       b.className = 'primary';
-      b.addEventListener('click', () => guard(() => run(a)));
+      b.addEventListener('click', ctx.guard(() => run(a)));
       return b;
     });
     if (!buttons.length) {
