@@ -40,7 +40,7 @@
  * Requests are served one engine call at a time (the host's queue); batches run in chunks between
  * requests, as in the browser.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -130,42 +130,65 @@ export async function serve(o, io = {}) {
   const engineAt = engineUrl(o.engine);
   const makeEngine = io.loadEngine || loadEngine;
   const strict = !isLoopback(o.host);
-  // The workspace is read, and its credentials checked, before anything is written.
+  // Everything that can refuse the start comes before anything is written to --data: the
+  // workspace is read, its credentials checked, its document loaded into a scratch engine, and
+  // the port bound. A refused start leaves --data as it was.
   const taken = o.workspace ? takeCredentials(JSON.parse(await readFile(o.workspace, 'utf8'))) : null;
   if (strict && taken) refuseOpenUsers(o.host, Object.keys(taken.passwords).filter((u) => taken.passwords[u] === null), Object.keys(taken.passwords).length);
   const engine = await makeEngine({ engineUrl: engineAt });
-  const storage = o.data ? new FileStorage(o.data, { compactBytes: o.compactBytes, log: (m) => log(`[ringi] ${m}`) }) : new MemoryStorage();
-  await storage.open('ringi-serve');
-  const host = new Host({
-    engine, storage, loadEngine: () => makeEngine({ engineUrl: engineAt }),
-    database: o.data ? `file:${path.resolve(o.data)}` : `serve-${process.pid}-${Date.now()}`, broadcast: false,
-    emit: (type, p) => {
-      if (type === 'error') log(`[ringi] background error: ${JSON.stringify(p)}`);
-      if (type === 'engine-failed') log(`[ringi] the engine failed (${p.reason}); a new one is restored from storage`);
-    },
+  if (taken) refuseBadWorkspace(o.workspace, await makeEngine({ engineUrl: engineAt }), taken.workspace);
+  /** @type {(c: Credentials) => void} */
+  let started = () => {};
+  /** @type {(e: any) => void} */
+  let refused = () => {};
+  const ready = new Promise((resolve, reject) => { started = resolve; refused = reject; });
+  /** @type {Host|null} */
+  let host = null;
+  const http = await listenHttp((p) => /** @type {Host} */ (host).request('call', p), {
+    port: o.port, host: o.host, maxBody: o.maxBody, timeoutMs: Math.round(o.timeout * 1000), ready, corsOrigins: o.corsOrigins,
   });
-  await host.open();
-  const fresh = (await storage.generation()) === null;
-  const credentials = taken && fresh ? await Credentials.fromWorkspace(taken, { strict })
-    : o.data ? await Credentials.read(o.data, { strict }) : new Credentials({ users: {}, tokens: [] }, { strict });
-  const open = credentials.usersWithoutPassword();
-  if (strict) refuseOpenUsers(o.host, open, Object.keys(credentials.stored.users).length);
-  if (taken) {
-    if (fresh) {
-      // Credentials first: a kill between the two leaves a folder that imports again at start.
-      if (o.data) await credentials.write(o.data);
-      const r = await host.request('load', { workspace: taken.workspace });
-      if (r.status >= 400) throw new Error(`workspace ${o.workspace}: ${JSON.stringify(r.body)}`);
-      log(`[ringi] workspace ${o.workspace} imported`);
-    } else {
-      log(`[ringi] ${o.data} already holds data: --workspace ignored`);
+  const before = o.data ? dataDirState(o.data) : null;
+  /** @type {any} */
+  let storage = null;
+  try {
+    storage = o.data ? new FileStorage(o.data, { compactBytes: o.compactBytes, log: (m) => log(`[ringi] ${m}`) }) : new MemoryStorage();
+    await storage.open('ringi-serve');
+    host = new Host({
+      engine, storage, loadEngine: () => makeEngine({ engineUrl: engineAt }),
+      database: o.data ? `file:${path.resolve(o.data)}` : `serve-${process.pid}-${Date.now()}`, broadcast: false,
+      emit: (type, p) => {
+        if (type === 'error') log(`[ringi] background error: ${JSON.stringify(p)}`);
+        if (type === 'engine-failed') log(`[ringi] the engine failed (${p.reason}); a new one is restored from storage`);
+      },
+    });
+    await host.open();
+    const fresh = (await storage.generation()) === null;
+    const credentials = taken && fresh ? await Credentials.fromWorkspace(taken, { strict })
+      : o.data ? await Credentials.read(o.data, { strict }) : new Credentials({ users: {}, tokens: [] }, { strict });
+    const open = credentials.usersWithoutPassword();
+    if (strict) refuseOpenUsers(o.host, open, Object.keys(credentials.stored.users).length);
+    if (taken) {
+      if (fresh) {
+        // Credentials first: a kill between the two leaves a folder that imports again at start.
+        if (o.data) await credentials.write(o.data);
+        const r = await host.request('load', { workspace: taken.workspace });
+        if (r.status >= 400) throw new Error(`workspace ${o.workspace}: ${JSON.stringify(r.body)}`);
+        log(`[ringi] workspace ${o.workspace} imported`);
+      } else {
+        log(`[ringi] ${o.data} already holds data: --workspace ignored`);
+      }
     }
+    if (open.length > 0) log(`[ringi] warning: no password, so any password signs in as: ${open.join(', ')}`);
+    if (!credentials.tokensDeclared()) log(`[ringi] warning: no app declares apiTokens, so ${strict ? 'API tokens are refused' : 'any X-Cybozu-API-Token acts as Administrator with every right'}`);
+    started(credentials);
+  } catch (e) {
+    refused(e);
+    await http.close();
+    if (host) await host.close().catch(() => {});
+    else if (storage) await Promise.resolve(storage.close?.()).catch(() => {});
+    if (before) restoreDataDir(o.data, before);
+    throw e;
   }
-  if (open.length > 0) log(`[ringi] warning: no password, so any password signs in as: ${open.join(', ')}`);
-  if (!credentials.tokensDeclared()) log(`[ringi] warning: no app declares apiTokens, so ${strict ? 'API tokens are refused' : 'any X-Cybozu-API-Token acts as Administrator with every right'}`);
-  const http = await listenHttp((p) => host.request('call', p), {
-    port: o.port, host: o.host, maxBody: o.maxBody, timeoutMs: Math.round(o.timeout * 1000), credentials, corsOrigins: o.corsOrigins,
-  });
   const { server, url } = http;
   log(`Ringi listening on ${url} (storage: ${o.data ? `file ${path.resolve(o.data)}` : 'memory'})`);
 
@@ -174,12 +197,38 @@ export async function serve(o, io = {}) {
     if (!stopping) {
       stopping = (async () => {
         await http.close();
-        await host.close();
+        await /** @type {Host} */ (host).close();
       })();
     }
     return stopping;
   };
-  return { url, port: http.port, server, host, storage, stop };
+  return { url, port: http.port, server, host: /** @type {Host} */ (host), storage, stop };
+}
+
+/**
+ * A workspace the engine refuses stops the start before anything is written (its error names the
+ * file). It is loaded into a scratch engine instance, which is then dropped.
+ * @param {string} file @param {any} scratch @param {any} workspace
+ */
+function refuseBadWorkspace(file, scratch, workspace) {
+  const reply = JSON.parse(scratch.ringiLoad(JSON.stringify(workspace)));
+  if (reply.status >= 400) throw new Error(`workspace ${file}: ${JSON.stringify(reply.body)}`);
+}
+
+/**
+ * What --data was before a start: absent, or the names it held. A start refused after the folder
+ * was opened puts it back: removes the folder it created, or the entries it added.
+ * @param {string} dir @returns {{existed: boolean, names: Set<string>}}
+ */
+function dataDirState(dir) {
+  return existsSync(dir) ? { existed: true, names: new Set(readdirSync(dir)) } : { existed: false, names: new Set() };
+}
+
+/** @param {string} dir @param {{existed: boolean, names: Set<string>}} before */
+function restoreDataDir(dir, before) {
+  if (!existsSync(dir)) return;
+  if (!before.existed) { rmSync(dir, { recursive: true, force: true }); return; }
+  for (const name of readdirSync(dir)) if (!before.names.has(name)) rmSync(path.join(dir, name), { recursive: true, force: true });
 }
 
 async function main() {

@@ -7,6 +7,7 @@ export RINGI_ROOT="$(pwd)"
 # shellcheck source=lib.sh
 source scripts/lib.sh
 bash scripts/setup-native.sh
+ringi_build_dir_for_here build
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j "${RINGI_JOBS:-2}" --target ringi_bench
 exec build/ringi_bench "$@"

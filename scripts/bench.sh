@@ -17,6 +17,7 @@ if [ "${RINGI_BENCH_NO_BUILD:-0}" != 1 ]; then
   source ./emsdk-setup.sh
   bash scripts/setup-native.sh
   ringi_npm_ensure
+  ringi_build_dir_for_here build
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build -j "$RINGI_JOBS" --target ringi_bench
   bash scripts/build.sh

@@ -11,11 +11,6 @@ export RINGI_ROOT="$(pwd)"
 # shellcheck source=../emsdk-setup.sh
 source ./emsdk-setup.sh
 t0=$(date +%s)
-(
-  b="${RINGI_WASM_BUILD_DIR:-build-wasm}"
-  emcmake cmake -S . -B "$b" -DCMAKE_BUILD_TYPE=Release -DRINGI_BENCH=OFF \
-    -DRINGI_NLOHMANN_ISYSTEM="$RINGI_ROOT/$b/include-isystem"
-  cmake --build "$b" -j "${RINGI_JOBS:-2}" --target ringi_engine
-)
+RINGI_WASM_TARGET=ringi_engine ringi_wasm_build
 ringi_stage_dist
 ringi_log "build done in $(( $(date +%s) - t0 ))s"

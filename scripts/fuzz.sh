@@ -22,6 +22,7 @@ OUT="$ROOT/build-fuzz"
 JOBS="${RINGI_JOBS:-2}"
 
 ringi_apt_ensure clang libclang-rt-14-dev || exit 1
+ringi_build_dir_for_here "$OUT"
 CC=clang CXX=clang++ cmake -S . -B "$OUT" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRINGI_FUZZ=ON \
   -DRINGI_TESTS=OFF -DRINGI_BENCH=OFF >/dev/null || exit 1
 if ! cmake --build "$OUT" -j "$JOBS" >"$OUT/build.log" 2>&1; then

@@ -132,14 +132,29 @@ ringi_stage_dist() {
   )
 }
 
+# A build tree configured for another source folder (a moved or copied checkout) makes CMake stop
+# with "CMakeCache.txt directory ... is different": such a tree is removed, so it is configured anew.
+ringi_build_dir_for_here() {
+  local b="$1" cache="$1/CMakeCache.txt" home
+  [ -f "$cache" ] || return 0
+  home="$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$cache")"
+  if [ -n "$home" ] && [ "$(cd "$home" 2>/dev/null && pwd -P)" != "$(cd "$RINGI_ROOT" && pwd -P)" ]; then
+    ringi_log "$b/ was configured for $home, not $RINGI_ROOT (moved or copied checkout): configuring it anew"
+    rm -rf "$b"
+  fi
+}
+
 # CMake configure + build of the wasm tree (build-wasm/) with emcmake. Needs emsdk-setup.sh first.
+# RINGI_WASM_TARGET: one target only (npm run build: ringi_engine), else all.
 ringi_wasm_build() {
   (
     cd "$RINGI_ROOT" || exit 1
-    local b="${RINGI_WASM_BUILD_DIR:-build-wasm}" jobs="${RINGI_JOBS:-2}"
+    local b="${RINGI_WASM_BUILD_DIR:-build-wasm}" jobs="${RINGI_JOBS:-2}" target=()
+    [ -n "${RINGI_WASM_TARGET:-}" ] && target=(--target "$RINGI_WASM_TARGET")
+    ringi_build_dir_for_here "$b"
     emcmake cmake -S . -B "$b" -DCMAKE_BUILD_TYPE=Release -DRINGI_BENCH=OFF \
       -DRINGI_NLOHMANN_ISYSTEM="$RINGI_ROOT/$b/include-isystem" "$@" &&
-    cmake --build "$b" -j "$jobs"
+    cmake --build "$b" -j "$jobs" "${target[@]}"
   )
 }
 
@@ -147,6 +162,7 @@ ringi_native_build() {
   (
     cd "$RINGI_ROOT" || exit 1
     local jobs="${RINGI_JOBS:-2}"
+    ringi_build_dir_for_here build
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@" && cmake --build build -j "$jobs"
   )
 }
@@ -157,6 +173,7 @@ ringi_sanitizer_build() {
   (
     cd "$RINGI_ROOT" || exit 1
     local jobs="${RINGI_JOBS:-2}"
+    ringi_build_dir_for_here build-asan
     cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRINGI_SANITIZE=ON -DRINGI_BENCH=OFF "$@" &&
       cmake --build build-asan -j "$jobs"
   )

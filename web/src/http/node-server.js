@@ -21,13 +21,17 @@ const DRAIN_LIMIT = 64 * 1024 * 1024;
  * @param {import('./handler.js').HttpContext['call']} call the engine call of one authenticated
  *   request (Host.request('call', ...))
  * @param {{port: number, host: string, maxBody: number, timeoutMs: number,
- *   credentials?: import('./credentials.js').Credentials, corsOrigins?: string[]}} o
+ *   credentials?: import('./credentials.js').Credentials, corsOrigins?: string[],
+ *   ready?: Promise<import('./credentials.js').Credentials>}} o  ready: the port is bound before
+ *   the engine is open; requests wait for it, and then use the credentials it gives
  * @returns {Promise<{server: import('node:http').Server, url: string, port: number, close: () => Promise<void>}>}
  */
 export async function listenHttp(call, o) {
   /** @type {import('./handler.js').HttpContext} */
   const ctx = { call, session: null, maxBodyBytes: o.maxBody, credentials: o.credentials, corsOrigins: o.corsOrigins || [], hosts: new Set() };
   const timeoutMs = o.timeoutMs;
+  const ready = o.ready ? o.ready.then((c) => { ctx.credentials = c; }) : Promise.resolve();
+  ready.catch(() => {});  // a refused start closes the server; its requests get RINGI_WK01
 
   const server = createServer((req, res) => {
     /** @param {{status: number, headers: Record<string,string>, body: string}} r @param {boolean} [close] */
@@ -73,7 +77,8 @@ export async function listenHttp(call, o) {
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
       let text;
       try { text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)); } catch { text = '\u0000not utf-8'; }
-      handleHttp({ method: req.method || 'GET', url: req.url || '/', headers, body: text }, ctx).then((r) => send(r));
+      ready.then(() => handleHttp({ method: req.method || 'GET', url: req.url || '/', headers, body: text }, ctx))
+        .then((r) => send(r), () => early('RINGI_WK01'));
     });
   });
   // Requests Node's HTTP parser refuses before any handler sees them (an unknown method token, a
