@@ -123,11 +123,13 @@ ringi_stage_dist() {
     "$esb" "$b/ringi-engine.js" --outfile=dist/ringi-engine.js "${opts[@]}" || exit 1
     "$esb" web/src/http/service-worker.js --outfile=dist/service-worker.js "${opts[@]}" || exit 1
     # ringi.js's lazy imports stay lazy and separate: the in-process transport (worker.js) and
-    # the Service Worker bridge. node:* is only imported by the engine loader in Node.
+    # the Service Worker bridge. No bundle may import node:* (esbuild's browser platform refuses
+    # it): Node's part is the package's #ringi-node import (engine/node-platform.js), resolved
+    # where the package is used.
     "$esb" web/src/ringi.js --bundle --format=esm --outfile=dist/ringi.js \
       --external:./worker.js --external:./sw-host.js "${opts[@]}" || exit 1
     "$esb" web/src/worker.js web/src/sw-host.js --bundle --format=esm --outdir=dist \
-      "--external:node:*" "${opts[@]}" || exit 1
+      "--external:#ringi-node" "${opts[@]}" || exit 1
     ringi_log "dist/: $(cd dist && find . -name '*.js' -o -name '*.wasm' | sed 's|^\./||' | sort | tr '\n' ' ')"
   )
 }

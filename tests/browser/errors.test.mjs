@@ -80,13 +80,26 @@ test('an engine that cannot load: createKintone rejects with RINGI_EN01 (glue mi
     const { createKintone } = await import('/dist/ringi.js');
     try { await createKintone({ user: 'sato', worker: true, storage: 'indexeddb', database: 'errors-engine', engineUrl: u, wasmUrl: w ?? undefined }).then((k) => k.ringi.close()); return { ok: true }; } catch (e) { return { code: e.code, message: e.message }; }
   }, [engineUrl, wasmUrl ?? null]);
-  assert.equal((await open('/dist/no-such-engine.js')).code, 'RINGI_EN01');
+  const noGlue = await open('/dist/no-such-engine.js');
+  assert.equal(noGlue.code, 'RINGI_EN01');
+  assert.match(noGlue.message, /^The engine could not be loaded\. \(http:\/\/[^ ]+\/dist\/no-such-engine\.js: /, 'names the URL');
   // The glue loads, the wasm URL answers 404.
-  assert.equal((await open('/dist/ringi-engine.js', '/dist/no-such-engine.wasm')).code, 'RINGI_EN01');
+  const noWasm = await open('/dist/ringi-engine.js', '/dist/no-such-engine.wasm');
+  assert.equal(noWasm.code, 'RINGI_EN01');
+  assert.match(noWasm.message, /\/dist\/no-such-engine\.wasm: HTTP 404\)$/);
   // Both found: it opens (so the failures above are the missing files, not the options).
   assert.deepEqual(await open('/dist/ringi-engine.js', '/dist/ringi-engine.wasm'), { ok: true });
   // The glue loads, but the "wasm" (same URL: no .js suffix to swap) is JavaScript: compile fails.
   const r = await open('/dist/ringi-engine.js?no-wasm');
   assert.equal(r.code, 'RINGI_EN01');
   assert.equal(typeof r.message, 'string');
+});
+
+test('a worker script that cannot load: createKintone rejects with RINGI_WK01 naming its URL', async () => {
+  const r = await page.evaluate(async () => {
+    const { createKintone } = await import('/dist/ringi.js');
+    try { await createKintone({ user: 'sato', worker: true, workerUrl: '/dist/no-such-worker.js' }); return { ok: true }; } catch (e) { return { code: e.code, message: e.message }; }
+  });
+  assert.equal(r.code, 'RINGI_WK01');
+  assert.match(r.message, /^The engine is not available\. \(worker \/dist\/no-such-worker\.js\)$/);
 });

@@ -133,6 +133,16 @@ export function makeError(code, locale, errors) {
   return e;
 }
 
+/**
+ * The error with what it concerns after its message, "The engine could not be loaded. (URL:
+ * reason)": loading errors name the URL that failed. No detail: the error as it is.
+ * @param {KintoneError} e @param {string} [detail] @returns {KintoneError}
+ */
+export function withDetail(e, detail) {
+  if (detail) e.message = `${e.message} (${detail})`;
+  return e;
+}
+
 /** Is `v` a kintone-shaped error object? @param {any} v */
 export function isKintoneError(v) {
   return !!v && typeof v === 'object' && typeof v.code === 'string' && typeof v.message === 'string';

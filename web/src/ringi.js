@@ -22,13 +22,19 @@ export async function createKintone(opts = {}) {
   const useWorker = opts.worker ?? (!isNode && typeof Worker !== 'undefined');
   const storage = opts.storage ?? (isNode || typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb');
   const database = opts.database ?? 'ringi';
-  const engineUrl = new URL(String(opts.engineUrl ?? './ringi-engine.js'), import.meta.url).href;
+  // Left out, the engine's URLs are the worker's own defaults (engine/loader.js), next to it
+  // or wherever a bundler put the files.
+  const engineUrl = opts.engineUrl === undefined ? undefined : new URL(String(opts.engineUrl), import.meta.url).href;
   const wasmUrl = opts.wasmUrl === undefined ? undefined : new URL(String(opts.wasmUrl), import.meta.url).href;
   // The in-process transport is the worker's module (the whole engine host: server, host,
   // storage), imported on this thread; a page that runs the engine in a worker never loads it here.
-  const transport = useWorker
-    ? createWorkerTransport(opts.workerUrl ?? new URL('./worker.js', import.meta.url))
-    : (await import('./worker.js')).createInProcessTransport(opts.engine ? { loadEngine: async () => opts.engine } : {});
+  // `new Worker(new URL('./worker.js', import.meta.url), ...)` as one expression: the form Vite
+  // and webpack bundle the worker from.
+  const transport = !useWorker
+    ? (await import('./worker.js')).createInProcessTransport(opts.engine ? { loadEngine: async () => opts.engine } : {})
+    : opts.workerUrl
+      ? createWorkerTransport(new Worker(opts.workerUrl, { type: 'module', name: 'ringi' }), String(opts.workerUrl))
+      : createWorkerTransport(new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'ringi' }), new URL('./worker.js', import.meta.url).href);
   const client = new Client(transport);
   let opened;
   try {

@@ -4,7 +4,7 @@
  * messages, it opens the Host (engine + storage) and posts replies and events through `post`.
  * worker.js wires it to the Worker's global scope; inprocess.js to a direct in-thread channel.
  */
-import { PROTOCOL_VERSION, EVENT_TYPES, validateRequest, makeError, okReply, errorReply, event, toKintoneError } from '../protocol.js';
+import { PROTOCOL_VERSION, EVENT_TYPES, validateRequest, makeError, withDetail, okReply, errorReply, event, toKintoneError } from '../protocol.js';
 import { Host } from './host.js';
 import { loadEngine as defaultLoadEngine } from './loader.js';
 import { createStorage as defaultCreateStorage } from './storage/index.js';
@@ -47,7 +47,7 @@ export function createEndpoint(post, deps = {}) {
     if (engineResult.status === 'rejected') {
       console.error('[ringi] engine load failed', engineResult.reason);
       if (storageResult.status === 'fulfilled') await storage.close().catch(() => {});
-      throw makeError('RINGI_EN01', p.locale);
+      throw withDetail(makeError('RINGI_EN01', p.locale), String(engineResult.reason?.message || engineResult.reason));
     }
     if (storageResult.status === 'rejected') {
       console.error('[ringi] storage open failed', storageResult.reason);

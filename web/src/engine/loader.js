@@ -14,10 +14,17 @@
  *
  * Node needs `globalThis.require` and `globalThis.__dirname` before the factory module is
  * evaluated, and the wasm bytes read from the file (Node's global fetch cannot load file: URLs)
- * — DESIGN §8.
+ * — DESIGN §8; both come from `#ringi-node` (node-platform.js), imported only in Node.
+ *
+ * The default URLs are written `new URL('./x', import.meta.url)`, the form bundlers (Vite,
+ * webpack) recognise and copy the file for; unbundled or after esbuild, they sit next to this file.
  */
 
 export const DEFAULT_ENGINE_URL = new URL('./ringi-engine.js', import.meta.url).href;
+export const DEFAULT_WASM_URL = new URL('./ringi-engine.wasm', import.meta.url).href;
+
+/** node-platform.js, in Node only. @returns {Promise<typeof import('./node-platform.js')>} */
+const nodePlatform = () => import('#ringi-node');
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined'
   && typeof (/** @type {any} */ (globalThis).WorkerGlobalScope) === 'undefined';
@@ -41,14 +48,15 @@ function compiledModule(wasmUrl) {
   let m = modules.get(wasmUrl);
   if (!m) {
     m = (async () => {
-      if (isNode) {
-        const { readFile } = await import('node:fs/promises');
-        return WebAssembly.compile(await readFile(new URL(wasmUrl)));
+      try {
+        if (isNode) return await WebAssembly.compile(await (await nodePlatform()).readBytes(wasmUrl));
+        const res = await fetch(wasmUrl, { credentials: 'same-origin' });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        const streaming = typeof WebAssembly.compileStreaming === 'function' && /^application\/wasm\b/.test(res.headers.get('content-type') || '');
+        return await (streaming ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer()));
+      } catch (e) {
+        throw new Error(`${wasmUrl}: ${/** @type {any} */ (e)?.message || e}`);
       }
-      const res = await fetch(wasmUrl, { credentials: 'same-origin' });
-      if (!res.ok) throw new Error(`${wasmUrl}: HTTP ${res.status}`);
-      const streaming = typeof WebAssembly.compileStreaming === 'function' && /^application\/wasm\b/.test(res.headers.get('content-type') || '');
-      return streaming ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer());
     })();
     modules.set(wasmUrl, m);
     m.catch(() => { if (modules.get(wasmUrl) === m) modules.delete(wasmUrl); });
@@ -60,15 +68,13 @@ function compiledModule(wasmUrl) {
 async function importFactory(url) {
   if (!factories.has(url)) {
     factories.set(url, (async () => {
-      if (isNode) {
-        const { createRequire } = await import('node:module');
-        const { fileURLToPath } = await import('node:url');
-        const path = await import('node:path');
-        const g = /** @type {any} */ (globalThis);
-        if (!g.require) g.require = createRequire(url);
-        if (!g.__dirname) g.__dirname = path.dirname(fileURLToPath(url));
+      if (isNode) (await nodePlatform()).prepareGlue(url);
+      let mod;
+      try {
+        mod = await import(/* @vite-ignore */ /* webpackIgnore: true */ url);
+      } catch (e) {
+        throw new Error(`${url}: ${/** @type {any} */ (e)?.message || e}`);
       }
-      const mod = await import(/* @vite-ignore */ url);
       const factory = mod.default || mod.createRingiEngine;
       if (typeof factory !== 'function') throw new Error(`${url} does not export an engine factory`);
       return factory;
@@ -83,7 +89,9 @@ async function importFactory(url) {
  */
 export async function loadEngine(opts = {}) {
   const url = new URL(String(opts.engineUrl || DEFAULT_ENGINE_URL), import.meta.url).href;
-  const wasmUrl = new URL(String(opts.wasmUrl || url.replace(/\.m?js$/, '.wasm')), url).href;
+  // A bundler may rename both files: the wasm's own default unless the engine URL was given.
+  const wasmUrl = opts.wasmUrl ? new URL(String(opts.wasmUrl), url).href
+    : opts.engineUrl ? url.replace(/\.m?js$/, '.wasm') : DEFAULT_WASM_URL;
   // The wasm download starts now, alongside the glue module's, not after it (a cold page waited
   // for both in turn), and it is compiled as it streams in.
   const compiled = compiledModule(wasmUrl);

@@ -4,7 +4,7 @@
  * by id, dispatches events. Transports: a module Worker (createWorkerTransport) or the in-process
  * host (engine/inprocess.js). The Client neither knows nor cares which.
  */
-import { PROTOCOL_VERSION, EVENT_TYPES, makeError } from '../protocol.js';
+import { PROTOCOL_VERSION, EVENT_TYPES, makeError, withDetail } from '../protocol.js';
 
 /**
  * @typedef {object} Transport
@@ -13,17 +13,19 @@ import { PROTOCOL_VERSION, EVENT_TYPES, makeError } from '../protocol.js';
  * @property {(fn: (msg: any) => void) => void} onMessage
  * @property {(fn: (err: any) => void) => void} [onError]
  * @property {() => void} terminate
+ * @property {string} [url] the worker's script, named when it cannot start
  * @property {any} [endpoint] in-process only: the engine side (engine/endpoint.js), for tests and tools
  */
 
 /**
- * @param {string|URL} workerUrl
+ * @param {Worker} worker a module Worker running worker.js
+ * @param {string} url its script
  * @returns {Transport}
  */
-export function createWorkerTransport(workerUrl) {
-  const worker = new Worker(workerUrl, { type: 'module', name: 'ringi' });
+export function createWorkerTransport(worker, url) {
   return {
     kind: 'worker',
+    url,
     postMessage: (msg) => worker.postMessage(msg),
     onMessage: (fn) => { worker.onmessage = (ev) => fn(ev.data); },
     onError: (fn) => {
@@ -79,8 +81,11 @@ export class Client {
   _fail(err) {
     if (err) console.error('[ringi] worker failed', err?.message || err);
     this.closed = true;
-    this._readyFail?.(makeError('RINGI_WK01', this.locale));
-    for (const p of this.pending.values()) p.reject(makeError('RINGI_WK01', this.locale));
+    // Before it said ready, the worker's script could not be loaded or run: name it.
+    const what = this.transport.url ? `worker ${this.transport.url}${err?.message ? `: ${err.message}` : ''}` : undefined;
+    const failed = () => withDetail(makeError('RINGI_WK01', this.locale), what);
+    this._readyFail?.(failed());
+    for (const p of this.pending.values()) p.reject(failed());
     this.pending.clear();
   }
 
