@@ -184,4 +184,21 @@ std::vector<std::string> stringArray(Validation& v, const Json& arr, const std::
   return out;
 }
 
+std::vector<std::string> fieldCodes(Params& p) {
+  Validation& v = p.validation();
+  std::vector<std::string> fields;
+  if (const Json* f = p.get("fields")) {
+    if (f->is_array())
+      fields = stringArray(v, *f, p.key("fields"));
+    else if (f->is_object())
+      for (auto it = f->begin(); it != f->end(); ++it) {
+        if (it->is_string()) fields.push_back(it->get<std::string>());
+      }
+    else
+      v.fail(p.key("fields"), "not_array");
+    if (fields.size() > 1000) v.fail(p.key("fields"), "size_between", {"0", "1000"});
+  }
+  return fields;
+}
+
 }  // namespace ringi::api

@@ -60,5 +60,8 @@ class Params {
 std::vector<int64_t> integerArray(Validation& v, const Json& arr, const std::string& name,
                                   int64_t min);
 std::vector<std::string> stringArray(Validation& v, const Json& arr, const std::string& name);
+// The `fields` parameter of a records read (GET records, POST records/cursor): field codes, at
+// most 1,000; a query string with gaps comes as an object ({"0": "a", "2": "b"}).
+std::vector<std::string> fieldCodes(Params& p);
 
 }  // namespace ringi::api

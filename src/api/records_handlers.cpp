@@ -86,18 +86,7 @@ void getRecords(Ctx& ctx, const Json& params, Json& out) {
   auto app = p.integer("app", true, 1);
   auto query = p.string("query", false);
   auto totalCount = p.boolean("totalCount");
-  std::vector<std::string> fields;
-  if (const Json* f = p.get("fields")) {
-    if (f->is_array())
-      fields = stringArray(v, *f, "fields");
-    else if (f->is_object())  // qs with gaps: {"0": "a", "2": "b"}
-      for (auto it = f->begin(); it != f->end(); ++it) {
-        if (it->is_string()) fields.push_back(it->get<std::string>());
-      }
-    else
-      v.fail("fields", "not_array");
-    if (fields.size() > 1000) v.fail("fields", "size_between", {"0", "1000"});
-  }
+  std::vector<std::string> fields = fieldCodes(p);
   v.check();
   const auto& a = appOf(ctx, *app, TokenRight::view);
   int64_t total = 0;

@@ -22,6 +22,7 @@
 #include "api/json/writer.h"
 #include "api/token_grant.h"
 #include "domain/engine.h"
+#include "domain/record_cursors.h"
 
 namespace ringi::api {
 
@@ -38,6 +39,8 @@ struct Ctx {
   // Set when the caller authenticated with API tokens: every app a handler touches must be
   // allowed by it (appOf).
   const TokenGrant* token = nullptr;
+  // The record cursors of this engine instance (cursor_handlers.cpp); null where none are kept.
+  domain::RecordCursors* cursors = nullptr;
 };
 
 using Handler = void (*)(Ctx& ctx, const Json& params, Json& out);
@@ -87,6 +90,9 @@ void organizations(Ctx&, const Json&, Json&);
 void groups(Ctx&, const Json&, Json&);
 void addComment(Ctx&, const Json&, Json&);
 void getComments(Ctx&, const Json&, Json&);
+void createCursor(Ctx&, const Json&, Json&);
+void getCursor(Ctx&, const Json&, Json&);
+void deleteCursor(Ctx&, const Json&, Json&);
 void deleteComment(Ctx&, const Json&, Json&);
 void batchList(Ctx&, const Json&, Json&);
 void batchActions(Ctx&, const Json&, Json&);

@@ -40,6 +40,7 @@ struct Service::Impl {
       : ascii(text == Service::Text::ascii ? JsonWriter::Ascii::yes : JsonWriter::Ascii::no) {}
 
   domain::Engine engine;
+  domain::RecordCursors cursors;              // read state of this instance; a load drops them
   const JsonWriter::Ascii ascii;              // how replies and ChangeSets are written
   std::unique_ptr<storage::RowsPager> pager;  // between beginRows() and the next other call
   std::optional<domain::Snapshot> pieces;     // restorePiece()s not yet restored
@@ -103,6 +104,7 @@ struct Service::Impl {
   // the snapshot. `release`, when given, is the text itself, given up by the caller: it is freed
   // once parsed, and the reset's rows are left to the pager ({"reset":true,"paged":true}).
   Response load(const std::string& workspaceJson, std::string* release) {
+    cursors.clear();
     domain::Snapshot snap;
     {
       codec::RecordTexts records;
@@ -206,6 +208,7 @@ struct Service::Impl {
 
     std::string raw;
     Ctx ctx{engine, user, *locale, pp.guestSpace, &raw, ascii};
+    ctx.cursors = &cursors;
     if (req.apiToken) ctx.token = &*req.apiToken;
     Json out;
     Response resp;

@@ -145,6 +145,10 @@ class Engine {
   std::vector<const Record*> findRecords(const std::string& user, int64_t app,
                                          const std::string& query, int64_t* total) const;
   const std::vector<const Record*>& allRecords(int64_t app) const;  // ascending id
+  // The ids of every record of an app matching `query`, in its order: the set a record cursor
+  // reads. A query with limit or offset: CB_VA01 (errors.query "cursor_paging").
+  std::vector<int64_t> matchingIds(const std::string& user, int64_t app,
+                                   const std::string& query) const;
 
   // Adds a record; returns (id, revision=1). Unknown field codes are ignored as kintone does;
   // values of system fields -> GAIA_UN10 (STATUS) / CB_VA01.

@@ -136,6 +136,18 @@ std::vector<const Record*> Engine::findRecords(const std::string& user, int64_t 
   return q.run(s_->orderedRecords(appId), env, total);
 }
 
+std::vector<int64_t> Engine::matchingIds(const std::string& user, int64_t appId,
+                                         const std::string& query) const {
+  const App& a = app(appId);
+  Query q = Query::parse(query, a);
+  if (q.paged()) throw invalidInput("query", "cursor_paging");
+  q.unpaged();
+  QueryEnv env{&s_->directory, user, now()};
+  std::vector<int64_t> ids;
+  for (const Record* r : q.run(s_->orderedRecords(appId), env)) ids.push_back(r->id);
+  return ids;
+}
+
 std::pair<int64_t, int64_t> Engine::addRecord(const std::string& user, int64_t appId,
                                               FieldValues values) {
   auto tx = begin();

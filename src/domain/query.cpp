@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string_view>
 
 #include "domain/error.h"
@@ -1113,6 +1114,7 @@ struct Query::Impl {
   std::vector<SortKey> order;
   int64_t limit = kDefaultLimit;
   int64_t offset = 0;
+  bool paged = false;  // the text has limit or offset
   bool needOrg = false;
   bool needDates = false;
   // Iteration by $id alone (no sort needed): 0 = not applicable, 1 = asc, -1 = desc.
@@ -1163,6 +1165,7 @@ Query Query::parse(const std::string& text, const App& app, bool conditionOnly) 
     }
   }
   if (!p.atEnd()) syntaxError();
+  im.paged = sawLimit || sawOffset;
 
   if (im.hasCond) {
     im.needOrg = usesFn(im.root, Fn::PrimaryOrg);
@@ -1182,6 +1185,12 @@ bool Query::hasCondition() const { return impl_ && impl_->hasCond; }
 
 int64_t Query::limit() const { return impl_ ? impl_->limit : kDefaultLimit; }
 int64_t Query::offset() const { return impl_ ? impl_->offset : 0; }
+bool Query::paged() const { return impl_ && impl_->paged; }
+
+void Query::unpaged() {
+  impl_->offset = 0;
+  impl_->limit = std::numeric_limits<int32_t>::max();  // more records than an app can hold
+}
 
 bool Query::matches(const Record& r, const QueryEnv& env) const {
   if (!hasCondition()) return true;

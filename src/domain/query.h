@@ -52,6 +52,9 @@ class Query {
 
   int64_t limit() const;
   int64_t offset() const;
+  bool paged() const;  // the text has limit or offset
+  // Every matching record from run(), not a page: for a record cursor.
+  void unpaged();
 
  private:
   struct Impl;
