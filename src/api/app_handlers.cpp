@@ -61,6 +61,15 @@ void fields(Ctx& ctx, const Json& params, Json& out, bool preview) {
   auto has = [&](FieldType t) {
     return std::any_of(fs.begin(), fs.end(), [&](const FieldDef& f) { return f.type == t; });
   };
+  // and the system fields, as kintone does (dts-gen's types and cli-kintone's import read them)
+  for (FieldType t : {FieldType::RECORD_NUMBER, FieldType::CREATOR, FieldType::CREATED_TIME,
+                      FieldType::MODIFIER, FieldType::UPDATED_TIME}) {
+    if (has(t)) continue;
+    std::string code = codec::systemFieldCode(a, t), label = code;
+    std::replace(label.begin(), label.end(), '_', ' ');
+    props[code] = Json{
+        {"type", codec::fieldTypeName(t)}, {"code", code}, {"label", label}, {"noLabel", false}};
+  }
   if (!has(FieldType::STATUS)) {
     std::string code = a.statusFieldCode();
     props[code] =
@@ -74,7 +83,31 @@ void fields(Ctx& ctx, const Json& params, Json& out, bool preview) {
   out = Json{{"properties", std::move(props)},
              {"revision", std::to_string(preview ? a.previewRevision : a.revision)}};
 }
+
+// Ringi keeps no form layout: the form kintone makes for fields added through the API, one row
+// per field in the fields' order (system and process fields are not placed).
+void layout(Ctx& ctx, const Json& params, Json& out, bool preview) {
+  Validation v;
+  Params p(v, params);
+  refuseUnknownKeys(v, params, {"app"});
+  auto app = p.integer("app", true, 1);
+  v.check();
+  const App& a = appOf(ctx, *app, preview ? TokenRight::editApp : TokenRight::view);
+  Json rows = Json::array();
+  for (const FieldDef& f : preview ? a.previewFields : a.fields) {
+    if (isSystemField(f.type)) continue;
+    rows.push_back(Json{{"type", "ROW"},
+                        {"fields", Json::array({Json{{"type", codec::fieldTypeName(f.type)},
+                                                     {"code", f.code},
+                                                     {"size", Json{{"width", "193"}}}}})}});
+  }
+  out = Json{{"layout", std::move(rows)},
+             {"revision", std::to_string(preview ? a.previewRevision : a.revision)}};
+}
 }  // namespace
+
+void getLayout(Ctx& ctx, const Json& params, Json& out) { layout(ctx, params, out, false); }
+void getPreviewLayout(Ctx& ctx, const Json& params, Json& out) { layout(ctx, params, out, true); }
 
 void getApp(Ctx& ctx, const Json& params, Json& out) {
   Validation v;

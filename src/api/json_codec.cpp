@@ -165,7 +165,7 @@ std::string systemFieldCode(const App& app, FieldType t) {
   bool en = app.locale == Locale::en;
   switch (t) {
     case FieldType::RECORD_NUMBER:
-      return en ? "Record_number" : "レコード番号";
+      return app.recordNumberCode();
     case FieldType::CREATOR:
       return en ? "Created_by" : "作成者";
     case FieldType::MODIFIER:

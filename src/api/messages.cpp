@@ -167,6 +167,9 @@ struct FieldEntry {
 };
 constexpr FieldEntry kFieldMessages[] = {
     {"required", {"Required field.", "必須です。", "必填项。"}},
+    {"unique_value",
+     {"This value already exists in another record.", "値がほかのレコードと重複しています。",
+      "该值与其他记录重复。"}},
     {"query_syntax",
      {"The query syntax is incorrect.", "クエリ記法が間違っています。", "查询语法错误。"}},
     {"cursor_paging",

@@ -131,10 +131,15 @@ void addRecords(Ctx& ctx, const Json& params, Json& out) {
   out = Json{{"ids", std::move(ids)}, {"revisions", std::move(revisions)}};
 }
 
+// PUT records: by id or updateKey. With `upsert: true` (what cli-kintone's import by key sends)
+// every record names an updateKey, and one whose key no record has is added with that value;
+// each answer says which: operation INSERT or UPDATE.
 void updateRecords(Ctx& ctx, const Json& params, Json& out) {
   Validation v;
   Params p(v, params);
+  refuseUnknownKeys(v, params, {"app", "records", "upsert"});
   auto app = p.integer("app", true, 1);
+  const bool upsert = p.boolean("upsert").value_or(false);
   const Json* recs = p.array("records", true, 100, "max_records_update");
   struct Item {
     std::optional<int64_t> id;
@@ -152,6 +157,8 @@ void updateRecords(Ctx& ctx, const Json& params, Json& out) {
         continue;
       }
       Params ep(v, (*recs)[i], prefix);
+      refuseUnknownKeys(v, (*recs)[i], {"id", "updateKey", "revision", "record"}, prefix);
+      if (upsert && !ep.get("updateKey")) v.fail(prefix + "updateKey", "required");
       Item it;
       it.id = targetId(ep, &it.viaKey, &it.keyField, &it.keyValue);
       it.revision = ep.integer("revision", false, -1);
@@ -161,14 +168,33 @@ void updateRecords(Ctx& ctx, const Json& params, Json& out) {
     }
   v.check();
   appOf(ctx, *app, TokenRight::edit);
+  if (upsert) appOf(ctx, *app, TokenRight::add);
   Json results = Json::array();
   for (size_t i = 0; i < items.size(); ++i) {
     try {
       auto& it = items[i];
-      int64_t rid = it.viaKey ? ctx.engine.findIdByKey(*app, it.keyField, it.keyValue) : *it.id;
+      std::optional<int64_t> rid = it.id;
+      if (it.viaKey) {
+        try {
+          rid = ctx.engine.findIdByKey(*app, it.keyField, it.keyValue);
+        } catch (const Error& e) {
+          if (!upsert || e.code() != "GAIA_RE20" || !ctx.engine.app(*app).findField(it.keyField))
+            throw;
+        }
+      }
+      if (!rid) {  // upsert of a key no record has: added, with the key's value
+        it.values.insert_or_assign(it.keyField, domain::FieldValue{it.keyValue, {}});
+        auto [id, rev] = ctx.engine.addRecord(ctx.user, *app, std::move(it.values));
+        results.push_back(Json{{"id", std::to_string(id)},
+                               {"revision", std::to_string(rev)},
+                               {"operation", "INSERT"}});
+        continue;
+      }
       int64_t rev =
-          ctx.engine.updateRecord(ctx.user, *app, rid, std::move(it.values), noCheck(it.revision));
-      results.push_back(Json{{"id", std::to_string(rid)}, {"revision", std::to_string(rev)}});
+          ctx.engine.updateRecord(ctx.user, *app, *rid, std::move(it.values), noCheck(it.revision));
+      Json one{{"id", std::to_string(*rid)}, {"revision", std::to_string(rev)}};
+      if (upsert) one["operation"] = "UPDATE";
+      results.push_back(std::move(one));
     } catch (const Error& e) {
       throw rekey(e, "records[" + std::to_string(i) + "].");
     }
@@ -188,7 +214,11 @@ void deleteRecords(Ctx& ctx, const Json& params, Json& out) {
     if (ids->empty()) v.fail("ids", "required");
   }
   if (revs) {
-    revList = integerArray(v, *revs, "revisions", -1);
+    // null: no check (what rest-api-client's deleteAllRecords and cli-kintone send), as -1
+    Json checked = *revs;
+    for (auto& r : checked)
+      if (r.is_null()) r = -1;
+    revList = integerArray(v, checked, "revisions", -1);
     if (ids && revs->size() != ids->size()) v.fail("revisions", "size_mismatch", {"ids"});
   }
   v.check();

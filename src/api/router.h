@@ -82,6 +82,8 @@ void getPreviewStatus(Ctx&, const Json&, Json&);
 void putPreviewStatus(Ctx&, const Json&, Json&);
 void getFields(Ctx&, const Json&, Json&);
 void getPreviewFields(Ctx&, const Json&, Json&);
+void getLayout(Ctx&, const Json&, Json&);
+void getPreviewLayout(Ctx&, const Json&, Json&);
 void addPreviewFields(Ctx&, const Json&, Json&);
 void deploy(Ctx&, const Json&, Json&);
 void deployStatus(Ctx&, const Json&, Json&);

@@ -113,9 +113,13 @@ FieldDef decodeField(const std::string& code, const Json& j, Validation& v,
   else if (!t->is_string() || !parseFieldType(t->get<std::string>(), &f.type))
     v.fail(key + ".type", "enum");
   f.label = stringMember(j, "label", f.code);
-  auto r = j.find("required");
-  if (r != j.end())
-    f.required = (r->is_boolean() && r->get<bool>()) || (r->is_string() && *r == "true");
+  auto flag = [&j](const char* name) {  // kintone writes these as booleans or as "true"/"false"
+    auto it = j.find(name);
+    return it != j.end() &&
+           ((it->is_boolean() && it->get<bool>()) || (it->is_string() && *it == "true"));
+  };
+  f.required = flag("required");
+  f.unique = flag("unique");
   auto o = j.find("options");
   if (o != j.end() && o->is_object()) {
     std::vector<std::pair<int64_t, std::string>> opts;

@@ -115,6 +115,22 @@ static void applyValues(const App& app, const Directory& dir, Record& record, Fi
   }
 }
 
+// A value of a field that prohibits duplicates, held by another record of the app: CB_VA01.
+static void checkUnique(const App& app, const Record& record,
+                        const std::vector<const Record*>& others) {
+  for (const FieldDef& f : app.fields) {
+    if (!f.unique) continue;
+    auto mine = record.values.find(f.code);
+    if (mine == record.values.end() || mine->second.text.empty()) continue;
+    for (const Record* o : others) {
+      if (o->id == record.id) continue;
+      auto theirs = o->values.find(f.code);
+      if (theirs != o->values.end() && theirs->second.text == mine->second.text)
+        throw invalidInput("record." + f.code + ".value", "unique_value");
+    }
+  }
+}
+
 const Record* Engine::findRecord(int64_t app, int64_t id) const { return s_->findRecord(app, id); }
 
 const Record& Engine::record(const std::string&, int64_t appId, int64_t id) const {
@@ -170,6 +186,7 @@ std::pair<int64_t, int64_t> Engine::addRecord(const std::string& user, int64_t a
   applyValues(a, s_->directory, r, std::move(values));
   for (const auto& f : a.fields)  // required fields left empty
     if (f.required && !isSystemField(f.type)) validateValue(s_->directory, f, r.values[f.code]);
+  checkUnique(a, r, s_->orderedRecords(appId));
   if (a.process.enable && !a.process.states.empty()) {
     const State& initial = *a.process.initialState();
     auto cands = resolveEntities(initial.entities, r);
@@ -191,6 +208,7 @@ int64_t Engine::updateRecord(const std::string& user, int64_t appId, int64_t id,
   Record& r = touchRecord(appId, id);
   if (revision && *revision != -1 && *revision != r.revision) throw Error("GAIA_CO02");
   applyValues(a, s_->directory, r, std::move(values));
+  checkUnique(a, r, s_->orderedRecords(appId));
   r.revision += 1;
   r.modifier = user;
   r.updatedAt = now();
@@ -203,6 +221,15 @@ int64_t Engine::findIdByKey(int64_t appId, const std::string& keyField,
                             const std::string& keyValue) const {
   const App& a = app(appId);
   const FieldDef* f = a.findField(keyField);
+  if (f ? f->type == FieldType::RECORD_NUMBER
+        : keyField == a.recordNumberCode()) {                             // the id itself
+    const std::string digits = keyValue.substr(keyValue.rfind('-') + 1);  // "APPCODE-12" too
+    const bool number =
+        !digits.empty() && digits.size() < 16 &&
+        std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (number && s_->findRecord(appId, std::stoll(digits))) return std::stoll(digits);
+    throw Error("GAIA_RE20", {keyValue});
+  }
   if (!f) throw invalidInput("updateKey.field", "invalid_value", {keyField});
   for (const Record* r : allRecords(appId)) {
     auto it = r->values.find(keyField);

@@ -50,6 +50,11 @@ std::string App::statusFieldCode() const {
   return locale == Locale::en ? "Status" : "ステータス";
 }
 
+std::string App::recordNumberCode() const {
+  if (const auto* f = findFieldOfType(FieldType::RECORD_NUMBER)) return f->code;
+  return locale == Locale::en ? "Record_number" : "レコード番号";
+}
+
 std::string App::assigneeFieldCode() const {
   if (const auto* f = findFieldOfType(FieldType::STATUS_ASSIGNEE)) return f->code;
   return locale == Locale::en ? "Assignee" : "作業者";

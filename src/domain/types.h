@@ -75,6 +75,7 @@ struct FieldDef {
   std::string label;
   FieldType type = FieldType::SINGLE_LINE_TEXT;
   bool required = false;
+  bool unique = false;  // kintone's "prohibit duplicate values": no two records share a value
   std::vector<std::string> options;        // DROP_DOWN / RADIO_BUTTON / CHECK_BOX / MULTI_SELECT
   std::string defaultValue;                // for single-valued fields
   std::vector<std::string> defaultValues;  // for multi-valued fields
@@ -161,6 +162,8 @@ struct App {
   const FieldDef* findFieldOfType(FieldType type) const;
   std::string statusFieldCode() const;    // STATUS field's code, or ステータス / Status
   std::string assigneeFieldCode() const;  // STATUS_ASSIGNEE field's code, or 作業者 / Assignee
+  std::string recordNumberCode()
+      const;  // RECORD_NUMBER field's code, or レコード番号 / Record_number
 };
 
 // ---------------------------------------------------------------------------------------------
