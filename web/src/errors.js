@@ -34,6 +34,7 @@ export const HOST_ERRORS = /** @type {Readonly<Record<string, ErrorEntry>>} */ (
 export const HTTP_ERRORS = /** @type {Readonly<Record<string, ErrorEntry>>} */ ({
   CB_AU01: { status: 401, en: 'Please login.', ja: 'ログインしてください。', zh: '请登录。' },
   CB_WA01: { status: 401, en: 'Password authentication failed.', ja: 'ユーザーのパスワード認証に失敗しました。', zh: '用户密码验证失败。' },
+  CB_NF01: { status: 404, en: 'The specified API is not found.', ja: '指定したAPIが見つかりません。', zh: '找不到指定的API。' },
   CB_IL02: { status: 400, en: 'Illegal request.', ja: '不正なリクエストです。', zh: '非法请求。' },
   GAIA_IA02: { status: 400, en: 'The specified API token does not match the API token generated via an app.', ja: '指定したAPIトークンは、アプリで生成されたトークンと異なります。', zh: '指定的API令牌与应用中生成的API令牌不一致。' },
   GAIA_DA03: { status: 400, en: 'You cannot specify a duplicate API token for the same app.', ja: '同じアプリのAPIトークンを重複して指定することはできません。', zh: '不能为同一个应用重复指定API令牌。' },

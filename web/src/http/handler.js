@@ -48,6 +48,9 @@
 import { errorId, normalizeLocale, nestedDeeperThan, MAX_PARAMS_DEPTH } from '../protocol.js';
 import { HTTP_ERRORS } from '../errors.js';
 
+/** APIs whose requests are not JSON and that Ringi does not model: 404 CB_NF01 first. */
+const NOT_MODELLED = /^\/k\/(guest\/\d+\/)?v1\/file\.json$/;
+
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const METHODS = Object.freeze(['GET', 'POST', 'PUT', 'DELETE']);
 export const API_TOKEN_USER = 'Administrator';
@@ -232,6 +235,9 @@ async function handle(req, ctx) {
 
   const u = new URL(req.url, 'http://ringi.invalid');
   const rawQuery = u.search.startsWith('?') ? u.search.slice(1) : u.search;
+  // kintone's file API takes multipart bodies; Ringi keeps no files, so it answers as for any
+  // API it does not have (README "What Ringi does not model"), not with the JSON-only 415.
+  if (NOT_MODELLED.test(u.pathname)) return fail('CB_NF01');
 
   // Body (GET bodies are ignored unless this is a POST overridden to GET).
   let body = {};
