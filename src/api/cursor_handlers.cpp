@@ -19,6 +19,16 @@ namespace {
 constexpr int64_t kMaxCursorSize = 500;
 constexpr int64_t kDefaultCursorSize = 100;
 
+// GET and DELETE name a cursor by its id, and nothing else.
+std::string cursorId(const Json& params) {
+  Validation v;
+  Params p(v, params);
+  refuseUnknownKeys(v, params, {"id"});
+  auto id = p.string("id", true);
+  v.check();
+  return *id;
+}
+
 RecordCursors& cursorsOf(Ctx& ctx) {
   if (!ctx.cursors) throw Error("CB_NF01");  // inside bulkRequest, as kintone's list of its APIs
   return *ctx.cursors;
@@ -46,14 +56,10 @@ void createCursor(Ctx& ctx, const Json& params, Json& out) {
 }
 
 void getCursor(Ctx& ctx, const Json& params, Json& out) {
-  Validation v;
-  Params p(v, params);
-  refuseUnknownKeys(v, params, {"id"});
-  auto id = p.string("id", true);
-  v.check();
+  const std::string id = cursorId(params);
   bool more = false;
   RecordCursor about;
-  const auto ids = cursorsOf(ctx).read(*id, ctx.user, ctx.engine.now(), &more, &about);
+  const auto ids = cursorsOf(ctx).read(id, ctx.user, ctx.engine.now(), &more, &about);
   const App& a = appOf(ctx, about.app, TokenRight::view);
   std::string text;
   JsonWriter w(text, ctx.ascii);
@@ -67,12 +73,8 @@ void getCursor(Ctx& ctx, const Json& params, Json& out) {
 }
 
 void deleteCursor(Ctx& ctx, const Json& params, Json& out) {
-  Validation v;
-  Params p(v, params);
-  refuseUnknownKeys(v, params, {"id"});
-  auto id = p.string("id", true);
-  v.check();
-  cursorsOf(ctx).close(*id, ctx.user, ctx.engine.now());
+  const std::string id = cursorId(params);
+  cursorsOf(ctx).close(id, ctx.user, ctx.engine.now());
   out = Json::object();
 }
 

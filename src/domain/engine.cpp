@@ -8,15 +8,6 @@
 
 namespace ringi::domain {
 
-namespace {
-uint64_t splitmix64(uint64_t& x) {
-  uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-}  // namespace
-
 Engine::Engine() : s_(std::make_unique<Store>()), now_(systemNowMs) { seedIds(randomSeed()); }
 
 Engine::~Engine() = default;

@@ -12,5 +12,7 @@ int64_t systemNowMs();
 // 64 random bits for seeding id generators (getentropy: the kernel; crypto.getRandomValues in
 // wasm), or the clock's bits when the platform has none to give.
 uint64_t randomSeed();
+// splitmix64: the next 64 bits of the sequence `state` stands at (and advances it).
+uint64_t splitmix64(uint64_t& state);
 
 }  // namespace ringi::domain

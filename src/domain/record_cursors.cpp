@@ -2,24 +2,15 @@
 
 #include <algorithm>
 
+#include "domain/entropy.h"
 #include "domain/error.h"
 
 namespace ringi::domain {
 
-namespace {
-// splitmix64: cursor ids only need to be distinct (ownership is checked on every use).
-uint64_t mix(uint64_t& state) {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-}  // namespace
-
 std::string RecordCursors::newId() {
   // kintone's shape: 8-4-4-4-12 lower-case hex.
   static const char* hex = "0123456789abcdef";
-  const uint64_t a = mix(idState_), b = mix(idState_);
+  const uint64_t a = splitmix64(idState_), b = splitmix64(idState_);
   std::string id;
   for (int i = 0; i < 32; ++i) {
     const uint64_t word = i < 16 ? a : b;
@@ -38,7 +29,6 @@ void RecordCursors::expire(int64_t now) {
 const std::string& RecordCursors::open(RecordCursor cursor, int64_t now) {
   expire(now);
   if (open_.size() >= kMaxOpen) throw Error("GAIA_TM12");
-  idState_ ^= static_cast<uint64_t>(now);
   cursor.id = newId();
   cursor.expiresAt = now + kLifetimeMs;
   open_.push_back(std::move(cursor));

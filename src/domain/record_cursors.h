@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/entropy.h"
+
 namespace ringi::domain {
 
 struct RecordCursor {
@@ -42,7 +44,7 @@ class RecordCursors {
   std::string newId();
 
   std::vector<RecordCursor> open_;
-  uint64_t idState_ = 0x9e3779b97f4a7c15ULL;
+  uint64_t idState_ = randomSeed();  // ids are not guessable (ownership is checked as well)
 };
 
 }  // namespace ringi::domain
