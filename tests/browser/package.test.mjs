@@ -1,5 +1,6 @@
-// A customization that imports Ringi by name, bundled as its authors bundle it and run in Chromium
-// with the engine in a Web Worker and the records in IndexedDB: esbuild as an ES module (the
+// A customization that imports Ringi by name, unbundled (an import map) or bundled as its authors
+// bundle it, run in Chromium with the engine in a Web Worker and the records in IndexedDB:
+// esbuild as an ES module (the
 // engine files copied next to the bundle, as the README says), esbuild as a classic IIFE script
 // (a kintone plugin's form: `workerUrl` given), and Vite (which finds and copies the worker and
 // the engine files itself). Each page approves a record, is reloaded, and finds the change kept.
@@ -66,6 +67,13 @@ async function runBundle(out, page = 'index.html') {
     await server.close();
   }
 }
+
+test('no bundler: a plain page maps "ringi" to the installed package with an import map', async () => {
+  writeFileSync(path.join(user.dir, 'plain.html'), `<!doctype html><html lang="en"><title>expenses</title>
+    <script type="importmap">{"imports": {"ringi": "/node_modules/ringi/dist/ringi.js"}}</script>
+    <script type="module">${readFileSync(path.join(user.dir, 'src', 'main.js'), 'utf8')}</script>`);
+  await runBundle(user.dir, 'plain.html');
+});
 
 test('esbuild, ES module: the bundle, with the engine files copied next to it', async () => {
   const out = path.join(user.dir, 'out-esbuild');
