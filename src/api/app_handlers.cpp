@@ -56,29 +56,30 @@ void fields(Ctx& ctx, const Json& params, Json& out, bool preview) {
   const App& a = appOf(ctx, *app, preview ? TokenRight::editApp : TokenRight::view);
   const auto& fs = preview ? a.previewFields : a.fields;
   Json props = codec::encodeProperties(fs);
-  // kintone always lists the process-management fields
-  const auto& process = preview ? a.previewProcess : a.process;
+  // kintone always lists the system fields (dts-gen's types and cli-kintone's import read them)
+  // and the process-management fields, present in the form or not.
   auto has = [&](FieldType t) {
     return std::any_of(fs.begin(), fs.end(), [&](const FieldDef& f) { return f.type == t; });
   };
-  // and the system fields, as kintone does (dts-gen's types and cli-kintone's import read them)
-  for (FieldType t : {FieldType::RECORD_NUMBER, FieldType::CREATOR, FieldType::CREATED_TIME,
-                      FieldType::MODIFIER, FieldType::UPDATED_TIME}) {
+  const bool processOn = (preview ? a.previewProcess : a.process).enable;
+  for (FieldType t :
+       {FieldType::RECORD_NUMBER, FieldType::CREATOR, FieldType::CREATED_TIME, FieldType::MODIFIER,
+        FieldType::UPDATED_TIME, FieldType::STATUS, FieldType::STATUS_ASSIGNEE}) {
     if (has(t)) continue;
-    std::string code = codec::systemFieldCode(a, t), label = code;
-    std::replace(label.begin(), label.end(), '_', ' ');
-    props[code] = Json{
-        {"type", codec::fieldTypeName(t)}, {"code", code}, {"label", label}, {"noLabel", false}};
-  }
-  if (!has(FieldType::STATUS)) {
-    std::string code = a.statusFieldCode();
-    props[code] =
-        Json{{"type", "STATUS"}, {"code", code}, {"label", code}, {"enabled", process.enable}};
-  }
-  if (!has(FieldType::STATUS_ASSIGNEE)) {
-    std::string code = a.assigneeFieldCode();
-    props[code] = Json{
-        {"type", "STATUS_ASSIGNEE"}, {"code", code}, {"label", code}, {"enabled", process.enable}};
+    const std::string code = codec::systemFieldCode(a, t);
+    const bool process = t == FieldType::STATUS || t == FieldType::STATUS_ASSIGNEE;
+    std::string label = code, text;
+    if (!process) std::replace(label.begin(), label.end(), '_', ' ');
+    // Written as text: nlohmann's initializer lists cost more wasm than the text does.
+    JsonWriter w(text, JsonWriter::Ascii::no);
+    w.beginObject()
+        .literalKey("type")
+        .value(codec::fieldTypeName(t))
+        .literalKey("code")
+        .value(code);
+    w.literalKey("label").value(label).literalKey(process ? "enabled" : "noLabel");
+    w.value(process && processOn).endObject();
+    props[code] = parseJson(text);
   }
   out = Json{{"properties", std::move(props)},
              {"revision", std::to_string(preview ? a.previewRevision : a.revision)}};
@@ -93,16 +94,20 @@ void layout(Ctx& ctx, const Json& params, Json& out, bool preview) {
   auto app = p.integer("app", true, 1);
   v.check();
   const App& a = appOf(ctx, *app, preview ? TokenRight::editApp : TokenRight::view);
-  Json rows = Json::array();
+  std::string text;
+  JsonWriter w(text, ctx.ascii);
+  w.beginObject().literalKey("layout").beginArray();
   for (const FieldDef& f : preview ? a.previewFields : a.fields) {
     if (isSystemField(f.type)) continue;
-    rows.push_back(Json{{"type", "ROW"},
-                        {"fields", Json::array({Json{{"type", codec::fieldTypeName(f.type)},
-                                                     {"code", f.code},
-                                                     {"size", Json{{"width", "193"}}}}})}});
+    w.beginObject().literalKey("type").value("ROW").literalKey("fields").beginArray();
+    w.beginObject().literalKey("type").value(codec::fieldTypeName(f.type));
+    w.literalKey("code").value(f.code);
+    w.literalKey("size").beginObject().literalKey("width").value("193").endObject();
+    w.endObject().endArray().endObject();
   }
-  out = Json{{"layout", std::move(rows)},
-             {"revision", std::to_string(preview ? a.previewRevision : a.revision)}};
+  w.endArray().literalKey("revision");
+  w.value(std::to_string(preview ? a.previewRevision : a.revision)).endObject();
+  answer(ctx, std::move(text), out);
 }
 }  // namespace
 

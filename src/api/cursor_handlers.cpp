@@ -52,7 +52,11 @@ void createCursor(Ctx& ctx, const Json& params, Json& out) {
   c.size = static_cast<std::size_t>(size.value_or(kDefaultCursorSize));
   c.ids = ctx.engine.matchingIds(ctx.user, *app, query.value_or(""));
   const std::string total = std::to_string(c.ids.size());
-  out = Json{{"id", cursors.open(std::move(c), ctx.engine.now())}, {"totalCount", total}};
+  std::string text;
+  JsonWriter w(text, ctx.ascii);
+  w.beginObject().literalKey("id").value(cursors.open(std::move(c), ctx.engine.now()));
+  w.literalKey("totalCount").value(total).endObject();
+  answer(ctx, std::move(text), out);
 }
 
 void getCursor(Ctx& ctx, const Json& params, Json& out) {
