@@ -133,7 +133,7 @@ export async function serve(o, io = {}) {
   // Everything that can refuse the start comes before anything is written to --data: the
   // workspace is read, its credentials checked, its document loaded into a scratch engine, and
   // the port bound. A refused start leaves --data as it was.
-  const taken = o.workspace ? takeCredentials(JSON.parse(await readFile(o.workspace, 'utf8'))) : null;
+  const taken = o.workspace ? takeCredentials(await readWorkspace(o.workspace)) : null;
   if (strict && taken) refuseOpenUsers(o.host, Object.keys(taken.passwords).filter((u) => taken.passwords[u] === null), Object.keys(taken.passwords).length);
   const engine = await makeEngine({ engineUrl: engineAt });
   if (taken) refuseBadWorkspace(o.workspace, await makeEngine({ engineUrl: engineAt }), taken.workspace);
@@ -203,6 +203,16 @@ export async function serve(o, io = {}) {
     return stopping;
   };
   return { url, port: http.port, server, host: /** @type {Host} */ (host), storage, stop };
+}
+
+/** The --workspace document; one that is not JSON is refused naming the file. @param {string} file */
+async function readWorkspace(file) {
+  const text = await readFile(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`workspace ${file}: not JSON (${/** @type {Error} */ (e).message})`);
+  }
 }
 
 /**

@@ -42,6 +42,16 @@ test('a workspace the engine refuses: exit 1 naming the file, no --data folder m
   assert.ok(!existsSync(data), '--data was created');
 });
 
+test('a workspace that is not JSON: exit 1 naming the file, no --data folder made', { skip }, async () => {
+  const data = path.join(tempDir(), 'data');
+  const file = path.join(tempDir(), 'broken.json');
+  writeFileSync(file, '{"users": [');
+  const r = await runRingi(['serve', '--port', '0', '--workspace', file, '--data', data]);
+  assert.equal(r.code, 1, r.output);
+  assert.match(r.output, /workspace .*broken\.json: not JSON/);
+  assert.ok(!existsSync(data));
+});
+
 test('a missing workspace file: exit 1, no --data folder made', { skip }, async () => {
   const data = path.join(tempDir(), 'data');
   const r = await runRingi(['serve', '--port', '0', '--workspace', path.join(tempDir(), 'nope.json'), '--data', data]);
