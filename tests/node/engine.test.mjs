@@ -240,3 +240,26 @@ test('language: the page\'s language drives the engine\'s messages and getLoginU
   assert.equal(k.ringi.language, 'ja');
   await k.ringi.close();
 });
+
+test('engine-loader: a failed load names the URL and is not kept: the next load tries again', { skip: !ready && 'dist/ missing' }, async () => {
+  const { loadEngine } = await import(new URL('worker.js', distUrl).href);
+  const { mkdtempSync, copyFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { pathToFileURL } = await import('node:url');
+  // One of the two files is missing, then arrives (a deploy finished): the same URL loads.
+  for (const [missing, present] of [['ringi-engine.js', 'ringi-engine.wasm'], ['ringi-engine.wasm', 'ringi-engine.js']]) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ringi-loader-'));
+    try {
+      copyFileSync(fileURLToPath(new URL(present, distUrl)), path.join(dir, present));
+      const engineUrl = pathToFileURL(path.join(dir, 'ringi-engine.js')).href;
+      const named = pathToFileURL(path.join(dir, missing)).href;
+      await assert.rejects(loadEngine({ engineUrl }), (e) => e.message.startsWith(`${named}: `));
+      copyFileSync(fileURLToPath(new URL(missing, distUrl)), path.join(dir, missing));
+      const engine = await loadEngine({ engineUrl });
+      assert.equal(JSON.parse(engine.ringiLoad(JSON.stringify(approvalWorkspace(1)))).status, 200);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});

@@ -32,56 +32,50 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node && typ
 /** Bytes of rows wasm hands out at a time (engine.ringiRowsPieces). */
 const ROWS_PIECE = 1 << 20;
 
-/** @type {Map<string, Promise<any>>} */
-const factories = new Map();
+/**
+ * `make(key)`, once per key: later loads share it. A failure is not kept, so the next load (a
+ * host whose engine failed makes a new instance: host.js "A failed engine") tries again; it is
+ * reported as `key: reason`, naming the URL that failed.
+ * @template T @param {Map<string, Promise<T>>} cache @param {string} key
+ * @param {(key: string) => Promise<T>} make @returns {Promise<T>}
+ */
+function once(cache, key, make) {
+  let p = cache.get(key);
+  if (!p) {
+    p = make(key).catch((e) => { throw new Error(`${key}: ${e?.message || e}`); });
+    cache.set(key, p);
+    p.catch(() => { if (cache.get(key) === p) cache.delete(key); });
+  }
+  return p;
+}
 
 /**
- * The compiled module of a .wasm URL, compiled once: a host whose engine failed makes a new
- * instance of it (host.js "A failed engine") without fetching or compiling it again. In a page it
- * compiles as it streams in; a failed fetch or compile is not kept, so the next load tries again.
+ * The compiled module of a .wasm URL, compiled once: a new instance needs no second fetch or
+ * compile. In a page it compiles as it streams in.
  * @type {Map<string, Promise<WebAssembly.Module>>}
  */
 const modules = new Map();
 
 /** @param {string} wasmUrl @returns {Promise<WebAssembly.Module>} */
-function compiledModule(wasmUrl) {
-  let m = modules.get(wasmUrl);
-  if (!m) {
-    m = (async () => {
-      try {
-        if (isNode) return await WebAssembly.compile(await (await nodePlatform()).readBytes(wasmUrl));
-        const res = await fetch(wasmUrl, { credentials: 'same-origin' });
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        const streaming = typeof WebAssembly.compileStreaming === 'function' && /^application\/wasm\b/.test(res.headers.get('content-type') || '');
-        return await (streaming ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer()));
-      } catch (e) {
-        throw new Error(`${wasmUrl}: ${/** @type {any} */ (e)?.message || e}`);
-      }
-    })();
-    modules.set(wasmUrl, m);
-    m.catch(() => { if (modules.get(wasmUrl) === m) modules.delete(wasmUrl); });
-  }
-  return m;
-}
+const compiledModule = (wasmUrl) => once(modules, wasmUrl, async () => {
+  if (isNode) return WebAssembly.compile(await (await nodePlatform()).readBytes(wasmUrl));
+  const res = await fetch(wasmUrl, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const streaming = typeof WebAssembly.compileStreaming === 'function' && /^application\/wasm\b/.test(res.headers.get('content-type') || '');
+  return streaming ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer());
+});
 
-/** @param {string} url */
-async function importFactory(url) {
-  if (!factories.has(url)) {
-    factories.set(url, (async () => {
-      if (isNode) (await nodePlatform()).prepareGlue(url);
-      let mod;
-      try {
-        mod = await import(/* @vite-ignore */ /* webpackIgnore: true */ url);
-      } catch (e) {
-        throw new Error(`${url}: ${/** @type {any} */ (e)?.message || e}`);
-      }
-      const factory = mod.default || mod.createRingiEngine;
-      if (typeof factory !== 'function') throw new Error(`${url} does not export an engine factory`);
-      return factory;
-    })());
-  }
-  return factories.get(url);
-}
+/** The engine factory of a glue module's URL. @type {Map<string, Promise<Function>>} */
+const factories = new Map();
+
+/** @param {string} url @returns {Promise<Function>} */
+const importFactory = (url) => once(factories, url, async () => {
+  if (isNode) (await nodePlatform()).prepareGlue(url);
+  const mod = await import(/* @vite-ignore */ /* webpackIgnore: true */ url);
+  const factory = mod.default || mod.createRingiEngine;
+  if (typeof factory !== 'function') throw new Error('it does not export an engine factory');
+  return factory;
+});
 
 /**
  * @param {{engineUrl?: string|URL, wasmUrl?: string|URL}} [opts]
