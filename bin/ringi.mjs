@@ -47,7 +47,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Host } from '../web/src/engine/host.js';
 import { loadEngine } from '../web/src/engine/loader.js';
 import { MemoryStorage } from '../web/src/engine/storage/memory.js';
-import { FileStorage } from '../web/src/engine/storage/file.js';
+import { FileStorage, MARKER_FILE } from '../web/src/engine/storage/file.js';
 import { repairDataDir } from '../web/src/engine/storage/file-repair.js';
 import { MAX_BODY_BYTES } from '../web/src/http/handler.js';
 import { listenHttp, isLoopback } from '../web/src/http/node-server.js';
@@ -136,7 +136,9 @@ export async function serve(o, io = {}) {
   const taken = o.workspace ? takeCredentials(await readWorkspace(o.workspace)) : null;
   if (strict && taken) refuseOpenUsers(o.host, Object.keys(taken.passwords).filter((u) => taken.passwords[u] === null), Object.keys(taken.passwords).length);
   const engine = await makeEngine({ engineUrl: engineAt });
-  if (taken) refuseBadWorkspace(o.workspace, await makeEngine({ engineUrl: engineAt }), taken.workspace);
+  // A folder that holds data ignores --workspace: no scratch load (a restart pays nothing for it).
+  const importing = taken && !(o.data && existsSync(path.join(o.data, MARKER_FILE)));
+  if (importing) refuseBadWorkspace(o.workspace, await makeEngine({ engineUrl: engineAt }), taken.workspace);
   /** @type {(c: Credentials) => void} */
   let started = () => {};
   /** @type {(e: any) => void} */

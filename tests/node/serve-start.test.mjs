@@ -102,3 +102,18 @@ test('after a refused start, the next start imports --workspace', { skip }, asyn
     await srv.exited;
   }
 });
+
+test('a folder that holds data ignores --workspace, even one the engine would refuse: no scratch load', { skip }, async () => {
+  const data = path.join(tempDir(), 'data');
+  const first = await startServer(['--workspace', WORKSPACE, '--data', data]);
+  first.proc.kill('SIGTERM');
+  await first.exited;
+  const srv = await startServer(['--workspace', badWorkspace(), '--data', data]);
+  try {
+    assert.match(srv.output(), /already holds data: --workspace ignored/);
+    assert.equal((await raw(srv.port, { path: '/k/v1/apps.json', headers: basicAuth('sato') })).status, 200);
+  } finally {
+    srv.proc.kill('SIGTERM');
+    await srv.exited;
+  }
+});
