@@ -227,7 +227,8 @@ int64_t Engine::findIdByKey(int64_t appId, const std::string& keyField,
     const bool number =
         !digits.empty() && digits.size() < 16 &&
         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (number && s_->findRecord(appId, std::stoll(digits))) return std::stoll(digits);
+    const int64_t id = number ? std::stoll(digits) : 0;
+    if (id > 0 && s_->findRecord(appId, id)) return id;
     throw Error("GAIA_RE20", {keyValue});
   }
   if (!f) throw invalidInput("updateKey.field", "invalid_value", {keyField});

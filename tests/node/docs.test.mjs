@@ -30,7 +30,7 @@ after(() => {
 });
 
 /** @returns {{info: string[], code: string, line: number}[]} the runnable blocks of a page */
-export function runnableBlocks(markdown) {
+function runnableBlocks(markdown) {
   const blocks = [];
   const re = /^```([^\n]*)\n([\s\S]*?)^```\s*$/gm;
   for (let m; (m = re.exec(markdown));) {

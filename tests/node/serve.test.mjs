@@ -151,6 +151,10 @@ test('bad HTTP input: kintone-shaped errors, the server keeps serving, nothing c
     [await put('app=1&id=5', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'RINGI_HT02'],
     [await put(JSON.stringify({ app: 1, id: 5, record: { title: { value: 'x'.repeat(9 * 1024 * 1024) } } })), 413, 'RINGI_HT03'],
     [await raw(srv.port, { path: '/k/v1/no-such-api.json?app=1', headers: auth }), 404, 'CB_NF01'],
+    // The file API (multipart bodies) is not modelled: 404 before the JSON-only 415, guest path too.
+    ...await Promise.all(['/k/v1/file.json', '/k/guest/3/v1/file.json'].map(async (p) => [await raw(srv.port, {
+      method: 'POST', path: p, headers: { ...auth, 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\n\r\nfile\r\n--x--' }), 404, 'CB_NF01'])),
+    [await raw(srv.port, { method: 'POST', path: '/k/v1/record.json', headers: { ...auth, 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--' }), 415, 'RINGI_HT02'],
     [await raw(srv.port, { method: 'PATCH', path: '/k/v1/record.json', headers: { ...auth, 'content-type': 'application/json' }, body: '{"app":1,"id":5}' }), 405, 'RINGI_HT01'],
     [await raw(srv.port, { method: 'PUT', path: '/k/v1/record.json', headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' }, body: JSON.stringify({ app: 1, id: 5, record: {}, __REQUEST_TOKEN__: 't' }) }), 401, 'CB_AU01'],
   ];

@@ -78,6 +78,20 @@ TEST_F(ToolsTest, UpsertNeedsAKeyForEveryRecordAndIsAllOrNothing) {
   EXPECT_EQ(call("kim", "GET", "/k/v1/records.json?app=1&totalCount=true").body["totalCount"], "2");
 }
 
+TEST_F(ToolsTest, PutRecordsRefusesKeysItDoesNotTake) {
+  auto top = call(
+      "kim", "PUT", "/k/v1/records.json",
+      json{{"app", 1}, {"records", {{{"id", 1}, {"record", json::object()}}}}, {"upsertt", true}});
+  expectError(top, 400, "CB_VA01");
+  EXPECT_FALSE(messagesOf(top, "upsertt").empty());
+  auto inner =
+      call("kim", "PUT", "/k/v1/records.json",
+           json{{"app", 1}, {"records", {{{"id", 1}, {"recrod", {{"qty", {{"value", "1"}}}}}}}}});
+  expectError(inner, 400, "CB_VA01");
+  EXPECT_FALSE(messagesOf(inner, "records[0].recrod").empty());
+  EXPECT_EQ(sku(1)["qty"]["value"], "5");
+}
+
 TEST_F(ToolsTest, AFieldThatProhibitsDuplicatesRefusesOneOnAddAndUpdate) {
   expectError(call("kim", "POST", "/k/v1/record.json",
                    json{{"app", 1}, {"record", {{"sku", {{"value", "A-1"}}}}}}),
