@@ -66,7 +66,7 @@ void fields(Ctx& ctx, const Json& params, Json& out, bool preview) {
        {FieldType::RECORD_NUMBER, FieldType::CREATOR, FieldType::CREATED_TIME, FieldType::MODIFIER,
         FieldType::UPDATED_TIME, FieldType::STATUS, FieldType::STATUS_ASSIGNEE}) {
     if (has(t)) continue;
-    const std::string code = codec::systemFieldCode(a, t);
+    const std::string code = a.systemFieldCode(t);
     const bool process = t == FieldType::STATUS || t == FieldType::STATUS_ASSIGNEE;
     std::string label = code, text;
     if (!process) std::replace(label.begin(), label.end(), '_', ' ');
@@ -193,7 +193,7 @@ void putPreviewStatus(Ctx& ctx, const Json& params, Json& out) {
       if (!given) {
         st.assigneeType = AssigneeType::ONE;
         st.entities = {
-            Entity{EntityType::FIELD_ENTITY, codec::systemFieldCode(a, FieldType::CREATOR), false}};
+            Entity{EntityType::FIELD_ENTITY, a.systemFieldCode(FieldType::CREATOR), false}};
       }
     }
     s.configured = true;

@@ -160,35 +160,6 @@ bool parseFieldType(const std::string& s, FieldType* out) {
 }
 
 // ---- records ---------------------------------------------------------------------------------
-std::string systemFieldCode(const App& app, FieldType t) {
-  if (const FieldDef* f = app.findFieldOfType(t)) return f->code;
-  bool en = app.locale == Locale::en;
-  switch (t) {
-    case FieldType::RECORD_NUMBER:
-      return app.recordNumberCode();
-    case FieldType::CREATOR:
-      return en ? "Created_by" : "作成者";
-    case FieldType::MODIFIER:
-      return en ? "Updated_by" : "更新者";
-    case FieldType::CREATED_TIME:
-      return en ? "Created_datetime" : "作成日時";
-    case FieldType::UPDATED_TIME:
-      return en ? "Updated_datetime" : "更新日時";
-    case FieldType::STATUS:
-      return app.statusFieldCode();
-    case FieldType::STATUS_ASSIGNEE:
-      return app.assigneeFieldCode();
-    case FieldType::ID:
-      return "$id";
-    case FieldType::REVISION:
-      return "$revision";
-    case FieldType::CATEGORY:
-      return en ? "Categories" : "カテゴリー";
-    default:
-      return "";
-  }
-}
-
 namespace {
 Json entityRef(const std::string& code, FieldType t, const Directory* dir) {
   Json j{{"code", code}};

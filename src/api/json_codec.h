@@ -33,9 +33,6 @@ Json encodeValue(const domain::App& app, const std::string& code, const domain::
 // {"code", "name"} of a user, as kintone names people in answers (the code as name when unknown).
 Json userRef(const domain::Directory& dir, const std::string& code);
 
-// System field codes of an app (from its fields, else defaults by locale).
-std::string systemFieldCode(const domain::App& app, domain::FieldType t);
-
 // ---- batches ---------------------------------------------------------------------------------
 // A batch's progress (seed 000's fields plus ours), its failures and items with their records;
 // `user`, when given, names the submitter (progress events).

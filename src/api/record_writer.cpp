@@ -22,8 +22,7 @@ RecordWriter::RecordWriter(const App& app, const Directory& dir,
       {FieldType::STATUS_ASSIGNEE, Sys::assignees}};
   const size_t count = app.process.enable ? 9 : 7;  // status and assignee only with a process
   systemCodes_.reserve(count);
-  for (size_t i = 0; i < count; ++i)
-    systemCodes_.push_back(codec::systemFieldCode(app, system[i].first));
+  for (size_t i = 0; i < count; ++i) systemCodes_.push_back(app.systemFieldCode(system[i].first));
   for (size_t i = 0; i < count; ++i)
     if (wanted(systemCodes_[i])) system_.push_back(Column{&systemCodes_[i], system[i].second});
   columns_ = fixed_;

@@ -77,7 +77,7 @@ std::string exportWorkspace(const Snapshot& s) {
         w.endArray().endObject();
       }
       if (!r->creator.empty())
-        w.key(systemFieldCode(*a, FieldType::CREATOR))
+        w.key(a->systemFieldCode(FieldType::CREATOR))
             .beginObject()
             .literalKey("value")
             .beginObject()
@@ -86,7 +86,7 @@ std::string exportWorkspace(const Snapshot& s) {
             .endObject()
             .endObject();
       if (!r->modifier.empty())
-        w.key(systemFieldCode(*a, FieldType::MODIFIER))
+        w.key(a->systemFieldCode(FieldType::MODIFIER))
             .beginObject()
             .literalKey("value")
             .beginObject()
@@ -94,8 +94,8 @@ std::string exportWorkspace(const Snapshot& s) {
             .value(r->modifier)
             .endObject()
             .endObject();
-      writeValueObject(w, systemFieldCode(*a, FieldType::CREATED_TIME), isoTime(r->createdAt));
-      writeValueObject(w, systemFieldCode(*a, FieldType::UPDATED_TIME), isoTime(r->updatedAt));
+      writeValueObject(w, a->systemFieldCode(FieldType::CREATED_TIME), isoTime(r->createdAt));
+      writeValueObject(w, a->systemFieldCode(FieldType::UPDATED_TIME), isoTime(r->updatedAt));
       w.endObject();
     }
     w.endArray().endObject();
@@ -129,11 +129,11 @@ void importRecords(const RecordSource& source, App& app, Snapshot& snap, int64_t
     return;
   }
   const std::string statusCode = app.statusFieldCode(), assigneeCode = app.assigneeFieldCode();
-  const std::string creatorCode = systemFieldCode(app, FieldType::CREATOR),
-                    modifierCode = systemFieldCode(app, FieldType::MODIFIER),
-                    createdCode = systemFieldCode(app, FieldType::CREATED_TIME),
-                    updatedCode = systemFieldCode(app, FieldType::UPDATED_TIME),
-                    numberCode = systemFieldCode(app, FieldType::RECORD_NUMBER);
+  const std::string creatorCode = app.systemFieldCode(FieldType::CREATOR),
+                    modifierCode = app.systemFieldCode(FieldType::MODIFIER),
+                    createdCode = app.systemFieldCode(FieldType::CREATED_TIME),
+                    updatedCode = app.systemFieldCode(FieldType::UPDATED_TIME),
+                    numberCode = app.systemFieldCode(FieldType::RECORD_NUMBER);
   const size_t first = snap.records.size();  // the records are added straight to the snapshot
   std::set<int64_t> ids;
   int64_t maxId = 0;

@@ -222,7 +222,7 @@ int64_t Engine::findIdByKey(int64_t appId, const std::string& keyField,
   const App& a = app(appId);
   const FieldDef* f = a.findField(keyField);
   if (f ? f->type == FieldType::RECORD_NUMBER
-        : keyField == a.recordNumberCode()) {                             // the id itself
+        : keyField == a.systemFieldCode(FieldType::RECORD_NUMBER)) {      // the id itself
     const std::string digits = keyValue.substr(keyValue.rfind('-') + 1);  // "APPCODE-12" too
     const bool number =
         !digits.empty() && digits.size() < 16 &&

@@ -487,23 +487,10 @@ bool sortable(FieldType t) { return t != FieldType::RICH_TEXT && !isMultiValued(
 FieldType resolveField(const App& app, const std::string& code) {
   if (code == "$id") return FieldType::ID;
   if (const FieldDef* f = app.findField(code)) return f->type;
-  const bool en = app.locale == Locale::en;
-  struct Def {
-    FieldType type;
-    const char* ja;
-    const char* en;
-  };
-  static const Def defs[] = {
-      {FieldType::RECORD_NUMBER, "レコード番号", "Record_number"},
-      {FieldType::STATUS, "ステータス", "Status"},
-      {FieldType::STATUS_ASSIGNEE, "作業者", "Assignee"},
-      {FieldType::CREATOR, "作成者", "Created_by"},
-      {FieldType::MODIFIER, "更新者", "Updated_by"},
-      {FieldType::CREATED_TIME, "作成日時", "Created_datetime"},
-      {FieldType::UPDATED_TIME, "更新日時", "Updated_datetime"},
-  };
-  for (const Def& d : defs) {
-    if (code == (en ? d.en : d.ja) && !app.findFieldOfType(d.type)) return d.type;
+  for (FieldType t :
+       {FieldType::RECORD_NUMBER, FieldType::STATUS, FieldType::STATUS_ASSIGNEE, FieldType::CREATOR,
+        FieldType::MODIFIER, FieldType::CREATED_TIME, FieldType::UPDATED_TIME}) {
+    if (code == app.systemFieldCode(t)) return t;
   }
   unknownField(code);
 }

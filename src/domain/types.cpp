@@ -45,20 +45,37 @@ const FieldDef* App::findFieldOfType(FieldType type) const {
   return nullptr;
 }
 
-std::string App::statusFieldCode() const {
-  if (const auto* f = findFieldOfType(FieldType::STATUS)) return f->code;
-  return locale == Locale::en ? "Status" : "ステータス";
+std::string App::systemFieldCode(FieldType t) const {
+  if (const FieldDef* f = findFieldOfType(t)) return f->code;
+  const bool en = locale == Locale::en;
+  switch (t) {
+    case FieldType::RECORD_NUMBER:
+      return en ? "Record_number" : "レコード番号";
+    case FieldType::CREATOR:
+      return en ? "Created_by" : "作成者";
+    case FieldType::MODIFIER:
+      return en ? "Updated_by" : "更新者";
+    case FieldType::CREATED_TIME:
+      return en ? "Created_datetime" : "作成日時";
+    case FieldType::UPDATED_TIME:
+      return en ? "Updated_datetime" : "更新日時";
+    case FieldType::STATUS:
+      return en ? "Status" : "ステータス";
+    case FieldType::STATUS_ASSIGNEE:
+      return en ? "Assignee" : "作業者";
+    case FieldType::CATEGORY:
+      return en ? "Categories" : "カテゴリー";
+    case FieldType::ID:
+      return "$id";
+    case FieldType::REVISION:
+      return "$revision";
+    default:
+      return "";
+  }
 }
 
-std::string App::recordNumberCode() const {
-  if (const auto* f = findFieldOfType(FieldType::RECORD_NUMBER)) return f->code;
-  return locale == Locale::en ? "Record_number" : "レコード番号";
-}
-
-std::string App::assigneeFieldCode() const {
-  if (const auto* f = findFieldOfType(FieldType::STATUS_ASSIGNEE)) return f->code;
-  return locale == Locale::en ? "Assignee" : "作業者";
-}
+std::string App::statusFieldCode() const { return systemFieldCode(FieldType::STATUS); }
+std::string App::assigneeFieldCode() const { return systemFieldCode(FieldType::STATUS_ASSIGNEE); }
 
 const char* reasonCode(CheckReason r) {
   switch (r) {

@@ -160,10 +160,11 @@ struct App {
 
   const FieldDef* findField(const std::string& code) const;
   const FieldDef* findFieldOfType(FieldType type) const;
+  // A system field's code: the app's field of that type, else kintone's name in the app's
+  // language (Record_number / レコード番号, Created_by / 作成者, ..., $id, $revision).
+  std::string systemFieldCode(FieldType t) const;
   std::string statusFieldCode() const;    // STATUS field's code, or ステータス / Status
   std::string assigneeFieldCode() const;  // STATUS_ASSIGNEE field's code, or 作業者 / Assignee
-  std::string recordNumberCode()
-      const;  // RECORD_NUMBER field's code, or レコード番号 / Record_number
 };
 
 // ---------------------------------------------------------------------------------------------
